@@ -1,0 +1,147 @@
+import type { EventKind } from '../events/object-event.ts';
+import { foldCase } from './fold-case.ts';
+import { addToList, emptyNode, nodeFor, type TrieNode } from './key-trie.ts';
+import type { StructuralEvent, StructuralMatch } from './structural.ts';
+
+/**
+ * The structural predicates of every route compiled once into
+ * bucket → event kind → key-prefix trie → (per prefix) key-suffix tries.
+ *
+ * A lookup walks the key through one prefix trie and, at each prefix the key starts with,
+ * through that prefix's suffix tries: its cost depends on the key's length and on the routes
+ * that share the event's bucket, kind, a prefix and a suffix with it — never on the routes that
+ * cannot match. `explainStructural` (explain.ts) is the plain per-route oracle it must agree with.
+ */
+export class RouteIndex {
+  private readonly buckets = new Map<string, KindTable>();
+  /** Per route, the lookup generation that last emitted or excluded it: de-duplicates without a Set. */
+  private readonly stamps: Uint32Array;
+  private generation = 0;
+
+  constructor(specs: readonly StructuralMatch[]) {
+    this.stamps = new Uint32Array(specs.length);
+    specs.forEach((spec, id) => this.add(spec, id));
+  }
+
+  /** Indexes (into the constructor's specs, ascending) of the routes whose structural predicates all hold. */
+  candidates(event: StructuralEvent): number[] {
+    const matches: number[] = [];
+    const index = this.buckets.get(event.bucket)?.[event.kind];
+    if (index === undefined) return matches;
+
+    const stamp = this.nextGeneration();
+    const key = event.key;
+    if (index.excludes !== undefined) this.stampPrefixMatches(index.excludes, key, stamp);
+
+    let foldedKey: string | undefined;
+    let node: TrieNode<SuffixIndex> | undefined = index.prefixes;
+    for (let at = 0; node !== undefined; at++) {
+      const suffixes = node.value;
+      if (suffixes !== undefined) {
+        this.emit(suffixes.anySuffix, stamp, matches);
+        if (suffixes.exact !== undefined) this.emitSuffixMatches(suffixes.exact, key, stamp, matches);
+        if (suffixes.folded !== undefined) {
+          foldedKey ??= foldCase(key);
+          this.emitSuffixMatches(suffixes.folded, foldedKey, stamp, matches);
+        }
+      }
+      node = at < key.length ? node.children?.get(key.charCodeAt(at)) : undefined;
+    }
+    if (matches.length > 1) matches.sort(ascending);
+    return matches;
+  }
+
+  private add(spec: StructuralMatch, id: number): void {
+    const kinds = spec.kinds.length > 0 ? spec.kinds : ALL_KINDS;
+    const prefixes = spec.prefixes.length > 0 ? spec.prefixes : [''];
+    for (const kind of new Set(kinds)) {
+      const index = this.keyIndexFor(spec.bucket, kind);
+      for (const excluded of spec.excludePrefixes) {
+        index.excludes ??= emptyNode();
+        addToList(index.excludes, excluded, false, id);
+      }
+      for (const prefix of prefixes) {
+        const node = nodeFor(index.prefixes, prefix, false);
+        node.value ??= { anySuffix: [], exact: undefined, folded: undefined };
+        addSuffixes(node.value, spec, id);
+      }
+    }
+  }
+
+  private keyIndexFor(bucket: string, kind: EventKind): KeyIndex {
+    let kinds = this.buckets.get(bucket);
+    if (kinds === undefined) {
+      kinds = { created: undefined, deleted: undefined };
+      this.buckets.set(bucket, kinds);
+    }
+    return (kinds[kind] ??= { prefixes: emptyNode(), excludes: undefined });
+  }
+
+  private nextGeneration(): number {
+    if (this.generation === 0xffffffff) {
+      this.stamps.fill(0);
+      this.generation = 0;
+    }
+    return ++this.generation;
+  }
+
+  /** Stamps the routes listed at every prefix of `key` (used for excludes, so they are never emitted). */
+  private stampPrefixMatches(root: TrieNode<number[]>, key: string, stamp: number): void {
+    let node: TrieNode<number[]> | undefined = root;
+    for (let at = 0; node !== undefined; at++) {
+      if (node.value !== undefined) for (const id of node.value) this.stamps[id] = stamp;
+      node = at < key.length ? node.children?.get(key.charCodeAt(at)) : undefined;
+    }
+  }
+
+  /** Walks `text` from its end through a reversed-suffix trie, emitting the routes at each node. */
+  private emitSuffixMatches(root: TrieNode<number[]>, text: string, stamp: number, matches: number[]): void {
+    let node: TrieNode<number[]> | undefined = root;
+    for (let at = text.length - 1; node !== undefined; at--) {
+      if (node.value !== undefined) this.emit(node.value, stamp, matches);
+      node = at >= 0 ? node.children?.get(text.charCodeAt(at)) : undefined;
+    }
+  }
+
+  private emit(ids: readonly number[], stamp: number, matches: number[]): void {
+    for (const id of ids) {
+      if (this.stamps[id] === stamp) continue;
+      this.stamps[id] = stamp;
+      matches.push(id);
+    }
+  }
+}
+
+/** Routes that start with one prefix, split by how they check the key's end. */
+interface SuffixIndex {
+  /** Routes with no suffix list. */
+  anySuffix: number[];
+  /** Case-sensitive suffixes, reversed. */
+  exact: TrieNode<number[]> | undefined;
+  /** `ignoreCase` suffixes, folded and reversed; walked with the folded key. */
+  folded: TrieNode<number[]> | undefined;
+}
+
+interface KeyIndex {
+  prefixes: TrieNode<SuffixIndex>;
+  excludes: TrieNode<number[]> | undefined;
+}
+
+type KindTable = Record<EventKind, KeyIndex | undefined>;
+
+const ALL_KINDS: readonly EventKind[] = ['created', 'deleted'];
+
+function addSuffixes(index: SuffixIndex, spec: StructuralMatch, id: number): void {
+  if (spec.suffixes.length === 0) {
+    if (index.anySuffix[index.anySuffix.length - 1] !== id) index.anySuffix.push(id);
+    return;
+  }
+  for (const suffix of spec.suffixes) {
+    if (spec.ignoreCase) addToList((index.folded ??= emptyNode()), foldCase(suffix), true, id);
+    else addToList((index.exact ??= emptyNode()), suffix, true, id);
+  }
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
+}

@@ -1,0 +1,33 @@
+import type { EventKind } from '../events/object-event.ts';
+
+/**
+ * The structural part of one route's match rules, compiled from its YAML: the predicates
+ * that can be indexed (bucket, key prefix, key suffix, event kind). Tag and JSONata
+ * conditions are evaluated later, only for the routes these leave.
+ *
+ * Every list means "no restriction" when empty, so a route that names nothing listens to
+ * every key of every kind in its bucket.
+ */
+export interface StructuralMatch {
+  /** Route name, for explanations and logs. */
+  route: string;
+  /** Exact source bucket (case-sensitive, as S3 bucket names are lower-case anyway). */
+  bucket: string;
+  /** The key must start with one of these (case-sensitive); empty = any key. */
+  prefixes: string[];
+  /** The key must not start with any of these (case-sensitive). */
+  excludePrefixes: string[];
+  /** The key must end with one of these; empty = any key. */
+  suffixes: string[];
+  /** Compare suffixes case-insensitively: both sides go through `foldCase` (fold-case.ts). */
+  ignoreCase: boolean;
+  /** Event kinds the route listens to; empty = every kind. */
+  kinds: EventKind[];
+}
+
+/** The fields of an event the structural predicates look at. */
+export interface StructuralEvent {
+  bucket: string;
+  key: string;
+  kind: EventKind;
+}
