@@ -1,0 +1,106 @@
+/**
+ * Turns an `Access` into clients: the container's own, or an assumed role (with ExternalId).
+ * Deliberate per-container caches: credentials per (roleArn, externalId) until five minutes
+ * before they expire, and clients per credentials identity.
+ */
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { Access } from '../types.ts';
+import { createAwsClients, type AwsClientSet, type AwsConfig, type AwsCredentials } from './clients.ts';
+import { toActionError } from './classify.ts';
+
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+const ASSUMED_ROLE_SECONDS = 3600;
+
+interface CachedRole {
+  credentials: Promise<AwsCredentials>;
+  /** Known once the promise settles; until then the entry is in flight and shared. */
+  expiresAt?: number;
+}
+
+export class AccessResolver {
+  readonly own: AwsClientSet;
+  /** Per-container cache: assumed-role credentials by role and external id. */
+  readonly #roles = new Map<string, CachedRole>();
+  /** Per-container cache: clients by credentials identity (access key id). */
+  readonly #clients = new Map<string, AwsClientSet>();
+
+  constructor(
+    private readonly config: AwsConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.own = createAwsClients(config);
+  }
+
+  async clientsFor(access?: Access): Promise<AwsClientSet> {
+    if (access?.roleArn === undefined) return this.own;
+    const credentials = await this.credentialsFor(access.roleArn, access.externalId, access.sessionName);
+    let clients = this.#clients.get(credentials.accessKeyId);
+    if (clients === undefined) {
+      clients = createAwsClients(this.config, credentials);
+      this.#clients.set(credentials.accessKeyId, clients);
+    }
+    return clients;
+  }
+
+  /** Drops every cached credential and client (tests, or a container being recycled). */
+  clear(): void {
+    for (const clients of this.#clients.values()) clients.destroy();
+    this.#clients.clear();
+    this.#roles.clear();
+  }
+
+  private credentialsFor(roleArn: string, externalId: string | undefined, sessionName = 'switchyard'): Promise<AwsCredentials> {
+    const cacheKey = `${roleArn}\u0000${externalId ?? ''}`;
+    const cached = this.#roles.get(cacheKey);
+    if (cached !== undefined && (cached.expiresAt === undefined || cached.expiresAt - REFRESH_BEFORE_EXPIRY_MS > this.now())) {
+      return cached.credentials;
+    }
+    if (cached !== undefined) this.forgetClients(cached);
+    const entry: CachedRole = { credentials: this.assume(roleArn, externalId, sessionName) };
+    this.#roles.set(cacheKey, entry);
+    entry.credentials.then(
+      (credentials) => {
+        entry.expiresAt = credentials.expiration?.getTime() ?? this.now() + ASSUMED_ROLE_SECONDS * 1000;
+      },
+      () => {
+        if (this.#roles.get(cacheKey) === entry) this.#roles.delete(cacheKey);
+      },
+    );
+    return entry.credentials;
+  }
+
+  private forgetClients(stale: CachedRole): void {
+    void stale.credentials.then(
+      (credentials) => {
+        this.#clients.get(credentials.accessKeyId)?.destroy();
+        this.#clients.delete(credentials.accessKeyId);
+      },
+      () => undefined,
+    );
+  }
+
+  private async assume(roleArn: string, externalId: string | undefined, sessionName: string): Promise<AwsCredentials> {
+    try {
+      const answer = await this.own.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: sessionName,
+          DurationSeconds: ASSUMED_ROLE_SECONDS,
+          ...(externalId !== undefined ? { ExternalId: externalId } : {}),
+        }),
+      );
+      const issued = answer.Credentials;
+      if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined) {
+        throw new Error('STS AssumeRole answered without credentials');
+      }
+      return {
+        accessKeyId: issued.AccessKeyId,
+        secretAccessKey: issued.SecretAccessKey,
+        ...(issued.SessionToken !== undefined ? { sessionToken: issued.SessionToken } : {}),
+        ...(issued.Expiration !== undefined ? { expiration: issued.Expiration } : {}),
+      };
+    } catch (error) {
+      throw toActionError(error, { operation: `sts:AssumeRole ${roleArn}`, destination: roleArn });
+    }
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Server-side copy of one object: CopyObject below the multipart threshold, parallel
+ * UploadPartCopy at or above it. Metadata, content headers and tags are carried across
+ * explicitly, because a multipart copy (and a REPLACE-directive copy) would drop them.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  PutObjectTaggingCommand,
+  UploadPartCopyCommand,
+  type HeadObjectCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { CopyRequest, CopyResult } from '../types.ts';
+import { mapBounded } from './bounded.ts';
+import { toActionError, type AwsErrorContext } from './classify.ts';
+import { copySource } from './copy-source.ts';
+import { planParts } from './part-plan.ts';
+
+export interface CopyClients {
+  /** Reads the source (HeadObject, GetObjectTagging). */
+  source: S3Client;
+  /** Runs the copy calls themselves. */
+  destination: S3Client;
+}
+
+/** Headers a copy must carry itself whenever it does not use MetadataDirective COPY. */
+type ContentHeaders = Pick<
+  HeadObjectCommandOutput,
+  'ContentType' | 'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'ContentLanguage' | 'Expires'
+>;
+
+export async function copyObject(request: CopyRequest, clients: CopyClients): Promise<CopyResult> {
+  const { source, destination } = request;
+  const context: AwsErrorContext = {
+    bucket: source.bucket,
+    key: source.key,
+    destination: `s3://${destination.bucket}/${destination.key}`,
+  };
+  const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toActionError(error, { ...context, operation });
+    }
+  };
+
+  const knownSize = request.sourceHead?.size;
+  const needsFullHead =
+    knownSize === undefined || request.addMetadata !== undefined || isMultipart(knownSize, request.multipartThreshold);
+  const head = needsFullHead
+    ? await call('s3:HeadObject', () =>
+        clients.source.send(
+          new HeadObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }),
+        ),
+      )
+    : undefined;
+  const size = head?.ContentLength ?? knownSize ?? 0;
+  const encryption = {
+    ...(request.kmsKeyId !== undefined ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: request.kmsKeyId } : {}),
+    ...(request.acl !== undefined ? { ACL: request.acl } : {}),
+  };
+  const metadata = { ...(head?.Metadata ?? {}), ...(request.addMetadata ?? {}) };
+
+  if (!isMultipart(size, request.multipartThreshold)) {
+    const replace = request.addMetadata !== undefined && head !== undefined;
+    const answer = await call('s3:CopyObject', () =>
+      clients.destination.send(
+        new CopyObjectCommand({
+          Bucket: destination.bucket,
+          Key: destination.key,
+          CopySource: copySource(source),
+          TaggingDirective: 'COPY',
+          ...(replace ? { MetadataDirective: 'REPLACE', Metadata: metadata, ...contentHeaders(head) } : { MetadataDirective: 'COPY' }),
+          ...encryption,
+        }),
+      ),
+    );
+    return { method: 'copy', bytes: size, ...eTagOf(answer.CopyObjectResult?.ETag) };
+  }
+
+  const sourceHead = head as HeadObjectCommandOutput;
+  const tags = await call('s3:GetObjectTagging', () =>
+    clients.source.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId })),
+  );
+  const created = await call('s3:CreateMultipartUpload', () =>
+    clients.destination.send(
+      new CreateMultipartUploadCommand({
+        Bucket: destination.bucket,
+        Key: destination.key,
+        Metadata: metadata,
+        ...contentHeaders(sourceHead),
+        ...encryption,
+      }),
+    ),
+  );
+  const uploadId = created.UploadId;
+  if (uploadId === undefined) throw toActionError(new Error('CreateMultipartUpload returned no UploadId'), context);
+
+  const parts = planParts(size, request.partSize);
+  try {
+    const copied = await mapBounded(parts, request.partConcurrency, async (part) => {
+      const answer = await call('s3:UploadPartCopy', () =>
+        clients.destination.send(
+          new UploadPartCopyCommand({
+            Bucket: destination.bucket,
+            Key: destination.key,
+            UploadId: uploadId,
+            PartNumber: part.partNumber,
+            CopySource: copySource(source),
+            CopySourceRange: part.range,
+            // every part must come from the same version of the source
+            ...(sourceHead.ETag !== undefined ? { CopySourceIfMatch: sourceHead.ETag } : {}),
+          }),
+        ),
+      );
+      return { PartNumber: part.partNumber, ETag: answer.CopyPartResult?.ETag };
+    });
+    const completed = await call('s3:CompleteMultipartUpload', () =>
+      clients.destination.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: destination.bucket,
+          Key: destination.key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: copied },
+        }),
+      ),
+    );
+    const tagSet = tags.TagSet ?? [];
+    if (tagSet.length > 0) {
+      await call('s3:PutObjectTagging', () =>
+        clients.destination.send(
+          new PutObjectTaggingCommand({ Bucket: destination.bucket, Key: destination.key, Tagging: { TagSet: tagSet } }),
+        ),
+      );
+    }
+    return { method: 'multipart', bytes: size, parts: parts.length, ...eTagOf(completed.ETag) };
+  } catch (error) {
+    await abortQuietly(clients.destination, destination.bucket, destination.key, uploadId);
+    throw error;
+  }
+}
+
+function isMultipart(size: number, threshold: number): boolean {
+  return size > 0 && size >= threshold;
+}
+
+function contentHeaders(head: HeadObjectCommandOutput): ContentHeaders {
+  const headers: ContentHeaders = {};
+  if (head.ContentType !== undefined) headers.ContentType = head.ContentType;
+  if (head.CacheControl !== undefined) headers.CacheControl = head.CacheControl;
+  if (head.ContentDisposition !== undefined) headers.ContentDisposition = head.ContentDisposition;
+  if (head.ContentEncoding !== undefined) headers.ContentEncoding = head.ContentEncoding;
+  if (head.ContentLanguage !== undefined) headers.ContentLanguage = head.ContentLanguage;
+  if (head.Expires !== undefined) headers.Expires = head.Expires;
+  return headers;
+}
+
+function eTagOf(eTag: string | undefined): { eTag?: string } {
+  return eTag !== undefined ? { eTag: eTag.replaceAll('"', '') } : {};
+}
+
+/** The copy already failed; a failed abort must not hide why (a lifecycle rule cleans up leftovers). */
+async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
+  try {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+  } catch {
+    // deliberately ignored, see above
+  }
+}

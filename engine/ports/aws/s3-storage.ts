@@ -1,0 +1,111 @@
+/** StoragePort over S3. Every failure leaves as an ActionError with its failure class. */
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import type { Access, CopyRequest, CopyResult, ListPage, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
+import { classifyAwsError, toActionError } from './classify.ts';
+import type { AccessResolver } from './credentials.ts';
+import { copyObject } from './s3-copy.ts';
+
+export class S3Storage implements StoragePort {
+  constructor(private readonly access: AccessResolver) {}
+
+  async head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+      return {
+        size: answer.ContentLength ?? 0,
+        eTag: (answer.ETag ?? '').replaceAll('"', ''),
+        metadata: answer.Metadata ?? {},
+        ...(answer.ContentType !== undefined ? { contentType: answer.ContentType } : {}),
+        ...(answer.LastModified !== undefined ? { lastModified: answer.LastModified } : {}),
+        ...(answer.VersionId !== undefined ? { versionId: answer.VersionId } : {}),
+      };
+    } catch (error) {
+      // HEAD has no body: a missing bucket also answers a bare 404, so "absent" is the honest reading.
+      if (classifyAwsError(error) === 'not-found') return undefined;
+      throw toActionError(error, { operation: 's3:HeadObject', bucket: ref.bucket, key: ref.key });
+    }
+  }
+
+  async getTags(ref: ObjectRef, access?: Access): Promise<Record<string, string>> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      const answer = await s3.send(new GetObjectTaggingCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+      const tags: Record<string, string> = {};
+      for (const tag of answer.TagSet ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+      return tags;
+    } catch (error) {
+      throw toActionError(error, { operation: 's3:GetObjectTagging', bucket: ref.bucket, key: ref.key });
+    }
+  }
+
+  async getBody(ref: ObjectRef, access?: Access): Promise<Buffer> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      const answer = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+      if (answer.Body === undefined) return Buffer.alloc(0);
+      return Buffer.from(await answer.Body.transformToByteArray());
+    } catch (error) {
+      throw toActionError(error, { operation: 's3:GetObject', bucket: ref.bucket, key: ref.key });
+    }
+  }
+
+  async copy(request: CopyRequest): Promise<CopyResult> {
+    const destinationClients = await this.access.clientsFor(request.destinationAccess);
+    const sourceClients =
+      request.sourceAccess === undefined ? destinationClients : await this.access.clientsFor(request.sourceAccess);
+    return copyObject(request, { source: sourceClients.s3, destination: destinationClients.s3 });
+  }
+
+  async put(bucket: string, key: string, body: string | Buffer, contentType?: string, access?: Access): Promise<void> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    } catch (error) {
+      throw toActionError(error, { operation: 's3:PutObject', bucket, key });
+    }
+  }
+
+  async putIfAbsent(bucket: string, key: string, body: string, access?: Access): Promise<boolean> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412) return false;
+      // 409 ConditionalRequestConflict (a concurrent conditional write) stays an error: class conflict.
+      throw toActionError(error, { operation: 's3:PutObject If-None-Match', bucket, key });
+    }
+  }
+
+  async list(bucket: string, prefix: string, token?: string, access?: Access): Promise<ListPage> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      const answer = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      return {
+        objects: (answer.Contents ?? []).map((object) => ({
+          key: object.Key ?? '',
+          size: object.Size ?? 0,
+          eTag: (object.ETag ?? '').replaceAll('"', ''),
+          ...(object.LastModified !== undefined ? { lastModified: object.LastModified.toISOString() } : {}),
+        })),
+        ...(answer.IsTruncated === true && answer.NextContinuationToken !== undefined
+          ? { nextToken: answer.NextContinuationToken }
+          : {}),
+      };
+    } catch (error) {
+      throw toActionError(error, { operation: 's3:ListObjectsV2', bucket, key: prefix });
+    }
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  return metadata?.httpStatusCode;
+}
