@@ -1,6 +1,6 @@
 import type { EventKind } from '../events/object-event.ts';
 import { foldCase } from './fold-case.ts';
-import { addToList, emptyNode, nodeFor, type TrieNode } from './key-trie.ts';
+import { addToList, emptyNode, nodeFor, stepBackward, stepForward, type TrieNode } from './key-trie.ts';
 import type { StructuralEvent, StructuralMatch } from './structural.ts';
 
 /**
@@ -34,8 +34,9 @@ export class RouteIndex {
     if (index.excludes !== undefined) this.stampPrefixMatches(index.excludes, key, stamp);
 
     let foldedKey: string | undefined;
-    let node: TrieNode<SuffixIndex> | undefined = index.prefixes;
-    for (let at = 0; node !== undefined; at++) {
+    let node = index.prefixes;
+    let at = 0;
+    for (;;) {
       const suffixes = node.value;
       if (suffixes !== undefined) {
         this.emit(suffixes.anySuffix, stamp, matches);
@@ -45,7 +46,10 @@ export class RouteIndex {
           this.emitSuffixMatches(suffixes.folded, foldedKey, stamp, matches);
         }
       }
-      node = at < key.length ? node.children?.get(key.charCodeAt(at)) : undefined;
+      const edge = at < key.length ? stepForward(node, key, at) : undefined;
+      if (edge === undefined) break;
+      node = edge.node;
+      at += edge.label.length;
     }
     if (matches.length > 1) matches.sort(ascending);
     return matches;
@@ -87,19 +91,27 @@ export class RouteIndex {
 
   /** Stamps the routes listed at every prefix of `key` (used for excludes, so they are never emitted). */
   private stampPrefixMatches(root: TrieNode<number[]>, key: string, stamp: number): void {
-    let node: TrieNode<number[]> | undefined = root;
-    for (let at = 0; node !== undefined; at++) {
+    let node = root;
+    let at = 0;
+    for (;;) {
       if (node.value !== undefined) for (const id of node.value) this.stamps[id] = stamp;
-      node = at < key.length ? node.children?.get(key.charCodeAt(at)) : undefined;
+      const edge = at < key.length ? stepForward(node, key, at) : undefined;
+      if (edge === undefined) break;
+      node = edge.node;
+      at += edge.label.length;
     }
   }
 
   /** Walks `text` from its end through a reversed-suffix trie, emitting the routes at each node. */
   private emitSuffixMatches(root: TrieNode<number[]>, text: string, stamp: number, matches: number[]): void {
-    let node: TrieNode<number[]> | undefined = root;
-    for (let at = text.length - 1; node !== undefined; at--) {
+    let node = root;
+    let end = text.length;
+    for (;;) {
       if (node.value !== undefined) this.emit(node.value, stamp, matches);
-      node = at >= 0 ? node.children?.get(text.charCodeAt(at)) : undefined;
+      const edge = end > 0 ? stepBackward(node, text, end) : undefined;
+      if (edge === undefined) break;
+      node = edge.node;
+      end -= edge.label.length;
     }
   }
 
