@@ -1,0 +1,40 @@
+import { DIAGNOSTIC_CODES } from '../engine/load/codes.ts';
+import type { Diagnostic } from '../engine/load/diagnostic.ts';
+
+export type DiagnosticFormat = 'text' | 'json' | 'github';
+
+/** `file:line:col: error: message [SY010]` with 1-based positions, hints on the next line. */
+export function formatText(d: Diagnostic): string {
+  const head = `${d.file}:${d.position.line + 1}:${d.position.col + 1}: ${d.severity}: ${d.message} [${d.code}]`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
+
+function escapeGithub(text: string, property = false): string {
+  const base = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return property ? base.replace(/:/g, '%3A').replace(/,/g, '%2C') : base;
+}
+
+export function formatGithub(d: Diagnostic): string {
+  const message = d.hint ? `${d.message} (${d.hint})` : d.message;
+  return `::${d.severity} file=${escapeGithub(d.file, true)},line=${d.position.line + 1},col=${d.position.col + 1},title=${escapeGithub(`${d.code} ${DIAGNOSTIC_CODES[d.code]}`, true)}::${escapeGithub(message)}`;
+}
+
+export function formatJson(diagnostics: Diagnostic[], fileCount: number): string {
+  return JSON.stringify(
+    {
+      valid: !diagnostics.some((d) => d.severity === 'error'),
+      files: fileCount,
+      diagnostics: diagnostics.map((d) => ({
+        file: d.file,
+        line: d.position.line + 1,
+        col: d.position.col + 1,
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+        ...(d.hint ? { hint: d.hint } : {}),
+      })),
+    },
+    null,
+    2,
+  );
+}

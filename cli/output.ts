@@ -1,0 +1,12 @@
+/** Where commands write; injected so golden tests can capture output exactly. */
+export interface Output {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  isTTY: boolean;
+}
+
+export const processOutput: Output = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  isTTY: Boolean(process.stderr.isTTY),
+};

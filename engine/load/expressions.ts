@@ -1,0 +1,133 @@
+/**
+ * JSONata in route files: which strings are expressions, compiling them once, and finding the
+ * variables and functions they use (so a typo like `$custmer` is caught by `validate`, not at 2 a.m.).
+ */
+import jsonata from 'jsonata';
+
+export type Expression = ReturnType<typeof jsonata>;
+
+/** A `Value` field: a literal, or an expression when it starts with `$` or `=`. */
+export type CompiledValue =
+  | { kind: 'literal'; value: string }
+  | { kind: 'expression'; source: string; expression: Expression };
+
+export const CONTEXT_VARIABLES = [
+  'bucket',
+  'key',
+  'size',
+  'etag',
+  'versionId',
+  'eventTime',
+  'eventName',
+  'event',
+  'route',
+  'tags',
+  'destinationBuckets',
+] as const;
+
+export const LOOKUP_FUNCTIONS = ['ssm', 'ssmList', 's3json', 'objectJson', 'objectText'] as const;
+
+const JSONATA_FUNCTIONS = new Set(
+  (
+    'sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad ' +
+    'match contains replace split join formatNumber formatBase formatInteger parseInteger number floor ceil round abs ' +
+    'sqrt power random boolean not map zip filter single reduce sift keys lookup append exists spread merge reverse each ' +
+    'error assert type sort shuffle distinct base64encode base64decode encodeUrlComponent encodeUrl decodeUrlComponent ' +
+    'decodeUrl eval toMillis fromMillis clone now millis'
+  ).split(' '),
+);
+
+export function isExpressionValue(value: string): boolean {
+  return value.startsWith('$') || value.startsWith('=');
+}
+
+export function expressionSourceOf(value: string): string {
+  return value.startsWith('=') ? value.slice(1) : value;
+}
+
+export interface ExpressionProblem {
+  message: string;
+  /** Character offset inside the expression source, when JSONata gives one. */
+  offset?: number;
+}
+
+export function compileExpression(source: string): Expression | ExpressionProblem {
+  try {
+    return jsonata(source);
+  } catch (error) {
+    const e = error as { message?: string; position?: number; code?: string };
+    return { message: `${e.message ?? 'invalid expression'}${e.code ? ` (${e.code})` : ''}`, offset: e.position };
+  }
+}
+
+export function isProblem(value: Expression | ExpressionProblem): value is ExpressionProblem {
+  return typeof (value as Expression).evaluate !== 'function';
+}
+
+interface AstNode {
+  type?: string;
+  value?: unknown;
+  focus?: string;
+  index?: string;
+  [key: string]: unknown;
+}
+
+export interface ExpressionNames {
+  variables: Set<string>;
+  functions: Set<string>;
+}
+
+/** Free variables and called functions of an expression (names declared inside it are excluded). */
+export function namesUsedBy(expression: Expression): ExpressionNames {
+  const used = new Set<string>();
+  const declared = new Set<string>();
+  const functions = new Set<string>();
+  const walk = (node: unknown, asProcedure: boolean): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, false);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const n = node as AstNode;
+    if (n.type === 'variable' && typeof n.value === 'string') {
+      (asProcedure ? functions : used).add(n.value);
+    }
+    if (n.type === 'lambda' && Array.isArray(n.arguments)) {
+      for (const arg of n.arguments as AstNode[]) if (typeof arg.value === 'string') declared.add(arg.value);
+    }
+    if (n.type === 'bind') {
+      const lhs = n.lhs as AstNode | undefined;
+      if (lhs && typeof lhs.value === 'string') declared.add(lhs.value);
+    }
+    if (typeof n.focus === 'string') declared.add(n.focus);
+    if (typeof n.index === 'string') declared.add(n.index);
+    for (const [key, child] of Object.entries(n)) {
+      if (key === 'procedure') walk(child, true);
+      else if (typeof child === 'object') walk(child, false);
+    }
+  };
+  walk(expression.ast(), false);
+  const variables = new Set([...used].filter((v) => !declared.has(v) && v !== '' && v !== '$'));
+  const calledFunctions = new Set([...functions].filter((f) => !declared.has(f)));
+  return { variables, functions: calledFunctions };
+}
+
+export function isKnownFunction(name: string, extra: Iterable<string> = []): boolean {
+  return JSONATA_FUNCTIONS.has(name) || (LOOKUP_FUNCTIONS as readonly string[]).includes(name) || [...extra].includes(name);
+}
+
+/** The literal start of a key expression (`'archive/' & …` → `archive/`), if it has one. */
+export function literalPrefixOf(expression: Expression): string | undefined {
+  let node = expression.ast() as AstNode;
+  let prefix = '';
+  for (;;) {
+    if (node.type === 'string' && typeof node.value === 'string') return prefix + node.value;
+    if (node.type === 'binary' && node.value === '&') {
+      const lhs = node.lhs as AstNode;
+      if (lhs.type === 'string' && typeof lhs.value === 'string') return prefix + lhs.value;
+      node = lhs;
+      continue;
+    }
+    return prefix === '' ? undefined : prefix;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Semantic checks that the schema cannot express: across files (unique names, loops between
+ * routes) and inside a route (allow-lists, trigger settings, action ids).
+ */
+import type { CompiledRoute } from './compiled-route.ts';
+import { diagnostic, type Diagnostic } from './diagnostic.ts';
+import { literalPrefixOf } from './expressions.ts';
+import type { ParsedFile } from './parse-yaml.ts';
+
+export interface LoadedRoute {
+  parsed: ParsedFile;
+  route: CompiledRoute;
+}
+
+export function checkRoutes(loaded: LoadedRoute[]): Diagnostic[] {
+  return [...uniqueNames(loaded), ...loaded.flatMap((l) => checkOne(l)), ...loops(loaded)];
+}
+
+function uniqueNames(loaded: LoadedRoute[]): Diagnostic[] {
+  const first = new Map<string, LoadedRoute>();
+  const out: Diagnostic[] = [];
+  for (const l of loaded) {
+    const earlier = first.get(l.route.name);
+    if (!earlier) {
+      first.set(l.route.name, l);
+      continue;
+    }
+    const at = earlier.parsed.positionOf(['name']);
+    out.push(
+      diagnostic('SY020', l.parsed.file, l.parsed.positionOf(['name']), `route name '${l.route.name}' is already used by ${earlier.parsed.file}:${at.line + 1}:${at.col + 1}`, 'route names must be unique across all route files: rename one'),
+    );
+  }
+  return out;
+}
+
+function checkOne({ parsed, route }: LoadedRoute): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const def = route.definition;
+  if (def.source.trigger === 'sqs' && !def.source.queueArn) {
+    out.push(diagnostic('SY028', parsed.file, parsed.positionOf(['source', 'trigger']), "trigger 'sqs' needs source.queueArn: the queue that receives the bucket's notifications", "add 'queueArn: arn:aws:sqs:<region>:<account>:<queue>' or use trigger: s3-notification to let Switchyard create the queue"));
+  }
+  if (def.source.queueArn && def.source.trigger !== 'sqs') {
+    out.push(diagnostic('SY028', parsed.file, parsed.keyPositionOf(['source', 'queueArn']), `source.queueArn is only used with trigger 'sqs' (this route uses '${def.source.trigger}')`));
+  }
+  if (def.batch && !route.actions.some((a) => a.type === 'copy')) {
+    out.push(diagnostic('SY030', parsed.file, parsed.keyPositionOf(['batch']), 'a batch route transfers objects with its copy action, but this route has none', 'add a copy action, or remove batch'));
+  }
+  const ids = new Map<string, number>();
+  for (const action of route.actions) {
+    const seen = ids.get(action.id);
+    if (seen !== undefined) {
+      out.push(diagnostic('SY029', parsed.file, parsed.positionOf(['actions', action.index]), `action id '${action.id}' is already used by action ${seen + 1}`, 'give each action its own id'));
+    } else ids.set(action.id, action.index);
+  }
+  for (const action of route.actions) {
+    if (action.type === 'copy') {
+      const path = ['actions', action.index, 'copy', 'to'];
+      if (action.to.kind === 'expression') {
+        if (!route.allow.buckets) {
+          out.push(diagnostic('SY026', parsed.file, parsed.positionOf(path), 'destination buckets are computed at run time, but the route has no allow.buckets', 'list the buckets (or patterns like intel-*) the expression may yield under allow.buckets; IAM is scoped to the same list'));
+        }
+      } else {
+        const names = action.to.kind === 'list' ? action.to.values : [action.to.value];
+        for (const [i, bucket] of names.entries()) {
+          if (route.allow.buckets && !route.allow.buckets.some((rule) => rule.matcher.test(bucket))) {
+            out.push(diagnostic('SY024', parsed.file, parsed.positionOf(action.to.kind === 'list' ? [...path, i] : path), `destination bucket '${bucket}' is not in allow.buckets (${route.allow.buckets.map((r) => r.pattern).join(', ')})`, `add '${bucket}' to allow.buckets`));
+          }
+        }
+      }
+    }
+    if (action.type === 'sqs' && action.queue.kind === 'expression' && !route.allow.queues) {
+      out.push(diagnostic('SY026', parsed.file, parsed.positionOf(['actions', action.index, 'sqs', 'queue']), 'the queue is computed at run time, but the route has no allow.queues', 'list the queue names, ARNs or patterns it may yield under allow.queues'));
+    }
+    if (action.type === 'sqs' && action.queue.kind === 'literal' && route.allow.queues && !route.allow.queues.some((q) => q.test(action.queue.kind === 'literal' ? action.queue.value : ''))) {
+      out.push(diagnostic('SY024', parsed.file, parsed.positionOf(['actions', action.index, 'sqs', 'queue']), `queue '${action.queue.value}' is not in allow.queues`));
+    }
+    const role = action.assumeRole;
+    if (role && role.arn.kind === 'expression' && !route.allow.roles) {
+      out.push(diagnostic('SY026', parsed.file, parsed.positionOf(['actions', action.index, action.type, 'assumeRole', 'arn']), 'the role ARN is computed at run time, but the route has no allow.roles', 'list the role ARNs (patterns allowed) under allow.roles; sts:AssumeRole is scoped to them'));
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy into a bucket some route listens on, under a key that route would take, would trigger
+ * it again. Where the key is an expression without a literal start we cannot prove it safe.
+ */
+function loops(loaded: LoadedRoute[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { parsed, route } of loaded) {
+    for (const action of route.actions) {
+      if (action.type !== 'copy' || action.to.kind === 'expression') continue;
+      const buckets = action.to.kind === 'list' ? action.to.values : [action.to.value];
+      const keyPrefix =
+        action.key.kind === 'literal' ? action.key.value : action.key.source.trim() === '$key' ? undefined : literalPrefixOf(action.key.expression);
+      const sameKey = action.key.kind === 'expression' && action.key.source.trim() === '$key';
+      for (const bucket of buckets) {
+        for (const target of loaded) {
+          const s = target.route.structural;
+          if (s.bucket !== bucket || !s.kinds.includes('created')) continue;
+          const self = target.route === route;
+          const reason = sameKey
+            ? self
+              ? 'copies each object onto itself'
+              : 'keeps the key, which that route takes too'
+            : keyPrefix === undefined
+              ? 'uses a key whose start cannot be known before run time'
+              : prefixCanMatch(keyPrefix, s.prefixes, s.excludePrefixes)
+                ? `writes under '${keyPrefix}', which that route takes`
+                : undefined;
+          if (!reason) continue;
+          const routeName = self ? 'this route' : `route '${target.route.name}' (${target.parsed.file})`;
+          out.push(
+            diagnostic('SY025', parsed.file, parsed.positionOf(['actions', action.index, 'copy', action.key.kind === 'literal' || !sameKey ? 'key' : 'to']), `copy to '${bucket}' would re-trigger ${routeName}: it ${reason}`, `start the key with a literal prefix outside ${s.prefixes.length ? s.prefixes.join(', ') : 'the whole bucket'} (e.g. "='archive/' & …"), or exclude it with match.excludePrefix`),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function prefixCanMatch(keyPrefix: string, prefixes: string[], excludes: string[]): boolean {
+  if (excludes.some((e) => keyPrefix.startsWith(e))) return false;
+  if (prefixes.length === 0) return true;
+  return prefixes.some((p) => p.startsWith(keyPrefix) || keyPrefix.startsWith(p));
+}
