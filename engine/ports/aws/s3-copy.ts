@@ -16,7 +16,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { CopyRequest, CopyResult } from '../types.ts';
-import { mapBounded } from './bounded.ts';
+import { mapLimit } from '../../limiter.ts';
 import { toActionError, type AwsErrorContext } from './classify.ts';
 import { copySource } from './copy-source.ts';
 import { planParts } from './part-plan.ts';
@@ -103,7 +103,7 @@ export async function copyObject(request: CopyRequest, clients: CopyClients): Pr
 
   const parts = planParts(size, request.partSize);
   try {
-    const copied = await mapBounded(parts, request.partConcurrency, async (part) => {
+    const copied = await mapLimit(parts, request.partConcurrency, async (part) => {
       const answer = await call('s3:UploadPartCopy', () =>
         clients.destination.send(
           new UploadPartCopyCommand({

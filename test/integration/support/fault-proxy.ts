@@ -34,6 +34,9 @@ export interface FaultProxyStats {
   /** Requests answered with an error or reset. */
   faulted: number;
   delayed: number;
+  /** Requests being handled right now, and the most at once since the last `setRules`. */
+  inFlight: number;
+  peakInFlight: number;
   /** How often each rule of the current rule set fired. */
   byRule: number[];
 }
@@ -41,7 +44,7 @@ export interface FaultProxyStats {
 export interface FaultProxy {
   endpoint: string;
   stop(): Promise<void>;
-  /** Replaces the rules and restarts their counts (totals in `stats` keep counting). */
+  /** Replaces the rules and restarts their counts and the peak (totals in `stats` keep counting). */
   setRules(rules: FaultRule[]): void;
   readonly stats: FaultProxyStats;
 }
@@ -59,11 +62,12 @@ export async function startFaultProxy(
   if (!isLoopback(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const random = seededRandom(options.seed ?? 1);
-  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, byRule: [] };
+  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
   let active: { rule: FaultRule; hits: number }[] = [];
   const setRules = (next: FaultRule[]): void => {
     active = next.map((rule) => ({ rule, hits: 0 }));
     stats.byRule = next.map(() => 0);
+    stats.peakInFlight = stats.inFlight;
   };
   setRules(rules);
 
@@ -81,13 +85,15 @@ export async function startFaultProxy(
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
+    // this proxy already answered `100 Continue`; the body follows at once
+    const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
       {
         host: upstream.hostname,
         port: upstream.port,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        headers,
         agent,
       },
       (answer) => {
@@ -100,6 +106,15 @@ export async function startFaultProxy(
   };
 
   const server = createServer((req, res) => {
+    stats.inFlight++;
+    stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+    let counted = true;
+    const done = (): void => {
+      if (counted) stats.inFlight--;
+      counted = false;
+    };
+    res.once('close', done);
+    req.socket.once('close', done);
     const action = chooseAction(req);
     if (action === undefined) return forward(req, res);
     if ('reset' in action) {

@@ -1,0 +1,398 @@
+/**
+ * The AWS ports through the real SDK against moto, and through the fault proxy for the
+ * failures moto cannot produce.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { CreateContactCommand, CreateContactListCommand } from '@aws-sdk/client-sesv2';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ActionError } from '../../engine/errors.ts';
+import { AccessResolver, classifyAwsError, createAwsPorts } from '../../engine/ports/aws/index.ts';
+import type { CopyRequest, Ports } from '../../engine/ports/types.ts';
+import { createAwsTestEnv, readSentEmails, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
+import { startMoto, type MotoServer } from './support/moto.ts';
+import { acceptMotoSesv2Timestamps } from './support/moto-sesv2-timestamps.ts';
+
+const MIB = 1024 * 1024;
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let env: AwsTestEnv;
+let ports: Ports;
+/** Ports that talk to moto through the fault proxy. */
+let proxied: Ports;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint, [], { seed: 7 });
+  env = createAwsTestEnv(moto.endpoint);
+  const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint });
+  acceptMotoSesv2Timestamps(resolver.own.sesv2);
+  ports = createAwsPorts({ region: TEST_REGION, endpoint: moto.endpoint }, resolver);
+  proxied = createAwsPorts({ region: TEST_REGION, endpoint: proxy.endpoint });
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  proxy.setRules([]);
+  await env.createBucket('src-bucket');
+  await env.createBucket('dst-bucket');
+});
+
+async function putSource(key: string, body: Buffer | string): Promise<void> {
+  await env.s3.send(
+    new PutObjectCommand({
+      Bucket: 'src-bucket',
+      Key: key,
+      Body: body,
+      ContentType: 'application/pdf',
+      CacheControl: 'max-age=60',
+      ContentDisposition: 'inline',
+      Metadata: { origin: 'scanner-7' },
+      Tagging: 'DestinationMappingKey=intel%20ops&owner=team-a',
+    }),
+  );
+}
+
+async function readDestination(key: string) {
+  const head = await env.s3.send(new HeadObjectCommand({ Bucket: 'dst-bucket', Key: key }));
+  const object = await env.s3.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key: key }));
+  const tags = await env.s3.send(new GetObjectTaggingCommand({ Bucket: 'dst-bucket', Key: key }));
+  return {
+    body: Buffer.from(await (object.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()))),
+    contentType: head.ContentType,
+    cacheControl: head.CacheControl,
+    contentDisposition: head.ContentDisposition,
+    metadata: head.Metadata,
+    tags: Object.fromEntries((tags.TagSet ?? []).map((tag) => [tag.Key, tag.Value])),
+  };
+}
+
+function copyRequest(key: string, overrides: Partial<CopyRequest> = {}): CopyRequest {
+  return {
+    source: { bucket: 'src-bucket', key },
+    destination: { bucket: 'dst-bucket', key },
+    multipartThreshold: 5 * MIB,
+    partSize: 5 * MIB,
+    partConcurrency: 2,
+    ...overrides,
+  };
+}
+
+describe('S3 copy', () => {
+  const copies = [
+    { proves: 'CopyObject below the threshold keeps metadata, headers and tags', size: 64 * 1024, addMetadata: undefined, method: 'copy', parts: undefined },
+    { proves: 'CopyObject with addMetadata replaces metadata yet keeps headers and tags', size: 64 * 1024, addMetadata: { 'switchyard-hop': '1' }, method: 'copy', parts: undefined },
+    { proves: 'multipart copy of 12 MiB keeps bytes, metadata, headers and tags', size: 12 * MIB, addMetadata: { 'switchyard-hop': '1' }, method: 'multipart', parts: 3 },
+  ] as const;
+
+  it.each(copies)('$proves', async ({ size, addMetadata, method, parts }) => {
+    const body = randomBytes(size);
+    await putSource('in/report.pdf', body);
+
+    const result = await ports.storage.copy(copyRequest('in/report.pdf', addMetadata ? { addMetadata } : {}));
+    const copied = await readDestination('in/report.pdf');
+
+    expect(result).toMatchObject({ method, bytes: size, ...(parts ? { parts } : {}) });
+    expect(copied.body.equals(body)).toBe(true);
+    expect(copied.contentType).toBe('application/pdf');
+    expect(copied.cacheControl).toBe('max-age=60');
+    expect(copied.contentDisposition).toBe('inline');
+    expect(copied.metadata).toEqual({ origin: 'scanner-7', ...(addMetadata ?? {}) });
+    expect(copied.tags).toEqual({ DestinationMappingKey: 'intel ops', owner: 'team-a' });
+  });
+
+  const awkwardKeys = ['in/red flower.jpg', 'in/a+b=c.jpg', 'in/café/naïve ü.pdf', 'in/100% done?.txt', 'in/no #1 & co.txt', 'in/日本語 ファイル.txt'];
+
+  it.each(awkwardKeys)('copies the awkward key %j to the same key', async (key) => {
+    await putSource(key, `body of ${key}`);
+
+    await ports.storage.copy(copyRequest(key));
+
+    expect((await readDestination(key)).body.toString()).toBe(`body of ${key}`);
+  });
+
+  it('copies an awkward key by multipart too', async () => {
+    const key = 'in/big + spaced é%.bin';
+    const body = randomBytes(6 * MIB);
+    await putSource(key, body);
+
+    const result = await ports.storage.copy(copyRequest(key));
+
+    expect(result).toMatchObject({ method: 'multipart', parts: 2 });
+    expect((await readDestination(key)).body.equals(body)).toBe(true);
+  });
+
+  it('multipart copy through the proxy uses at most partConcurrency UploadPartCopy calls at once', async () => {
+    const body = randomBytes(21 * MIB);
+    await putSource('in/wide.bin', body);
+    proxy.setRules([{ method: 'PUT', path: /partNumber=/, header: { name: 'x-amz-copy-source' }, action: { delayMs: 50 } }]);
+
+    const result = await proxied.storage.copy(copyRequest('in/wide.bin', { partConcurrency: 2 }));
+
+    expect(result).toMatchObject({ method: 'multipart', parts: 5 });
+    expect(proxy.stats.byRule).toEqual([5]);
+    expect(proxy.stats.peakInFlight).toBeLessThanOrEqual(2);
+    expect((await readDestination('in/wide.bin')).body.equals(body)).toBe(true);
+  });
+
+  it('reports a missing source as not-found', async () => {
+    const failure = await ports.storage.copy(copyRequest('in/absent.pdf')).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ActionError);
+    expect((failure as ActionError).failureClass).toBe('not-found');
+  });
+});
+
+describe('S3 reads and writes', () => {
+  it('putIfAbsent writes once, then answers false', async () => {
+    expect(await ports.storage.putIfAbsent('dst-bucket', 'markers/event-1', 'first')).toBe(true);
+    expect(await ports.storage.putIfAbsent('dst-bucket', 'markers/event-1', 'second')).toBe(false);
+    expect((await ports.storage.getBody({ bucket: 'dst-bucket', key: 'markers/event-1' })).toString()).toBe('first');
+  });
+
+  it('head answers undefined for a missing object and the facts for a present one', async () => {
+    await putSource('in/a.pdf', 'abc');
+
+    expect(await ports.storage.head({ bucket: 'src-bucket', key: 'in/missing.pdf' })).toBeUndefined();
+    expect(await ports.storage.head({ bucket: 'src-bucket', key: 'in/a.pdf' })).toMatchObject({
+      size: 3,
+      contentType: 'application/pdf',
+      metadata: { origin: 'scanner-7' },
+      eTag: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+  });
+
+  it('getTags and list read back what was written', async () => {
+    await putSource('in/a.pdf', 'abc');
+    await ports.storage.put('src-bucket', 'in/b.json', '{"x":1}', 'application/json');
+
+    expect(await ports.storage.getTags({ bucket: 'src-bucket', key: 'in/a.pdf' })).toEqual({
+      DestinationMappingKey: 'intel ops',
+      owner: 'team-a',
+    });
+    const page = await ports.storage.list('src-bucket', 'in/');
+    expect(page.objects.map((object) => [object.key, object.size])).toEqual([
+      ['in/a.pdf', 3],
+      ['in/b.json', 7],
+    ]);
+    expect(page.nextToken).toBeUndefined();
+  });
+});
+
+describe('SSM parameters', () => {
+  it('reads 23 names in batches of 10, leaving absent names out', async () => {
+    const present = Array.from({ length: 20 }, (_, i) => `/pipeline/destination/org-${i}`);
+    for (const [i, name] of present.entries()) {
+      await env.ssm.send(new PutParameterCommand({ Name: name, Value: `bucket-${i}`, Type: i % 2 === 0 ? 'String' : 'SecureString' }));
+    }
+    const absent = ['/pipeline/destination/none-1', '/pipeline/destination/none-2', '/pipeline/destination/none-3'];
+    const before = proxy.stats.forwarded;
+
+    const values = await proxied.parameters.getParameters([...present, ...absent]);
+
+    expect(proxy.stats.forwarded - before).toBe(3);
+    expect(values.size).toBe(20);
+    expect(present.map((name) => values.get(name))).toEqual(present.map((_, i) => `bucket-${i}`));
+    expect(absent.some((name) => values.has(name))).toBe(false);
+  });
+});
+
+describe('SQS', () => {
+  it('sends by queue name and by URL, with attributes', async () => {
+    const queue = await env.createQueue('customer-a');
+
+    await ports.queues.send({ queue: 'customer-a', body: 'by name', attributes: { route: 'change-notifications' } });
+    await ports.queues.send({ queue: queue.url, body: 'by url' });
+    const received = await env.receiveAll(queue.url);
+
+    expect(received.map((message) => message.Body).sort()).toEqual(['by name', 'by url']);
+    expect(received.find((message) => message.Body === 'by name')?.MessageAttributes?.route?.StringValue).toBe(
+      'change-notifications',
+    );
+  });
+
+  it('sends to a FIFO queue with group and deduplication ids, and refuses without them', async () => {
+    const queue = await env.createQueue('customer-b.fifo', { FifoQueue: 'true' });
+
+    await ports.queues.send({ queue: 'customer-b.fifo', body: 'one', groupId: 'g', deduplicationId: 'd-1' });
+    await ports.queues.send({ queue: 'customer-b.fifo', body: 'one again', groupId: 'g', deduplicationId: 'd-1' });
+    const refused = await ports.queues.send({ queue: 'customer-b.fifo', body: 'x' }).catch((error: unknown) => error);
+
+    expect((await env.receiveAll(queue.url)).map((message) => message.Body)).toEqual(['one']);
+    expect((refused as ActionError).failureClass).toBe('validation');
+  });
+
+  it('classifies a queue that does not exist as not-found', async () => {
+    const failure = await ports.queues.send({ queue: 'no-such-queue', body: 'x' }).catch((error: unknown) => error);
+
+    expect((failure as ActionError).failureClass).toBe('not-found');
+  });
+});
+
+describe('SESv2', () => {
+  it('sends simple mail that moto records', async () => {
+    await env.verifyEmailIdentity('changes@example.com');
+
+    await ports.email.send({
+      from: 'changes@example.com',
+      to: ['ops@customer.example'],
+      subject: 'Change CHG-1 approved',
+      html: '<p>approved</p>',
+      text: 'approved',
+      contactList: 'customer-a',
+      topic: 'aws-announce',
+    });
+    const sent = await readSentEmails(moto.endpoint);
+
+    expect(sent.map(({ source, destinations, subject, body }) => ({ source, destinations, subject, body }))).toEqual([
+      {
+        source: 'changes@example.com',
+        destinations: { ToAddresses: ['ops@customer.example'] },
+        subject: 'Change CHG-1 approved',
+        body: '<p>approved</p>',
+      },
+    ]);
+  });
+
+  it('lists only contacts opted in to the topic', async () => {
+    await env.sesv2.send(
+      new CreateContactListCommand({
+        ContactListName: 'customer-a',
+        Topics: [{ TopicName: 'aws-approval', DisplayName: 'Approvals', DefaultSubscriptionStatus: 'OPT_OUT' }],
+      }),
+    );
+    const contacts = [
+      { EmailAddress: 'in@customer.example', TopicPreferences: [{ TopicName: 'aws-approval', SubscriptionStatus: 'OPT_IN' as const }] },
+      { EmailAddress: 'out@customer.example', TopicPreferences: [{ TopicName: 'aws-approval', SubscriptionStatus: 'OPT_OUT' as const }] },
+      {
+        EmailAddress: 'gone@customer.example',
+        TopicPreferences: [{ TopicName: 'aws-approval', SubscriptionStatus: 'OPT_IN' as const }],
+        UnsubscribeAll: true,
+      },
+    ];
+    for (const contact of contacts) await env.sesv2.send(new CreateContactCommand({ ContactListName: 'customer-a', ...contact }));
+
+    expect(await ports.email.listContacts('customer-a', 'aws-approval')).toEqual(['in@customer.example']);
+    expect((await ports.email.listContacts('customer-a', undefined)).sort()).toEqual([
+      'in@customer.example',
+      'out@customer.example',
+    ]);
+  });
+});
+
+describe('SNS', () => {
+  it('publishes to a topic given by name and by ARN', async () => {
+    const topic = await env.sns.send(new CreateTopicCommand({ Name: 'file-copy-failures' }));
+    const queue = await env.createQueue('failure-inbox');
+    await env.sns.send(
+      new SubscribeCommand({
+        TopicArn: topic.TopicArn,
+        Protocol: 'sqs',
+        Endpoint: queue.arn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+
+    await ports.notifications.publish('file-copy-failures', 'Copy failed\nfor 1 object', 'by name');
+    await ports.notifications.publish(topic.TopicArn ?? '', 'Copy failed', 'by arn');
+
+    expect((await env.receiveAll(queue.url)).map((message) => message.Body).sort()).toEqual(['by arn', 'by name']);
+  });
+});
+
+describe('assumed roles', () => {
+  const role = { roleArn: 'arn:aws:iam::210987654321:role/switchyard-writer', externalId: 'ext-123' };
+
+  it('calls run as the assumed role, with credentials and clients cached per role and external id', async () => {
+    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint });
+
+    const clients = await resolver.clientsFor(role);
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+
+    expect(identity.Arn).toMatch(/^arn:aws:sts::210987654321:assumed-role\/switchyard-writer\/switchyard$/);
+    expect(await resolver.clientsFor(role)).toBe(clients);
+    expect(await resolver.clientsFor({ ...role, externalId: 'other' })).not.toBe(clients);
+    expect(await resolver.clientsFor()).toBe(resolver.own);
+  });
+
+  it('assumes the role again when the cached credentials are within five minutes of expiry', async () => {
+    let now = Date.now();
+    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint }, () => now);
+
+    const first = await resolver.clientsFor(role);
+    now += 54 * 60 * 1000;
+    const stillCached = await resolver.clientsFor(role);
+    now += 2 * 60 * 1000;
+    const refreshed = await resolver.clientsFor(role);
+
+    expect(stillCached).toBe(first);
+    expect(refreshed).not.toBe(first);
+  });
+
+  it('copies through the storage port with the assumed role', async () => {
+    await putSource('in/x.pdf', 'x');
+
+    await ports.storage.copy(copyRequest('in/x.pdf', { destinationAccess: role, sourceAccess: role }));
+
+    expect((await readDestination('in/x.pdf')).body.toString()).toBe('x');
+  });
+});
+
+describe('failures injected by the fault proxy', () => {
+  it('a 503 SlowDown on CopyObject is throttling, tried once', async () => {
+    await putSource('in/a.pdf', 'abc');
+    proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action: { status: 503, s3Error: 'SlowDown' }, count: 1 }]);
+
+    const failure = await proxied.storage.copy(copyRequest('in/a.pdf')).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ActionError);
+    expect((failure as ActionError).failureClass).toBe('throttling');
+    expect((failure as ActionError).code).toBe('SlowDown');
+    expect(classifyAwsError((failure as ActionError).cause)).toBe('throttling');
+    expect(proxy.stats.byRule).toEqual([1]);
+  });
+
+  it('a connection reset on PutObject is network, tried once', async () => {
+    proxy.setRules([{ method: 'PUT', path: /^\/dst-bucket\//, action: { reset: true } }]);
+
+    const failure = await proxied.storage.put('dst-bucket', 'out/a.txt', 'abc').catch((error: unknown) => error);
+
+    expect((failure as ActionError).failureClass).toBe('network');
+    expect(proxy.stats.byRule).toEqual([1]);
+  });
+
+  it('a failed part aborts the multipart upload and reports the part failure', async () => {
+    await putSource('in/big.bin', randomBytes(12 * MIB));
+    proxy.setRules([
+      { method: 'PUT', path: /partNumber=2/, header: { name: 'x-amz-copy-source' }, action: { status: 500, s3Error: 'InternalError' } },
+    ]);
+
+    const failure = await proxied.storage.copy(copyRequest('in/big.bin')).catch((error: unknown) => error);
+    const uploads = await env.s3.send(new ListMultipartUploadsCommand({ Bucket: 'dst-bucket' }));
+
+    expect((failure as ActionError).failureClass).toBe('5xx');
+    expect(uploads.Uploads ?? []).toEqual([]);
+  });
+
+  it('streams a 12 MiB PutObject body through unchanged', async () => {
+    const body = randomBytes(12 * MIB);
+
+    await proxied.storage.put('dst-bucket', 'out/streamed.bin', body);
+
+    expect((await readDestination('out/streamed.bin')).body.equals(body)).toBe(true);
+  });
+});
