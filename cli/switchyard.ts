@@ -4,6 +4,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
+import { dryRunCommand } from './commands/dry-run.ts';
+import { runLocalCommand } from './commands/run-local.ts';
+import { testRoutesCommand } from './commands/test-routes.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processOutput } from './output.ts';
 
@@ -19,6 +22,38 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
   .action((paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
     process.exitCode = validateCommand(paths, options.format, processOutput);
+  });
+
+program
+  .command('dry-run')
+  .description('run the full pipeline on an event without side effects and print every decision')
+  .requiredOption('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
+  .option('--fixtures <file>', 'JSON/YAML answers for lookups: ssm, objects (tags, body, metadata), contacts')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--json', 'print the plan as JSON', false)
+  .action(async (options: { event: string; fixtures?: string; routes: string; json: boolean }) => {
+    process.exitCode = await dryRunCommand(options, processOutput);
+  });
+
+program
+  .command('run')
+  .description('carry out the actions for an event against local directories standing for buckets')
+  .requiredOption('--local <dir>', 'directory holding one sub-directory per bucket')
+  .requiredOption('--event <file>', 'event JSON')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--json', 'print the outcome as JSON', false)
+  .option('--verbose', 'print the structured log lines on stderr', false)
+  .action(async (options: { local: string; event: string; routes: string; json: boolean; verbose: boolean }) => {
+    process.exitCode = await runLocalCommand({ dir: options.local, event: options.event, routes: options.routes, json: options.json, verbose: options.verbose }, processOutput);
+  });
+
+program
+  .command('test')
+  .description('run the routing expectations in routes/tests/*.yaml')
+  .argument('[paths...]', 'test files or directories (default: <routes>/tests)', [])
+  .option('--routes <dir>', 'route directory', 'routes')
+  .action(async (paths: string[], options: { routes: string }) => {
+    process.exitCode = await testRoutesCommand(paths, options.routes, processOutput);
   });
 
 export async function main(argv: string[]): Promise<number> {

@@ -51,9 +51,16 @@ export interface ExpressionProblem {
   offset?: number;
 }
 
+/**
+ * Guard rails for every evaluation (jsonata's D1011/D1012): an expression with a runaway loop
+ * or recursion fails that event instead of hanging the function. The timeout includes the
+ * lookups the expression awaits (SSM, S3), so it is generous.
+ */
+export const EVALUATION_LIMITS = { timeout: 10_000, stack: 250 };
+
 export function compileExpression(source: string): Expression | ExpressionProblem {
   try {
-    return jsonata(source);
+    return jsonata(source, EVALUATION_LIMITS);
   } catch (error) {
     const e = error as { message?: string; position?: number; code?: string };
     return { message: `${e.message ?? 'invalid expression'}${e.code ? ` (${e.code})` : ''}`, offset: e.position };

@@ -1,0 +1,55 @@
+/**
+ * The Lambda entry point. Routes are compiled once per container from the route set embedded
+ * in the bundle (deploy/bundle.ts replaces `routes.generated.json`), then every invocation goes
+ * through the shared pipeline with the AWS ports.
+ */
+import { loadRoutes } from './load/load-routes.ts';
+import { routeSetFromFiles } from './load/route-set.ts';
+import { createAwsPorts } from './ports/aws/index.ts';
+import { Pipeline, type InputReport } from './pipeline.ts';
+import { jsonLog } from './report/log.ts';
+import { containerLookupCache } from './resolve/lookup-cache.ts';
+import { SwitchyardError } from './errors.ts';
+import embeddedRoutes from './routes.generated.json' with { type: 'json' };
+
+interface LambdaContext {
+  getRemainingTimeInMillis?: () => number;
+  awsRequestId?: string;
+}
+
+const log = jsonLog((line) => console.log(line));
+let pipeline: Pipeline | undefined;
+
+/** Compiled once per container: the routes were validated at deploy time, so a problem here is a bad bundle. */
+function containerPipeline(): Pipeline {
+  if (pipeline) return pipeline;
+  const loaded = loadRoutes(routeSetFromFiles(embeddedRoutes as Record<string, string>));
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    for (const d of errors) log.write('error', 'embedded route does not load', { file: d.file, line: d.position.line + 1, code: d.code, message: d.message });
+    throw new SwitchyardError('SY100', `the deployed bundle holds ${errors.length} invalid route problem(s): run 'switchyard validate' and deploy again`);
+  }
+  pipeline = new Pipeline({
+    routes: loaded.routes,
+    ports: createAwsPorts({ ...(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}) }),
+    log,
+    ...(process.env.SWITCHYARD_STATE_BUCKET ? { stateBucket: process.env.SWITCHYARD_STATE_BUCKET } : {}),
+    cache: containerLookupCache,
+    metricsSink: (line) => console.log(line),
+  });
+  log.write('info', 'routes loaded', { routes: loaded.routes.map((r) => r.name) });
+  return pipeline;
+}
+
+export async function handler(event: unknown, context: LambdaContext = {}): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> } | InputReport> {
+  const report = await containerPipeline().processInput(event, {
+    ...(context.getRemainingTimeInMillis ? { remainingMs: context.getRemainingTimeInMillis } : {}),
+  });
+  if (report.viaSqs) return { batchItemFailures: report.batchItemFailures };
+  const failed = report.records.filter((r) => r.status === 'failed' || r.status === 'rejected');
+  if (failed.length > 0) {
+    // EventBridge / direct invocations: throwing makes Lambda retry and then use the DLQ.
+    throw new SwitchyardError('SY101', `${failed.length} record(s) failed: ${failed.map((r) => r.reason ?? r.events.flatMap((e) => e.routes.filter((x) => x.failed).map((x) => x.name)).join(', ')).join('; ')}`);
+  }
+  return report;
+}

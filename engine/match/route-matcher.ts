@@ -1,0 +1,26 @@
+/**
+ * match: the index narrows every event to the routes whose structural predicates hold; tag
+ * conditions are checked only for those. Non-matching routes get a reason only when asked
+ * (dry-run), so the Lambda's hot path does no per-route work.
+ */
+import type { ObjectEvent } from '../events/object-event.ts';
+import type { CompiledRoute } from '../load/compiled-route.ts';
+import { explainStructural } from './explain.ts';
+import { RouteIndex } from './route-index.ts';
+
+export class RouteMatcher {
+  private readonly index: RouteIndex;
+
+  constructor(readonly routes: readonly CompiledRoute[]) {
+    this.index = new RouteIndex(routes.map((r) => r.structural));
+  }
+
+  candidates(event: ObjectEvent): CompiledRoute[] {
+    return this.index.candidates(event).map((i) => this.routes[i]).filter((r): r is CompiledRoute => r !== undefined);
+  }
+
+  /** Why each route does or does not take the event structurally (dry-run and tests). */
+  explain(event: ObjectEvent): Array<{ route: CompiledRoute; matched: boolean; reason: string }> {
+    return this.routes.map((route) => ({ route, ...explainStructural(route.structural, event) }));
+  }
+}

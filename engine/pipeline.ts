@@ -1,0 +1,279 @@
+/**
+ * The one pipeline: normalise → match → resolve → act → report. The Lambda handler, dry-run,
+ * `run --local` and `switchyard test` all call it; only the Ports differ.
+ */
+import { executeStep, type ActionResult } from './actions/execute.ts';
+import { LOOP_MARKER } from './actions/copy.ts';
+import type { MarkerStore } from './actions/idempotency.ts';
+import type { PlannedStep, Refusal } from './actions/planned-action.ts';
+import { ActionError, errorMessage } from './errors.ts';
+import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
+import type { InputRecord, ObjectEvent } from './events/object-event.ts';
+import { createLimiter, forEachLimit } from './limiter.ts';
+import type { CompiledRoute } from './load/compiled-route.ts';
+import { failedTagCondition } from './match/tag-conditions.ts';
+import { RouteMatcher } from './match/route-matcher.ts';
+import type { Ports } from './ports/types.ts';
+import { routeBindings, sourceAccess, type LookupDeps } from './resolve/bindings.ts';
+import { LookupCache } from './resolve/lookup-cache.ts';
+import { ObjectFacts } from './resolve/object-facts.ts';
+import { ParameterBatcher } from './resolve/parameter-batcher.ts';
+import { resolveRoute } from './resolve/resolve-route.ts';
+import { evaluate } from './resolve/evaluate.ts';
+import { failureMessage } from './report/failure-message.ts';
+import { silentLog, type Log } from './report/log.ts';
+import { countResults, emfLine } from './report/metrics.ts';
+import { trackingKey, trackingRecord } from './report/tracking.ts';
+import { withRetry } from './retry.ts';
+
+export interface PipelineOptions {
+  routes: readonly CompiledRoute[];
+  ports: Ports;
+  log?: Log;
+  /** Bucket for idempotency markers and tracking records; without it neither is written. */
+  stateBucket?: string;
+  cache?: LookupCache;
+  lookupTtlMs?: number;
+  /** Emit CloudWatch EMF metric lines through `metricsSink`. */
+  metricsSink?: (line: string) => void;
+  /** Work out, for every route that does not match, why (dry-run). */
+  explain?: boolean;
+  /** Events processed at once within one invocation. */
+  eventConcurrency?: number;
+  normalise?: NormaliseOptions;
+}
+
+export interface RouteReport {
+  name: string;
+  matched: boolean;
+  reason: string;
+  steps: PlannedStep[];
+  refused: Refusal[];
+  skipped: Array<{ actionId: string; reason: string }>;
+  values: Record<string, unknown>;
+  results: ActionResult[];
+  error?: { code: string; message: string; failureClass: string };
+  failed: boolean;
+}
+
+export interface EventReport {
+  event: ObjectEvent;
+  routes: RouteReport[];
+  failed: boolean;
+}
+
+export interface RecordReport {
+  recordId: string;
+  status: 'processed' | 'failed' | 'ignored' | 'rejected';
+  reason?: string;
+  events: EventReport[];
+}
+
+export interface InputReport {
+  viaSqs: boolean;
+  records: RecordReport[];
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+export interface InvocationContext {
+  remainingMs?: () => number;
+}
+
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+export class Pipeline {
+  private readonly matcher: RouteMatcher;
+  private readonly log: Log;
+  private readonly deps: LookupDeps;
+  /** Buckets some route writes to: only events there can be Switchyard's own output. */
+  private readonly outputBuckets: Array<(bucket: string) => boolean>;
+  private readonly markers: MarkerStore | undefined;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.matcher = new RouteMatcher(options.routes);
+    this.log = options.log ?? silentLog;
+    this.deps = {
+      ports: options.ports,
+      cache: options.cache ?? new LookupCache(),
+      parameters: new ParameterBatcher(options.ports.parameters),
+      lookupTtlMs: options.lookupTtlMs ?? 5 * 60 * 1000,
+    };
+    this.outputBuckets = options.routes.flatMap((r) => [
+      ...(r.allow.buckets ?? []).map((rule) => (b: string) => rule.matcher.test(b)),
+      ...r.actions.flatMap((a) => (a.type === 'copy' && a.to.kind !== 'expression' ? (a.to.kind === 'list' ? a.to.values : [a.to.value]) : []).map((name) => (b: string) => b === name)),
+    ]);
+    this.markers = options.stateBucket
+      ? { storage: options.ports.storage, bucket: options.stateBucket, now: () => options.ports.clock.now(), staleAfterMs: FIFTEEN_MINUTES }
+      : undefined;
+  }
+
+  get routes(): readonly CompiledRoute[] {
+    return this.options.routes;
+  }
+
+  async processInput(input: unknown, context: InvocationContext = {}): Promise<InputReport> {
+    const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise);
+    const reports: RecordReport[] = [];
+    await forEachLimit(normalised.records, this.options.eventConcurrency ?? 4, async (record) => {
+      reports.push(await this.processRecord(record, context));
+    });
+    const order = new Map(normalised.records.map((r, i) => [r.recordId, i]));
+    reports.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
+    return {
+      viaSqs: normalised.viaSqs,
+      records: reports,
+      batchItemFailures: reports.filter((r) => r.status === 'failed' || r.status === 'rejected').map((r) => ({ itemIdentifier: r.recordId })),
+    };
+  }
+
+  private async processRecord(record: InputRecord, context: InvocationContext): Promise<RecordReport> {
+    if (record.status === 'ignored') {
+      this.log.write('info', 'input ignored', { recordId: record.recordId, reason: record.reason });
+      return { recordId: record.recordId, status: 'ignored', reason: record.reason, events: [] };
+    }
+    if (record.status === 'rejected') {
+      this.log.write('error', 'input rejected: not an event Switchyard understands; it goes to the dead-letter queue', { recordId: record.recordId, reason: record.reason });
+      return { recordId: record.recordId, status: 'rejected', reason: record.reason, events: [] };
+    }
+    const events: EventReport[] = [];
+    for (const event of record.events) events.push(await this.processEvent(event, context));
+    return { recordId: record.recordId, status: events.some((e) => e.failed) ? 'failed' : 'processed', events };
+  }
+
+  async processEvent(event: ObjectEvent, context: InvocationContext = {}): Promise<EventReport> {
+    const candidates = new Set(this.matcher.candidates(event));
+    const facts = new ObjectFacts(event, this.options.ports.storage);
+    const reports: RouteReport[] = [];
+    const explained = this.options.explain ? this.matcher.explain(event) : [...candidates].map((route) => ({ route, matched: true, reason: '' }));
+    for (const { route, matched, reason } of explained) {
+      if (!matched || !candidates.has(route)) {
+        reports.push(emptyReport(route.name, false, reason));
+        continue;
+      }
+      reports.push(await this.processRoute(route, event, facts, reason, context));
+    }
+    return { event, routes: reports, failed: reports.some((r) => r.failed) };
+  }
+
+  private async processRoute(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, structuralReason: string, context: InvocationContext): Promise<RouteReport> {
+    const started = this.options.ports.clock.now();
+    const report = emptyReport(route.name, true, structuralReason || 'matched');
+    try {
+      if (this.outputBuckets.some((isOutput) => isOutput(event.bucket)) && event.kind === 'created') {
+        const head = await facts.head(sourceAccess(route));
+        const writer = head?.metadata[LOOP_MARKER];
+        if (writer) return emptyReport(route.name, false, `object was written by Switchyard route ${writer}: not routed again (loop guard)`);
+      }
+      if (route.tags.length > 0) {
+        const failedCondition = failedTagCondition(route.tags, await facts.tags(sourceAccess(route)));
+        if (failedCondition) return emptyReport(route.name, false, failedCondition);
+      }
+      const bindings = await routeBindings(route, facts, this.deps);
+      if (route.when && !(await evaluate(route.when, bindings, 'match.when'))) {
+        return emptyReport(route.name, false, 'match.when is false');
+      }
+      const resolution = await resolveRoute(route, event, bindings);
+      Object.assign(report, { steps: resolution.steps, refused: resolution.refused, skipped: resolution.skipped, values: resolution.values });
+      report.results = await this.act(route, event, facts, resolution.steps, context);
+    } catch (error) {
+      const e = error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
+      report.error = { code: e.code, message: e.message, failureClass: e.failureClass };
+    }
+    report.failed = routeFailed(route, report);
+    await this.reportRoute(route, event, report, started);
+    return report;
+  }
+
+  private async act(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, steps: PlannedStep[], context: InvocationContext): Promise<ActionResult[]> {
+    const needsHead = steps.some((s) => s.action.type === 'copy' && s.action.skipExisting);
+    const sourceHead = needsHead ? await facts.head(sourceAccess(route)) : undefined;
+    const perAction = new Map<string, ReturnType<typeof createLimiter>>();
+    const results: ActionResult[] = new Array<ActionResult>(steps.length);
+    await forEachLimit(steps.map((step, i) => [step, i] as const), route.concurrency, async ([step, i]) => {
+      let limit = perAction.get(step.action.actionId);
+      if (!limit) perAction.set(step.action.actionId, (limit = createLimiter(step.concurrency)));
+      results[i] = await limit(() =>
+        executeStep(step, {
+          ports: this.options.ports,
+          route: route.name,
+          event,
+          ...(this.markers ? { markers: this.markers } : {}),
+          ...(sourceHead ? { sourceHead } : {}),
+          ...(context.remainingMs ? { remainingMs: context.remainingMs } : {}),
+          onRetry: (info) => this.log.write('warn', `retrying ${info.actionId} after ${info.failureClass} error`, { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, ...info }),
+        }),
+      );
+    });
+    return results;
+  }
+
+  private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date): Promise<void> {
+    const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
+    for (const r of report.results) {
+      this.log.write(r.outcome === 'failed' ? 'error' : 'info', `${r.type} ${r.outcome}`, {
+        ...where,
+        action: r.actionId,
+        destination: r.destination,
+        outcome: r.outcome,
+        attempts: r.attempts,
+        durationMs: r.durationMs,
+        ...(r.detail ? { detail: r.detail } : {}),
+        ...(r.error ? { error: r.error } : {}),
+      });
+    }
+    for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
+    if (report.error) this.log.write('error', `route failed before any action ran: ${report.error.message}`, { ...where, error: report.error });
+    const counts = countResults(report.results, report.refused.length, report.failed);
+    this.options.metricsSink?.(emfLine(route.name, counts, report.failed, this.options.ports.clock.now()));
+
+    const tracking = route.definition.tracking;
+    let trackingUri: string | undefined;
+    if (tracking && tracking.enabled !== false && this.options.stateBucket) {
+      const key = trackingKey(route.name, event);
+      trackingUri = `s3://${this.options.stateBucket}/${key}`;
+      const record = trackingRecord(route.name, event, report.results, report.refused, started, this.options.ports.clock.now(), report.error?.message);
+      await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where);
+    }
+    const onFailure = route.definition.notify?.onFailure;
+    if (report.failed && onFailure) {
+      const message = failureMessage(
+        { route: route.name, event, results: report.results, refused: report.refused, ...(report.error ? { error: report.error.message } : {}), ...(trackingUri ? { tracking: trackingUri } : {}) },
+        route.failureTemplate,
+      );
+      if (onFailure.sns) {
+        const topic = onFailure.sns;
+        await this.withPolicy(onFailure.retry, () => this.options.ports.notifications.publish(topic, message.subject, message.body), `failure notification to ${topic}`, where);
+      }
+      if (onFailure.email) {
+        const { from, to } = onFailure.email;
+        await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where);
+      }
+    }
+  }
+
+  private async withPolicy(retry: CompiledRoute['definition']['retry'], fn: () => Promise<unknown>, what: string, where: Record<string, unknown>): Promise<void> {
+    const policy = {
+      retries: typeof retry?.retries === 'number' ? retry.retries : 2,
+      delayMs: 1000,
+      maxDelayMs: 5000,
+      backoff: retry?.backoff ?? 1,
+      jitter: 'none' as const,
+      on: ['throttling', 'network', '5xx'] as Array<'throttling' | 'network' | '5xx'>,
+    };
+    const outcome = await withRetry(fn, policy, { sleep: (ms) => this.options.ports.clock.sleep(ms) });
+    if (!outcome.ok) this.log.write('error', `${what} could not be written: ${outcome.error.message}`, { ...where, attempts: outcome.attempts });
+  }
+}
+
+function emptyReport(name: string, matched: boolean, reason: string): RouteReport {
+  return { name, matched, reason, steps: [], refused: [], skipped: [], values: {}, results: [], failed: false };
+}
+
+/** failWhen: `any` — any destination failed or was refused; `all` — none succeeded. */
+function routeFailed(route: CompiledRoute, report: RouteReport): boolean {
+  if (report.error) return true;
+  const failures = report.results.filter((r) => r.outcome === 'failed').length + report.refused.length;
+  const successes = report.results.filter((r) => r.outcome !== 'failed').length;
+  if (route.failWhen === 'all') return failures > 0 && successes === 0;
+  return failures > 0;
+}
