@@ -1,0 +1,22 @@
+/** Errors of the generators: a route that cannot be turned into a safe template, or a template over an AWS limit. */
+import { SwitchyardError } from '../../engine/errors.ts';
+
+export type GeneratorErrorCode =
+  | 'UnscopableLookup' // an SSM/S3 lookup whose name has no literal prefix: IAM cannot be scoped
+  | 'UnscopableRole' // an assumeRole arn from an expression without allow.roles
+  | 'UnscopableDestination' // an expression destination without an allow-list
+  | 'DuplicateLogicalId' // two names that map to the same CloudFormation logical id
+  | 'PatternTooLarge' // an EventBridge pattern over 2,048 characters
+  | 'TemplateTooLarge' // over 500 resources or 1 MB
+  | 'PolicyTooLarge'; // the function's role needs more than 10 managed policies
+
+export class GeneratorError extends SwitchyardError {
+  override readonly name = 'GeneratorError';
+  constructor(
+    override readonly code: GeneratorErrorCode,
+    message: string,
+    readonly route?: string,
+  ) {
+    super(code, route === undefined ? message : `route ${route}: ${message}`);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Queues the routes own (`route.queues`): each with a dead-letter queue, SQS-managed
+ * encryption, and, for a consumer in another account, a queue policy letting it receive.
+ */
+import { parseDuration } from '../../engine/units.ts';
+import { logicalId } from './names.ts';
+import type { CfnResource, GeneratorContext, PartOutput } from './types.ts';
+
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
+const DEFAULT_MAX_RECEIVE_COUNT = 5;
+const CONSUMER_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+
+/** Explicit: a queue goes with the stack (its name is fixed, so a retained one would block the next deploy). */
+export const QUEUE_POLICIES = { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' } as const;
+
+export function deadLetterQueue(name: string): CfnResource {
+  return {
+    Type: 'AWS::SQS::Queue',
+    ...QUEUE_POLICIES,
+    Properties: { QueueName: name, MessageRetentionPeriod: DEAD_LETTER_RETENTION_SECONDS, SqsManagedSseEnabled: true },
+  };
+}
+
+/** Logical ids of an owned queue and its DLQ (IAM and alarms refer to them too). */
+export function ownedQueueIds(name: string): { queueId: string; deadLetterQueueId: string } {
+  return { queueId: logicalId(name, 'Queue'), deadLetterQueueId: logicalId(name, 'DeadLetterQueue') };
+}
+
+export function queuesPart(context: GeneratorContext): PartOutput {
+  const part: PartOutput = { resources: {}, outputs: {}, statements: [] };
+  for (const route of context.routes) {
+    for (const queue of route.definition.queues ?? []) {
+      const { queueId, deadLetterQueueId } = ownedQueueIds(queue.name);
+      part.resources[deadLetterQueueId] = deadLetterQueue(`${queue.name}-dlq`.slice(0, 80));
+      part.resources[queueId] = {
+        Type: 'AWS::SQS::Queue',
+        ...QUEUE_POLICIES,
+        Properties: {
+          QueueName: queue.name,
+          SqsManagedSseEnabled: true,
+          ...(queue.retention !== undefined ? { MessageRetentionPeriod: Math.round(parseDuration(queue.retention) / 1000) } : {}),
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
+            maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+          },
+        },
+      };
+      if (queue.consumerAccount !== undefined) {
+        part.resources[logicalId(queue.name, 'QueuePolicy')] = {
+          Type: 'AWS::SQS::QueuePolicy',
+          Properties: {
+            Queues: [{ Ref: queueId }],
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'ConsumerAccountReceives',
+                  Effect: 'Allow',
+                  Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${queue.consumerAccount}:root` } },
+                  Action: CONSUMER_ACTIONS,
+                  Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+                },
+              ],
+            },
+          },
+        };
+      }
+      part.outputs[logicalId(queue.name, 'QueueUrl')] = { Description: `Queue ${queue.name} (route ${route.name})`, Value: { Ref: queueId } };
+      part.outputs[logicalId(queue.name, 'QueueArn')] = { Description: `ARN of queue ${queue.name}`, Value: { 'Fn::GetAtt': [queueId, 'Arn'] } };
+      part.outputs[logicalId(queue.name, 'DeadLetterQueueUrl')] = { Description: `Dead-letter queue of ${queue.name}`, Value: { Ref: deadLetterQueueId } };
+    }
+  }
+  return part;
+}

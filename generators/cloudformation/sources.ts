@@ -1,0 +1,127 @@
+/**
+ * Source buckets grouped by trigger: one EventBridge rule set and one notification queue per
+ * bucket however many routes read it (AWS limits: 300 rules per bus; one S3 notification filter
+ * per event type), with the widest filter that still covers every route on it. The runtime
+ * matches each route again, so a wider trigger is never wrong, only busier.
+ */
+import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+import { logicalId, queueName } from './names.ts';
+
+/** One `key` condition of an EventBridge pattern. */
+export type KeyFilter = { prefix: string } | { suffix: string };
+
+export interface EventBridgeSource {
+  bucket: string;
+  /** Undefined: every key of the bucket. */
+  keyFilters?: KeyFilter[];
+  detailTypes: string[];
+  routes: string[];
+}
+
+export interface NotificationSource {
+  bucket: string;
+  account?: string;
+  prefix?: string;
+  suffix?: string;
+  /** S3 event names, e.g. `s3:ObjectCreated:*`. */
+  events: string[];
+  queueId: string;
+  queueName: string;
+  deadLetterQueueId: string;
+  deadLetterQueueName: string;
+  routes: string[];
+}
+
+export interface QueueSource {
+  queueArn: string;
+  routes: string[];
+}
+
+const DETAIL_TYPES = { created: 'Object Created', deleted: 'Object Deleted' } as const;
+const S3_EVENTS = { created: 's3:ObjectCreated:*', deleted: 's3:ObjectRemoved:*' } as const;
+
+function eventsOf(route: CompiledRoute): Array<'created' | 'deleted'> {
+  return route.definition.source.events ?? ['created'];
+}
+
+function byBucket(routes: CompiledRoute[], trigger: string): Map<string, CompiledRoute[]> {
+  const groups = new Map<string, CompiledRoute[]>();
+  for (const route of routes) {
+    if (route.definition.source.trigger !== trigger) continue;
+    const bucket = route.definition.source.bucket;
+    groups.set(bucket, [...(groups.get(bucket) ?? []), route]);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * A route's key filter: its prefix, else its suffix. EventBridge has no "prefix and suffix" on
+ * one field short of wildcard patterns (30 per bus), so with both the prefix is used alone.
+ */
+function keyFilterOf(route: CompiledRoute): KeyFilter | undefined {
+  const { prefix, suffix } = route.definition.source;
+  if (prefix !== undefined && prefix !== '') return { prefix };
+  if (suffix !== undefined && suffix !== '') return { suffix };
+  return undefined;
+}
+
+export function eventBridgeSources(routes: CompiledRoute[]): EventBridgeSource[] {
+  return [...byBucket(routes, 'eventbridge').entries()].map(([bucket, group]) => {
+    const filters = group.map(keyFilterOf);
+    const keyFilters = filters.some((f) => f === undefined) ? undefined : uniqueFilters(filters as KeyFilter[]);
+    const detailTypes = [...new Set(group.flatMap(eventsOf).map((e) => DETAIL_TYPES[e]))].sort();
+    return { bucket, ...(keyFilters !== undefined ? { keyFilters } : {}), detailTypes, routes: group.map((r) => r.name) };
+  });
+}
+
+export function notificationSources(stackName: string, routes: CompiledRoute[]): NotificationSource[] {
+  return [...byBucket(routes, 's3-notification').entries()].map(([bucket, group]) => {
+    const prefix = commonPrefix(group.map((r) => r.definition.source.prefix ?? ''));
+    const suffix = commonSuffix(group.map((r) => r.definition.source.suffix ?? ''));
+    const account = group.find((r) => r.definition.source.account !== undefined)?.definition.source.account;
+    return {
+      bucket,
+      ...(account !== undefined ? { account } : {}),
+      ...(prefix !== '' ? { prefix } : {}),
+      ...(suffix !== '' ? { suffix } : {}),
+      events: [...new Set(group.flatMap(eventsOf).map((e) => S3_EVENTS[e]))].sort(),
+      queueId: logicalId(bucket, 'NotificationQueue'),
+      queueName: queueName(stackName, bucket, 'events'),
+      deadLetterQueueId: logicalId(bucket, 'NotificationDeadLetterQueue'),
+      deadLetterQueueName: queueName(stackName, bucket, 'events-dlq'),
+      routes: group.map((r) => r.name),
+    };
+  });
+}
+
+export function queueSources(routes: CompiledRoute[]): QueueSource[] {
+  const groups = new Map<string, string[]>();
+  for (const route of routes) {
+    const arn = route.definition.source.trigger === 'sqs' ? route.definition.source.queueArn : undefined;
+    if (arn !== undefined) groups.set(arn, [...(groups.get(arn) ?? []), route.name]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queueArn, names]) => ({ queueArn, routes: names }));
+}
+
+function uniqueFilters(filters: KeyFilter[]): KeyFilter[] {
+  const seen = new Map<string, KeyFilter>();
+  for (const f of filters) seen.set(JSON.stringify(f), f);
+  // A prefix covered by a shorter one adds nothing.
+  const all = [...seen.values()];
+  return all
+    .filter((f) => !('prefix' in f) || !all.some((g) => 'prefix' in g && g.prefix !== f.prefix && f.prefix.startsWith(g.prefix)))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+function commonPrefix(values: string[]): string {
+  return values.reduce((common, v) => {
+    let i = 0;
+    while (i < common.length && i < v.length && common[i] === v[i]) i++;
+    return common.slice(0, i);
+  }, values[0] ?? '');
+}
+
+function commonSuffix(values: string[]): string {
+  const reversed = values.map((v) => [...v].reverse().join(''));
+  return [...commonPrefix(reversed)].reverse().join('');
+}

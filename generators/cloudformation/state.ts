@@ -1,0 +1,78 @@
+/**
+ * The state bucket: de-duplication markers, tracking records, batch manifests. Private,
+ * encrypted, versioned, TLS-only, and every prefix expires on its own schedule.
+ */
+import { parseDuration } from '../../engine/units.ts';
+import { pascal, STATE_BUCKET_ID } from './names.ts';
+import type { CfnValue, GeneratorContext, PartOutput } from './types.ts';
+
+export const MARKER_DAYS = 30;
+export const MANIFEST_DAYS = 90;
+const NONCURRENT_DAYS = 7;
+const DAY_MS = 24 * 3600 * 1000;
+
+function expiry(id: string, prefix: string, days: number): CfnValue {
+  return {
+    Id: id,
+    Status: 'Enabled',
+    Prefix: prefix,
+    ExpirationInDays: days,
+    NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_DAYS },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+  };
+}
+
+export function lifecycleRules(context: GeneratorContext): CfnValue[] {
+  const rules: CfnValue[] = [expiry('ExpireMarkers', 'markers/', MARKER_DAYS)];
+  for (const route of context.routes) {
+    const tracking = route.definition.tracking;
+    if (tracking?.enabled === true && tracking.retention !== undefined) {
+      const days = Math.max(1, Math.ceil(parseDuration(tracking.retention) / DAY_MS));
+      rules.push(expiry(`ExpireTracking${pascal(route.name)}`, `tracking/${route.name}/`, days));
+    }
+  }
+  rules.push(expiry('ExpireManifests', 'manifests/', MANIFEST_DAYS));
+  return rules;
+}
+
+export function statePart(context: GeneratorContext): PartOutput {
+  return {
+    resources: {
+      [STATE_BUCKET_ID]: {
+        Type: 'AWS::S3::Bucket',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] },
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          VersioningConfiguration: { Status: 'Enabled' },
+          LifecycleConfiguration: { Rules: lifecycleRules(context) },
+        },
+      },
+      StateBucketPolicy: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: {
+          Bucket: { Ref: STATE_BUCKET_ID },
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [{ 'Fn::GetAtt': [STATE_BUCKET_ID, 'Arn'] }, { 'Fn::Sub': `\${${STATE_BUCKET_ID}.Arn}/*` }],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    outputs: {
+      StateBucketName: { Description: 'State bucket (markers, tracking records, manifests)', Value: { Ref: STATE_BUCKET_ID } },
+    },
+    statements: [],
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The stack for a set of routes: every part's resources and outputs merged, then the role
+ * built from every part's statements. Same routes, same template, byte for byte: parts are
+ * deterministic and keys are sorted.
+ */
+import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+import { alarmsPart } from './alarms.ts';
+import { contextFor } from './defaults.ts';
+import { GeneratorError } from './errors.ts';
+import { CODE_PARAMETERS, functionPart } from './function.ts';
+import { routeStatements, sharedStatements } from './iam.ts';
+import { notificationsPart } from './notifications.ts';
+import { roleOutputs, withExports } from './outputs.ts';
+import { queuesPart } from './queues.ts';
+import { roleResources } from './role.ts';
+import { statePart } from './state.ts';
+import { triggersPart } from './triggers.ts';
+import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, TemplatePart } from './types.ts';
+
+/** The parts every stack has; a batch route's state machine is one more `TemplatePart` passed in `extraParts`. */
+export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart];
+
+export function generateTemplate(routes: CompiledRoute[], options: GenerateOptions = {}, extraParts: readonly TemplatePart[] = []): CfnTemplate {
+  const context = contextFor(routes, options);
+  const merged = mergeParts([...TEMPLATE_PARTS, ...extraParts].map((part) => part(context)));
+  const alarms = alarmsPart(context, deadLetterQueueIds(merged.resources));
+  const statements = [...sharedStatements(context.stackName, context.routes), ...merged.statements, ...context.routes.flatMap(routeStatements)];
+  const all = mergeParts([merged, alarms, { resources: roleResources(context.stackName, statements), outputs: roleOutputs(), statements: [] }]);
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: description(context),
+    Parameters: CODE_PARAMETERS,
+    Resources: sortedKeys(all.resources),
+    Outputs: sortedKeys(withExports(all.outputs)),
+  };
+}
+
+function description(context: GeneratorContext): string {
+  const names = context.routes.map((r) => r.name).join(', ');
+  return `Switchyard ${context.stackName}: routes ${names}`.slice(0, 1024);
+}
+
+export function mergeParts(parts: PartOutput[]): PartOutput {
+  const merged: PartOutput = { resources: {}, outputs: {}, statements: [] };
+  for (const part of parts) {
+    for (const [id, resource] of Object.entries(part.resources)) {
+      if (id in merged.resources) throw duplicate(id);
+      merged.resources[id] = resource;
+    }
+    for (const [id, output] of Object.entries(part.outputs)) {
+      if (id in merged.outputs) throw duplicate(id);
+      merged.outputs[id] = output;
+    }
+    merged.statements.push(...part.statements);
+  }
+  const sids = new Set<string>();
+  for (const s of merged.statements) {
+    if (sids.has(s.Sid)) throw duplicate(s.Sid);
+    sids.add(s.Sid);
+  }
+  return merged;
+}
+
+function duplicate(id: string): GeneratorError {
+  return new GeneratorError('DuplicateLogicalId', `two names map to the logical id ${id}: rename one of the routes, buckets, queues or topics so their alphanumeric forms differ`);
+}
+
+/** Queues something dead-letters into: a RedrivePolicy target, a DeadLetterConfig or an OnFailure destination. */
+function deadLetterQueueIds(resources: Record<string, CfnResource>): string[] {
+  const ids: string[] = [];
+  const visit = (value: CfnValue | undefined, key: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v) => visit(v, key));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const att = value['Fn::GetAtt'];
+    if (['deadLetterTargetArn', 'DeadLetterConfig', 'OnFailure'].includes(key) && Array.isArray(att) && typeof att[0] === 'string') {
+      ids.push(att[0]);
+      return;
+    }
+    for (const [childKey, child] of Object.entries(value)) visit(child, ['Arn', 'Destination'].includes(childKey) ? key : childKey);
+  };
+  for (const resource of Object.values(resources)) visit(resource.Properties ?? {}, '');
+  return ids.filter((id) => resources[id]?.Type === 'AWS::SQS::Queue');
+}
+
+function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

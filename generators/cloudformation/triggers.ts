@@ -1,0 +1,181 @@
+/**
+ * How events reach the function. EventBridge: one rule per source bucket, a retry policy and
+ * a dead-letter queue on the target, and permission to invoke. S3 notifications: one queue per
+ * source bucket with its dead-letter queue, read with partial batch responses (the bucket's
+ * notification configuration itself is the bucket owner's, see generators/policies). SQS: a
+ * mapping on the existing queue. Async invocations that still fail end in the function's own DLQ.
+ */
+import { getAtt } from './arn.ts';
+import { patternsFor } from './eventbridge-pattern.ts';
+import { ASYNC_DLQ_ID, FUNCTION_ID, fitName, logicalId, queueName } from './names.ts';
+import { deadLetterQueue, QUEUE_POLICIES } from './queues.ts';
+import { eventBridgeSources, notificationSources, queueSources } from './sources.ts';
+import type { CfnResource, CfnValue, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
+
+/** EventBridge gives up on delivering to the function after this many attempts or this age. */
+export const EVENTBRIDGE_RETRY = { MaximumRetryAttempts: 24, MaximumEventAgeInSeconds: 3600 };
+export const NOTIFICATION_MAX_RECEIVE_COUNT = 5;
+const QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
+
+const CONSUME_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
+const functionArn: CfnValue = { 'Fn::GetAtt': [FUNCTION_ID, 'Arn'] };
+
+export function triggersPart(context: GeneratorContext): PartOutput {
+  const part: PartOutput = { resources: {}, outputs: {}, statements: [] };
+  eventBridgeTriggers(context, part);
+  notificationTriggers(context, part);
+  queueTriggers(context, part);
+  asyncFailures(context, part);
+  return part;
+}
+
+function eventBridgeTriggers(context: GeneratorContext, part: PartOutput): void {
+  for (const source of eventBridgeSources(context.routes)) {
+    const dlqId = logicalId(source.bucket, 'EventsDeadLetterQueue');
+    const ruleIds: string[] = [];
+    patternsFor(source).forEach((pattern, index) => {
+      const ruleId = logicalId(source.bucket, index === 0 ? 'EventsRule' : `EventsRule${index + 1}`);
+      ruleIds.push(ruleId);
+      part.resources[ruleId] = {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: `S3 object events of ${source.bucket} for routes ${source.routes.join(', ')}`,
+          State: 'ENABLED',
+          EventPattern: pattern as unknown as CfnValue,
+          Targets: [
+            {
+              Id: 'router',
+              Arn: functionArn,
+              RetryPolicy: EVENTBRIDGE_RETRY,
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+            },
+          ],
+        },
+      };
+      part.resources[logicalId(source.bucket, index === 0 ? 'EventsPermission' : `EventsPermission${index + 1}`)] = {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: functionArn,
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+        },
+      };
+    });
+    part.resources[dlqId] = deadLetterQueue(queueName(context.stackName, source.bucket, 'rule-dlq'));
+    part.resources[logicalId(source.bucket, 'EventsDeadLetterQueuePolicy')] = queuePolicy(dlqId, {
+      Sid: 'EventBridgeDeadLetters',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+    });
+    part.outputs[logicalId(source.bucket, 'EventsDeadLetterQueueUrl')] = {
+      Description: `Events for ${source.bucket} that EventBridge could not deliver`,
+      Value: { Ref: dlqId },
+    };
+  }
+}
+
+function notificationTriggers(context: GeneratorContext, part: PartOutput): void {
+  const consumed: string[] = [];
+  for (const source of notificationSources(context.stackName, context.routes)) {
+    part.resources[source.deadLetterQueueId] = deadLetterQueue(source.deadLetterQueueName);
+    part.resources[source.queueId] = {
+      Type: 'AWS::SQS::Queue',
+      ...QUEUE_POLICIES,
+      Properties: {
+        QueueName: source.queueName,
+        // SQS → Lambda: at least 6 × the function timeout, or messages are redelivered mid-run.
+        VisibilityTimeout: 6 * context.function.timeoutSeconds,
+        MessageRetentionPeriod: QUEUE_RETENTION_SECONDS,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [source.deadLetterQueueId, 'Arn'] }, maxReceiveCount: NOTIFICATION_MAX_RECEIVE_COUNT },
+      },
+    };
+    part.resources[logicalId(source.bucket, 'NotificationQueuePolicy')] = queuePolicy(source.queueId, {
+      Sid: 'S3Notifications',
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [source.queueId, 'Arn'] },
+      Condition: {
+        ArnLike: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${source.bucket}` } },
+        StringEquals: { 'aws:SourceAccount': source.account ?? { Ref: 'AWS::AccountId' } },
+      },
+    });
+    part.resources[logicalId(source.bucket, 'NotificationMapping')] = mapping({ 'Fn::GetAtt': [source.queueId, 'Arn'] }, context);
+    consumed.push(getAtt(source.queueId, 'Arn'));
+    part.outputs[logicalId(source.bucket, 'NotificationQueueArn')] = {
+      Description: `Queue the bucket ${source.bucket} must notify (see bucket-config/)`,
+      Value: { 'Fn::GetAtt': [source.queueId, 'Arn'] },
+    };
+    part.outputs[logicalId(source.bucket, 'NotificationDeadLetterQueueUrl')] = {
+      Description: `Notifications of ${source.bucket} that failed ${NOTIFICATION_MAX_RECEIVE_COUNT} times`,
+      Value: { Ref: source.deadLetterQueueId },
+    };
+  }
+  for (const source of queueSources(context.routes)) {
+    consumed.push(source.queueArn);
+  }
+  if (consumed.length > 0) part.statements.push(consumeStatement(consumed));
+}
+
+function queueTriggers(context: GeneratorContext, part: PartOutput): void {
+  for (const source of queueSources(context.routes)) {
+    const name = source.queueArn.split(':').pop() ?? source.queueArn;
+    part.resources[logicalId(fitName(name, 200), 'QueueMapping')] = mapping(source.queueArn, context);
+  }
+}
+
+/** EventBridge and direct async invocations: after Lambda's own retries the event lands here, never dropped. */
+function asyncFailures(context: GeneratorContext, part: PartOutput): void {
+  part.resources[ASYNC_DLQ_ID] = deadLetterQueue(queueName(context.stackName, 'router', 'async-dlq'));
+  part.resources.RouterFunctionEventInvokeConfig = {
+    Type: 'AWS::Lambda::EventInvokeConfig',
+    Properties: {
+      FunctionName: { Ref: FUNCTION_ID },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: EVENTBRIDGE_RETRY.MaximumEventAgeInSeconds,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ASYNC_DLQ_ID, 'Arn'] } } },
+    },
+  };
+  part.statements.push({
+    Sid: 'SendAsyncFailures',
+    Effect: 'Allow',
+    Action: ['sqs:SendMessage'],
+    Resource: [getAtt(ASYNC_DLQ_ID, 'Arn')],
+  });
+  part.outputs.RouterFunctionAsyncDeadLetterQueueUrl = {
+    Description: 'Asynchronous invocations (EventBridge, direct) that failed after retries',
+    Value: { Ref: ASYNC_DLQ_ID },
+  };
+}
+
+function mapping(queueArn: CfnValue, context: GeneratorContext): CfnResource {
+  return {
+    Type: 'AWS::Lambda::EventSourceMapping',
+    Properties: {
+      EventSourceArn: queueArn,
+      FunctionName: { Ref: FUNCTION_ID },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // Never poll faster than the reserved concurrency lets the function run (throttled receives count toward the DLQ).
+      ScalingConfig: { MaximumConcurrency: Math.max(2, Math.min(1000, context.function.reservedConcurrency)) },
+    },
+  };
+}
+
+function consumeStatement(queueArns: string[]): PolicyStatement {
+  return { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: CONSUME_ACTIONS, Resource: [...new Set(queueArns)].sort() };
+}
+
+function queuePolicy(queueId: string, statement: Record<string, CfnValue>): CfnResource {
+  return {
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: { Queues: [{ Ref: queueId }], PolicyDocument: { Version: '2012-10-17', Statement: [statement] } },
+  };
+}
+

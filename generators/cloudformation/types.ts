@@ -1,0 +1,96 @@
+/**
+ * The shapes the CloudFormation generator works with. Each part of the template (function,
+ * IAM, triggers, queues, …) is a `TemplatePart`: it looks at the routes and returns the
+ * resources, outputs and function-role statements it needs; `template.ts` merges them.
+ */
+import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+
+/** A CloudFormation value: literal JSON, or an intrinsic such as `{ "Fn::Sub": "…" }`. */
+export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
+
+export interface CfnResource {
+  Type: string;
+  Properties?: { [key: string]: CfnValue };
+  DependsOn?: string[];
+  DeletionPolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  UpdateReplacePolicy?: 'Delete' | 'Retain' | 'Snapshot';
+}
+
+export interface CfnOutput {
+  Description: string;
+  Value: CfnValue;
+  Export?: { Name: CfnValue };
+}
+
+export interface CfnParameter {
+  Type: 'String' | 'Number';
+  Description: string;
+  Default?: string;
+  MinLength?: number;
+}
+
+export interface CfnTemplate {
+  AWSTemplateFormatVersion: '2010-09-09';
+  Description: string;
+  Parameters: Record<string, CfnParameter>;
+  Resources: Record<string, CfnResource>;
+  Outputs: Record<string, CfnOutput>;
+}
+
+/**
+ * One IAM statement of the function's role. `Resource` entries are `Fn::Sub` strings
+ * (`arn:${AWS::Partition}:s3:::bucket/*`, `${OwnedQueue.Arn}`): tests compare them as text,
+ * and the template wraps each in `Fn::Sub` when it holds a `${…}`.
+ */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface FunctionSettings {
+  /** MB. */
+  memorySize: number;
+  /** Seconds; at most 900 (Lambda's limit). */
+  timeoutSeconds: number;
+  reservedConcurrency: number;
+  logRetentionDays: number;
+}
+
+export interface GenerateOptions {
+  /** Prefix of every physical name the stack sets (role, function, trigger queues, alarms topic). Default `switchyard`. */
+  stackName?: string;
+  /** Account the stack is deployed to; only the policy snippets for other accounts need it. */
+  deployAccount?: string;
+  /** Region the stack is deployed to; only the bucket notification snippets need it. */
+  region?: string;
+  /** Partition for the snippets other accounts apply (`aws`, `aws-us-gov`, `aws-cn`). */
+  partition?: string;
+  function?: Partial<FunctionSettings>;
+}
+
+/** Options with every default filled in, plus the routes: what every part is given. */
+export interface GeneratorContext {
+  routes: CompiledRoute[];
+  stackName: string;
+  deployAccount: string;
+  region: string;
+  partition: string;
+  function: FunctionSettings;
+}
+
+export interface PartOutput {
+  resources: Record<string, CfnResource>;
+  outputs: Record<string, CfnOutput>;
+  /** Statements the function's role needs because of this part (e.g. reading its trigger queues). */
+  statements: PolicyStatement[];
+}
+
+/** A pluggable piece of the template (a later `state-machine.ts` is one more of these). */
+export type TemplatePart = (context: GeneratorContext) => PartOutput;
+
+export function emptyPart(): PartOutput {
+  return { resources: {}, outputs: {}, statements: [] };
+}

@@ -1,0 +1,57 @@
+/**
+ * Seed 003: a source bucket in another account grants read to whoever copies from it (the
+ * assumed destination-writer role, or the function's role when it copies itself), and refuses
+ * plain HTTP.
+ */
+import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+import { accessOf, type Actor } from '../cloudformation/access.ts';
+import { SOURCE_READ_ACTIONS } from '../cloudformation/iam.ts';
+import { pascal } from '../cloudformation/names.ts';
+import { distinctActors, granteeOf } from './principals.ts';
+import type { PolicyFile, PolicyStatementJson, SnippetContext } from './types.ts';
+
+export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContext): PolicyFile[] {
+  const byBucket = new Map<string, PolicyStatementJson[]>();
+  for (const route of routes) {
+    const access = accessOf(route);
+    const { bucket, prefixes } = access.source;
+    // Assumed writer roles always need the grant; the function's role only when the bucket is in another account.
+    const readers: Actor[] = access.writes.map((w) => w.writer).filter((a) => a.kind === 'role' || access.source.account !== undefined);
+    if (access.source.account !== undefined && access.source.reader.kind === 'function') readers.push(access.source.reader);
+    const grantees = distinctActors(readers);
+    if (grantees.length === 0 || prefixes.length === 0) continue;
+    const statements = grantees.map((actor, index): PolicyStatementJson => {
+      const grantee = granteeOf(actor, context);
+      return {
+        Sid: `Switchyard${pascal(route.name)}Read${index + 1}`,
+        Effect: 'Allow',
+        Principal: grantee.principal,
+        Action: SOURCE_READ_ACTIONS,
+        Resource: prefixes.map((p) => `arn:${context.partition}:s3:::${bucket}/${p}*`),
+        ...(grantee.condition !== undefined ? { Condition: grantee.condition } : {}),
+      };
+    });
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), ...statements]);
+  }
+  return [...byBucket.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([bucket, statements]) => ({
+      path: `policies/source-${bucket}.json`,
+      description: `Bucket policy for source bucket ${bucket}: read access for the roles that copy from it`,
+      apply: `aws s3api put-bucket-policy --bucket ${bucket} --policy file://policies/source-${bucket}.json   # merge with an existing policy`,
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          ...statements,
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [`arn:${context.partition}:s3:::${bucket}`, `arn:${context.partition}:s3:::${bucket}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    }));
+}
