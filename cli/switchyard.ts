@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
+import { demoCommand } from './commands/demo.ts';
 import { dryRunCommand } from './commands/dry-run.ts';
 import { runLocalCommand } from './commands/run-local.ts';
 import { testRoutesCommand } from './commands/test-routes.ts';
@@ -54,6 +55,15 @@ program
   .option('--routes <dir>', 'route directory', 'routes')
   .action(async (paths: string[], options: { routes: string }) => {
     process.exitCode = await testRoutesCommand(paths, options.routes, processOutput);
+  });
+
+program
+  .command('demo')
+  .description('run the seed routes end to end against local directories (no AWS account needed)')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--dir <dir>', 'where the local buckets are created (default: a new temporary directory)')
+  .action(async (options: { routes: string; dir?: string }) => {
+    process.exitCode = await demoCommand(options, processOutput);
   });
 
 export async function main(argv: string[]): Promise<number> {

@@ -126,15 +126,9 @@ export function isKnownFunction(name: string, extra: Iterable<string> = []): boo
 /** The literal start of a key expression (`'archive/' & …` → `archive/`), if it has one. */
 export function literalPrefixOf(expression: Expression): string | undefined {
   let node = expression.ast() as AstNode;
-  let prefix = '';
   for (;;) {
-    if (node.type === 'string' && typeof node.value === 'string') return prefix + node.value;
-    if (node.type === 'binary' && node.value === '&') {
-      const lhs = node.lhs as AstNode;
-      if (lhs.type === 'string' && typeof lhs.value === 'string') return prefix + lhs.value;
-      node = lhs;
-      continue;
-    }
-    return prefix === '' ? undefined : prefix;
+    if (node.type === 'string' && typeof node.value === 'string') return node.value;
+    if (node.type !== 'binary' || node.value !== '&') return undefined;
+    node = node.lhs as AstNode;
   }
 }

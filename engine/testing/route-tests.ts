@@ -22,7 +22,7 @@ interface RouteExpectation {
   skipped?: Array<Record<string, unknown>>;
 }
 
-interface TestCase {
+export interface TestCase {
   name: string;
   event: string;
   fixtures?: unknown;
@@ -37,21 +37,31 @@ export interface CaseResult {
   problems: string[];
 }
 
-export async function runRouteTestFile(file: string, routes: readonly CompiledRoute[]): Promise<CaseResult[]> {
+/** The cases of a test file with their 1-based lines, or the problem that stops the file from being read. */
+export async function readTestCases(file: string): Promise<{ cases: Array<{ line: number; testCase: TestCase }> } | { problem: string; line: number }> {
   const text = await readFile(file, 'utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = lineCounter.linePos(e?.pos[0] ?? 0);
-    return [{ file, line: at.line, name: '(file)', passed: false, problems: [`YAML error: ${e?.message.split('\n')[0] ?? ''}`] }];
+    return { problem: `YAML error: ${e?.message.split('\n')[0] ?? ''}`, line: at.line };
   }
   const tests = doc.get('tests', true);
-  if (!isSeq(tests)) return [{ file, line: 1, name: '(file)', passed: false, problems: ["a test file needs a 'tests:' list"] }];
+  if (!isSeq(tests)) return { problem: "a test file needs a 'tests:' list", line: 1 };
+  return {
+    cases: tests.items.map((item) => ({
+      line: lineCounter.linePos(isMap(item) ? (item.range?.[0] ?? 0) : 0).line,
+      testCase: (item as { toJSON(): unknown }).toJSON() as TestCase,
+    })),
+  };
+}
+
+export async function runRouteTestFile(file: string, routes: readonly CompiledRoute[]): Promise<CaseResult[]> {
+  const read = await readTestCases(file);
+  if ('problem' in read) return [{ file, line: read.line, name: '(file)', passed: false, problems: [read.problem] }];
   const results: CaseResult[] = [];
-  for (const item of tests.items) {
-    const line = lineCounter.linePos(isMap(item) ? (item.range?.[0] ?? 0) : 0).line;
-    const testCase = (item as { toJSON(): unknown }).toJSON() as TestCase;
+  for (const { line, testCase } of read.cases) {
     results.push({ file, line, name: testCase.name ?? '(unnamed)', ...(await runCase(file, testCase, routes)) });
   }
   return results;
