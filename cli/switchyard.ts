@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
 import { demoCommand } from './commands/demo.ts';
 import { dryRunCommand } from './commands/dry-run.ts';
+import { generateCommand } from './commands/generate.ts';
 import { runLocalCommand } from './commands/run-local.ts';
 import { testRoutesCommand } from './commands/test-routes.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -66,6 +67,17 @@ program
     process.exitCode = await demoCommand(options, processOutput);
   });
 
+program
+  .command('generate')
+  .description('write the CloudFormation template and the policies other accounts must apply')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--out <dir>', 'output directory', 'out')
+  .option('--stack <name>', 'stack name, the prefix of physical names', 'switchyard')
+  .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
+  .action((options: { routes: string; out: string; stack: string; account?: string }) => {
+    process.exitCode = generateCommand({ routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}) }, processOutput);
+  });
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
@@ -83,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     processOutput.stderr(`switchyard: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.SWITCHYARD_DEBUG) processOutput.stderr(error instanceof Error ? (error.stack ?? '') : '');
     processOutput.stderr('This is a bug in Switchyard; please report it with the command you ran.');
     return 1;
   }
