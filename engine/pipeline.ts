@@ -6,7 +6,7 @@ import { executeStep, type ActionResult } from './actions/execute.ts';
 import { LOOP_MARKER } from './actions/copy.ts';
 import type { MarkerStore } from './actions/idempotency.ts';
 import type { PlannedStep, Refusal } from './actions/planned-action.ts';
-import { ActionError, errorMessage } from './errors.ts';
+import { ActionError, errorMessage, type FailureClass } from './errors.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
 import type { InputRecord, ObjectEvent } from './events/object-event.ts';
 import { createLimiter, forEachLimit } from './limiter.ts';
@@ -24,7 +24,9 @@ import { failureMessage } from './report/failure-message.ts';
 import { silentLog, type Log } from './report/log.ts';
 import { countResults, emfLine } from './report/metrics.ts';
 import { trackingKey, trackingRecord } from './report/tracking.ts';
-import { withRetry } from './retry.ts';
+import { withRetry, type RetryPolicy } from './retry.ts';
+import { parseDuration } from './units.ts';
+import type { Retry } from '../schema/route.ts';
 
 export interface PipelineOptions {
   routes: readonly CompiledRoute[];
@@ -94,7 +96,8 @@ export class Pipeline {
     this.log = options.log ?? silentLog;
     this.deps = {
       ports: options.ports,
-      cache: options.cache ?? new LookupCache(),
+      // Without a cache of its own, the TTL runs on the ports' clock (a fake one in tests).
+      cache: options.cache ?? new LookupCache(() => options.ports.clock.now().getTime()),
       parameters: new ParameterBatcher(options.ports.parameters),
       lookupTtlMs: options.lookupTtlMs ?? 5 * 60 * 1000,
     };
@@ -251,18 +254,27 @@ export class Pipeline {
     }
   }
 
-  private async withPolicy(retry: CompiledRoute['definition']['retry'], fn: () => Promise<unknown>, what: string, where: Record<string, unknown>): Promise<void> {
-    const policy = {
-      retries: typeof retry?.retries === 'number' ? retry.retries : 2,
-      delayMs: 1000,
-      maxDelayMs: 5000,
-      backoff: retry?.backoff ?? 1,
-      jitter: 'none' as const,
-      on: ['throttling', 'network', '5xx'] as Array<'throttling' | 'network' | '5xx'>,
-    };
-    const outcome = await withRetry(fn, policy, { sleep: (ms) => this.options.ports.clock.sleep(ms) });
+  /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). */
+  private async withPolicy(retry: Retry | undefined, fn: () => Promise<unknown>, what: string, where: Record<string, unknown>): Promise<void> {
+    const outcome = await withRetry(fn, reportRetryPolicy(retry), { sleep: (ms) => this.options.ports.clock.sleep(ms) });
     if (!outcome.ok) this.log.write('error', `${what} could not be written: ${outcome.error.message}`, { ...where, attempts: outcome.attempts });
   }
+}
+
+/**
+ * The policy for report writes. Only numbers count here: a `retries` expression has no event
+ * bindings to read from at report time, so it falls back to 2.
+ */
+export function reportRetryPolicy(retry: Retry | undefined): RetryPolicy {
+  const delayMs = retry?.delay !== undefined ? parseDuration(retry.delay) : 1000;
+  return {
+    retries: typeof retry?.retries === 'number' ? retry.retries : 2,
+    delayMs,
+    maxDelayMs: retry?.maxDelay !== undefined ? parseDuration(retry.maxDelay) : Math.max(delayMs, 5000),
+    backoff: retry?.backoff ?? 1,
+    jitter: retry?.jitter ?? 'none',
+    on: (retry?.on ?? ['throttling', 'network', '5xx']) as FailureClass[],
+  };
 }
 
 function emptyReport(name: string, matched: boolean, reason: string): RouteReport {

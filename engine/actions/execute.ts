@@ -40,15 +40,18 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
 
   const marker = action.type !== 'copy' && options.markers ? markerKey(route, action.actionId, event, destination) : undefined;
   if (marker && options.markers) {
-    try {
-      const claimed = await claim(options.markers, marker);
-      if (!claimed.claimed) {
-        return { ...base, outcome: 'duplicate', attempts: 0, durationMs: Date.now() - started, detail: `already sent${claimed.messageId ? ` as ${claimed.messageId}` : ''} (redelivered event)` };
-      }
-    } catch (error) {
-      return failed(base, error, 0, started);
+    // The claim is a write to the state bucket: throttling and network trouble are retried like the send itself.
+    const markers = options.markers;
+    const claimed = await withRetry(() => claim(markers, marker), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
+    if (!claimed.ok) return failed(base, claimed.error, 0, started, claimed.reason);
+    if (!claimed.value.claimed) {
+      const messageId = claimed.value.messageId;
+      return { ...base, outcome: 'duplicate', attempts: 0, durationMs: Date.now() - started, detail: `already sent${messageId ? ` as ${messageId}` : ''} (redelivered event)` };
     }
   }
+
+  // Recipients already mailed by an earlier attempt of this step: a retry mails only the rest.
+  const mailed = new Map<string, string>();
 
   const outcome = await withRetry(
     async () => {
@@ -68,7 +71,7 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
           return { detail: `message ${sent.messageId}`, messageId: sent.messageId, skipped: false };
         }
         case 'email':
-          return sendEmail(ports, action);
+          return sendEmail(ports, action, mailed);
       }
     },
     step.retry,
@@ -94,15 +97,15 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   };
 }
 
-async function sendEmail(ports: Ports, email: PlannedEmail): Promise<{ detail: string; messageId: string; skipped: boolean }> {
+async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, string>): Promise<{ detail: string; messageId: string; skipped: boolean }> {
   const listed = email.contactList ? await ports.email.listContacts(email.contactList, email.topic, email.access) : [];
   const recipients = [...new Set([...email.to, ...listed])];
   if (recipients.length === 0) {
     return { detail: `no contact of ${email.contactList ?? 'the list'} is opted in to ${email.topic ?? 'the list'}: nothing to send`, messageId: 'none', skipped: true };
   }
-  const ids: string[] = [];
   // One message per recipient: contacts must not see each other, and list headers are per contact.
   for (const to of recipients) {
+    if (mailed.has(to)) continue;
     const sent = await ports.email.send({
       from: email.from,
       to: [to],
@@ -113,9 +116,9 @@ async function sendEmail(ports: Ports, email: PlannedEmail): Promise<{ detail: s
       ...(email.topic ? { topic: email.topic } : {}),
       ...(email.access ? { access: email.access } : {}),
     });
-    ids.push(sent.messageId);
+    mailed.set(to, sent.messageId);
   }
-  return { detail: `sent to ${recipients.length} recipient${recipients.length === 1 ? '' : 's'}`, messageId: ids.join(','), skipped: false };
+  return { detail: `sent to ${recipients.length} recipient${recipients.length === 1 ? '' : 's'}`, messageId: recipients.map((to) => mailed.get(to)).join(','), skipped: false };
 }
 
 function failed(base: Pick<ActionResult, 'actionId' | 'type' | 'destination'>, error: unknown, attempts: number, started: number, reason?: string): ActionResult {

@@ -30,13 +30,14 @@ export function trackingRecord(route: string, event: ObjectEvent, results: Actio
     ...results.filter((r) => r.outcome === 'failed').map((r) => ({ destination: r.destination, error: `${r.error?.code}: ${r.error?.message}`, attempts: r.attempts })),
     ...refused.map((r) => ({ destination: r.destination, error: r.reason, attempts: 0 })),
   ];
-  const status = error || ok.length === 0 ? 'FAILED' : failed.length > 0 ? 'PARTIALLY_FAILED' : 'SUCCEEDED';
+  // Nothing to do (every action skipped by `when`) is a success; FAILED means nothing arrived where something should have.
+  const status = error || (failed.length > 0 && ok.length === 0) ? 'FAILED' : failed.length > 0 ? 'PARTIALLY_FAILED' : 'SUCCEEDED';
   return {
     route,
     eventId: event.id,
     sourceBucket: event.bucket,
     fileKey: event.key,
-    status: failed.length === 0 && !error && ok.length > 0 ? 'SUCCEEDED' : status,
+    status,
     startedAt: started.toISOString(),
     completedAt: finished.toISOString(),
     totalDestinations: ok.length + failed.length,

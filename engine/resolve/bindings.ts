@@ -1,6 +1,8 @@
 /**
  * The JSONata environment of one route for one event: the event's fields, the lookups as
  * async functions ($ssm, $ssmList, $s3json, $objectJson, $objectText), tags and tables.
+ * $ssm and $ssmList take one name or a list of names: `$ssmList(['/a', '/b'])` is the
+ * comma-separated values of both, in order, fetched together.
  */
 import { ActionError } from '../errors.ts';
 import type { CompiledRoute, CompiledTable } from '../load/compiled-route.ts';
@@ -30,8 +32,8 @@ function parseS3Uri(uri: string): { bucket: string; key: string } {
   return { bucket: match[1], key: match[2] };
 }
 
-export function ssmValue(deps: LookupDeps, name: string): Promise<string> {
-  return deps.cache.get(`ssm:${name}`, deps.lookupTtlMs, async () => {
+export function ssmValue(deps: LookupDeps, name: string, ttlMs: number = deps.lookupTtlMs): Promise<string> {
+  return deps.cache.get(`ssm:${name}`, ttlMs, async () => {
     const value = await deps.parameters.get(name);
     if (value === undefined) {
       throw new ActionError('ParameterNotFound', `SSM parameter ${name} does not exist: create it, or fix the mapping that names it`, 'config');
@@ -62,7 +64,7 @@ async function tableValue(deps: LookupDeps, table: CompiledTable): Promise<unkno
   if (table.table.static !== undefined) return table.table.static;
   if (table.table.s3json) return s3Json(deps, table.table.s3json, table.ttlMs);
   const name = table.table.ssm ?? '';
-  const text = await deps.cache.get(`ssm:${name}`, table.ttlMs, () => ssmValue(deps, name));
+  const text = await ssmValue(deps, name, table.ttlMs);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -84,12 +86,16 @@ export async function routeBindings(route: CompiledRoute, facts: ObjectFacts, de
     event,
     route: route.name,
     destinationBuckets: event.destinationBuckets,
-    ssm: (name: string) => ssmValue(deps, String(name)),
-    ssmList: async (name: string) =>
-      (await ssmValue(deps, String(name)))
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
+    // Given a list of names, every name is asked for at once, so the batcher fetches them in one
+    // GetParameters round (≤ 10 names a call); JSONata's $map would ask one name at a time.
+    ssm: (name: string | string[]) => (Array.isArray(name) ? Promise.all(name.map((n) => ssmValue(deps, String(n)))) : ssmValue(deps, String(name))),
+    ssmList: async (name: string | string[]) =>
+      (await Promise.all((Array.isArray(name) ? name : [name]).map((n) => ssmValue(deps, String(n))))).flatMap((value) =>
+        value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      ),
     s3json: (uri: string) => s3Json(deps, String(uri), deps.lookupTtlMs),
     objectText: async () => (await facts.body(access)).toString('utf8'),
     objectJson: async () => {
