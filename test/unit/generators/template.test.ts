@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GeneratorError } from '../../../generators/cloudformation/errors.ts';
+import { generateTemplate } from '../../../generators/cloudformation/template.ts';
+import type { CfnTemplate, CfnValue } from '../../../generators/cloudformation/types.ts';
+import { checkLimits, MAX_RESOURCES, toJson, writeGenerated } from '../../../generators/write.ts';
+import { loadRouteSet, ROUTE_SETS } from './load-fixture-routes.ts';
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: CfnValue;
+}
+
+/** Statements of the function's role (its managed policies). */
+function roleStatements(template: CfnTemplate): Statement[] {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+    .flatMap((r) => (r.Properties?.PolicyDocument as unknown as { Statement: Statement[] }).Statement);
+}
+
+function list<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** X-Ray takes no resource-level permissions; its two write calls are the only ones allowed on "*". */
+const WRITES_ON_STAR_ALLOWED = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe|Receive)/;
+
+const templates = ROUTE_SETS.map((set) => ({ set, template: generateTemplate(loadRouteSet(set)) }));
+
+describe.each(templates)('template for $set', ({ set, template }) => {
+  it('is byte-for-byte the same on a second run, and whatever order the routes come in', () => {
+    const routes = loadRouteSet(set);
+    expect(toJson(generateTemplate(routes))).toBe(toJson(template));
+    expect(toJson(generateTemplate([...routes].reverse()))).toBe(toJson(template));
+  });
+
+  it('grants no wildcard action to the function', () => {
+    const actions = roleStatements(template).flatMap((s) => list(s.Action));
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).not.toMatch(/\*/);
+  });
+
+  it('has no "*" action anywhere and no Allow of everything', () => {
+    const json = JSON.stringify(template);
+    expect(json).not.toMatch(/"Action":\s*"\*"/);
+    expect(json).not.toMatch(/"Action":\s*\[[^\]]*"\*"/);
+  });
+
+  it('allows no write on Resource "*" (X-Ray excepted: it has no resource-level permissions)', () => {
+    for (const statement of roleStatements(template)) {
+      if (!list(statement.Resource).includes('*')) continue;
+      for (const action of list(statement.Action)) {
+        expect(READ_ONLY.test(action) || WRITES_ON_STAR_ALLOWED.has(action), `${statement.Sid}: ${action} on *`).toBe(true);
+      }
+    }
+  });
+
+  it('gives every queue the function reads a visibility timeout of at least 6 × the function timeout', () => {
+    const timeout = template.Resources.RouterFunction?.Properties?.Timeout as number;
+    const owned = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+      .map((r) => r.Properties?.EventSourceArn)
+      .flatMap((arn) => (arn !== null && typeof arn === 'object' && !Array.isArray(arn) && Array.isArray(arn['Fn::GetAtt']) ? [String(arn['Fn::GetAtt'][0])] : []));
+    for (const id of owned) {
+      expect(template.Resources[id]?.Properties?.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+
+  it('gives every EventBridge target a retry policy and a dead-letter queue, and every mapping partial batch responses', () => {
+    for (const resource of Object.values(template.Resources)) {
+      if (resource.Type === 'AWS::Events::Rule') {
+        for (const target of resource.Properties?.Targets as Array<Record<string, unknown>>) {
+          expect(target.RetryPolicy).toBeDefined();
+          expect(target.DeadLetterConfig).toBeDefined();
+        }
+      }
+      if (resource.Type === 'AWS::Lambda::EventSourceMapping') expect(resource.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      if (resource.Type === 'AWS::SQS::Queue') expect(resource.Properties?.SqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  it('gives every dead-letter queue an alarm', () => {
+    const queues = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::SQS::Queue' && id.endsWith('DeadLetterQueue'));
+    expect(queues.length).toBeGreaterThan(0);
+    for (const [id] of queues) expect(template.Resources[`${id}Alarm`]?.Type).toBe('AWS::CloudWatch::Alarm');
+  });
+});
+
+describe('the function', () => {
+  const fn = generateTemplate(loadRouteSet('routes'), { stackName: 'demo', function: { timeoutSeconds: 120 } }).Resources;
+  it('is the generic runtime with the options given and a fixed role name', () => {
+    expect(fn.RouterFunction?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'handler.handler',
+      Timeout: 120,
+      TracingConfig: { Mode: 'Active' },
+      Code: { S3Bucket: { Ref: 'LambdaCodeBucket' }, S3Key: { Ref: 'LambdaCodeKey' } },
+    });
+    expect(fn.RouterFunctionRole?.Properties?.RoleName).toBe('demo-router-role');
+    expect(fn.RouterFunctionLogGroup?.Properties?.LogGroupName).toBe('/aws/lambda/demo-router');
+    expect(fn.RouterFunctionDurationAlarm?.Properties?.Threshold).toBe(96_000);
+  });
+});
+
+describe('AWS limits', () => {
+  const template = generateTemplate(loadRouteSet('routes'));
+  it('accepts the seed routes', () => {
+    expect(() => checkLimits(template, toJson(template).length)).not.toThrow();
+  });
+  it('fails clearly over 500 resources', () => {
+    const big = { ...template, Resources: Object.fromEntries(Array.from({ length: MAX_RESOURCES + 1 }, (_, i) => [`R${i}`, { Type: 'AWS::SQS::Queue' }])) };
+    expect(() => checkLimits(big, 1000)).toThrow(GeneratorError);
+    expect(() => checkLimits(big, 1000)).toThrow(/501 resources/);
+  });
+  it('fails clearly over 1 MB', () => {
+    expect(() => checkLimits(template, 1_000_001)).toThrow(/1000001 bytes/);
+  });
+});
+
+describe('writeGenerated', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'switchyard-generate-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes the template and every snippet as 2-space JSON with a trailing newline', () => {
+    const written = writeGenerated(loadRouteSet('routes'), out, { deployAccount: '999999999999', region: 'eu-west-1' });
+    const paths = written.map((f) => f.path);
+    expect(paths).toContain('template.json');
+    expect(paths).toContain('policies/222222222222.json');
+    expect(paths).toContain('policies/source-transfer-source.json');
+    expect(paths).toContain('bucket-config/metadata-trigger-bucket.lifecycle.json');
+    expect(paths).toContain('bucket-config/metadata-trigger-bucket.notification.json');
+    for (const file of paths) {
+      const text = readFileSync(path.join(out, file), 'utf8');
+      expect(text.endsWith('}\n')).toBe(true);
+      expect(text).toBe(toJson(JSON.parse(text)));
+    }
+    const policy = JSON.parse(readFileSync(path.join(out, 'policies/222222222222.json'), 'utf8')) as { Statement: Array<{ Principal: { AWS: string } }> };
+    for (const s of policy.Statement) expect(s.Principal.AWS).toBe('arn:aws:iam::999999999999:role/switchyard-router-role');
+    const notification = JSON.parse(readFileSync(path.join(out, 'bucket-config/metadata-trigger-bucket.notification.json'), 'utf8')) as {
+      QueueConfigurations: Array<{ QueueArn: string }>;
+    };
+    expect(notification.QueueConfigurations[0]?.QueueArn).toBe('arn:aws:sqs:eu-west-1:999999999999:switchyard-metadata-trigger-bucket-events');
+  });
+});

@@ -1,0 +1,126 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_PATTERN_CHARS, patternsFor } from '../../../generators/cloudformation/eventbridge-pattern.ts';
+import { generateTemplate } from '../../../generators/cloudformation/template.ts';
+import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
+import { matchesPattern } from './event-pattern-evaluator.ts';
+import { loadRouteSet } from './load-fixture-routes.ts';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+const EVENTS_DIR = 'test/fixtures/events';
+
+/** Every EventBridge event in the fixtures: the files that are one event, and the bodies of those that arrive through SQS. */
+function fixtureEvents(): Record<string, Json> {
+  const events: Record<string, Json> = {};
+  for (const file of readdirSync(EVENTS_DIR).filter((f) => /^eventbridge-.*\.json$/.test(f)).sort()) {
+    const parsed = JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as { Records?: Array<{ body: string }> };
+    if (parsed.Records !== undefined) parsed.Records.forEach((r, i) => (events[`${file}#${i}`] = JSON.parse(r.body) as Json));
+    else events[file] = parsed as Json;
+  }
+  return events;
+}
+
+const EVENTS = fixtureEvents();
+
+function fixture(name: string): Json {
+  const event = EVENTS[name];
+  if (event === undefined) throw new Error(`no fixture event ${name}`);
+  return event;
+}
+
+/** A real event shape with another bucket and key. */
+function at(name: string, bucket: string, key: string): Json {
+  const event = structuredClone(fixture(name)) as { detail: { bucket: { name: string }; object: { key: string } }; resources: string[] };
+  event.detail.bucket.name = bucket;
+  event.detail.object.key = key;
+  event.resources = [`arn:aws:s3:::${bucket}`];
+  return event as unknown as Json;
+}
+
+function rulePatterns(template: CfnTemplate): Json[] {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Events::Rule')
+    .map((r) => r.Properties?.EventPattern as Json);
+}
+
+const CREATED = 'eventbridge-object-created.json';
+const DELETED = 'eventbridge-object-deleted.json';
+const RESTORED = 'eventbridge-object-restore-completed.json';
+const OTHER_SOURCE = 'eventbridge-from-other-source.json';
+const VIA_SQS = 'eventbridge-via-sqs.json#0';
+
+const cases: Array<{ name: string; set: string; event: Json; routed: boolean }> = [
+  { name: 'seed 000: any object created in the ingestion bucket', set: 'routes', event: fixture(CREATED), routed: true },
+  { name: 'seed 000: the same shape arriving through SQS', set: 'routes', event: fixture(VIA_SQS), routed: true },
+  { name: 'seed 000 takes created only: a delete is not routed', set: 'routes', event: fixture(DELETED), routed: false },
+  { name: 'a restore is not an object creation', set: 'routes', event: fixture(RESTORED), routed: false },
+  { name: 'events from other services never match', set: 'routes', event: fixture(OTHER_SOURCE), routed: false },
+  { name: 'another bucket is not routed', set: 'routes', event: at(CREATED, 'someone-elses-bucket', 'incoming/a.csv'), routed: false },
+  { name: 's3-notification sources get no rule', set: 'routes', event: at(CREATED, 'global-builds', 'build-1.zip'), routed: false },
+  { name: 'first prefix of a shared bucket', set: 'mixed', event: at(CREATED, 'finance-inbox', 'invoices/2026/1.pdf'), routed: true },
+  { name: 'second prefix of a shared bucket', set: 'mixed', event: at(CREATED, 'finance-inbox', 'receipts/1.png'), routed: true },
+  { name: 'one route on the bucket takes deletes', set: 'mixed', event: at(DELETED, 'finance-inbox', 'receipts/1.png'), routed: true },
+  { name: 'a key under neither prefix', set: 'mixed', event: at(CREATED, 'finance-inbox', 'drafts/invoices/1.pdf'), routed: false },
+  { name: 'a prefix must start the key', set: 'mixed', event: at(CREATED, 'finance-inbox', 'x/invoices/1.pdf'), routed: false },
+  { name: 'suffix route: the suffix matches', set: 'mixed', event: at(CREATED, 'scanner-drop', 'a/b/scan.pdf'), routed: true },
+  { name: 'suffix route: a different extension', set: 'mixed', event: at(CREATED, 'scanner-drop', 'a/b/scan.pdf.tmp'), routed: false },
+  { name: 'suffix route: suffixes are case-sensitive', set: 'mixed', event: at(CREATED, 'scanner-drop', 'scan.PDF'), routed: false },
+  { name: 'suffix route: deletes not taken', set: 'mixed', event: at(DELETED, 'scanner-drop', 'scan.pdf'), routed: false },
+  { name: 'the sqs-triggered bucket has no rule', set: 'mixed', event: at(CREATED, 'legacy-bucket', 'data/x'), routed: false },
+];
+
+const SETS: Record<string, string> = { routes: 'routes', mixed: 'test/fixtures/generators/mixed' };
+const patternsBySet = Object.fromEntries(Object.entries(SETS).map(([name, dir]) => [name, rulePatterns(generateTemplate(loadRouteSet(dir)))]));
+
+describe('generated EventBridge patterns against real event shapes', () => {
+  it.each(cases)('$name', ({ set, event, routed }) => {
+    const patterns = patternsBySet[set] ?? [];
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(patterns.some((p) => matchesPattern(p, event))).toBe(routed);
+  });
+
+  it('writes one rule per source bucket, never one per route', () => {
+    expect(patternsBySet.mixed).toHaveLength(2);
+    expect(patternsBySet.routes).toHaveLength(1);
+  });
+
+  it('puts key conditions inside a list (the shape that matches on AWS)', () => {
+    for (const pattern of patternsBySet.mixed ?? []) {
+      const key = (pattern as { detail: { object?: { key: unknown } } }).detail.object?.key;
+      if (key !== undefined) expect(Array.isArray(key)).toBe(true);
+    }
+  });
+});
+
+describe('the evaluator itself', () => {
+  it('rejects the wrong suffix shape IaC tools emit, which never matches on AWS', () => {
+    const wrong = { source: ['aws.s3'], detail: { object: { key: { suffix: '.pdf' } } } } as Json;
+    expect(() => matchesPattern(wrong, at(CREATED, 'b', 'a.pdf'))).toThrow(/outside a list/);
+  });
+});
+
+describe('pattern size', () => {
+  const source = (count: number) => ({
+    bucket: 'b',
+    detailTypes: ['Object Created'],
+    routes: ['r'],
+    keyFilters: Array.from({ length: count }, (_, i) => ({ prefix: `customers/${String(i).padStart(4, '0')}/incoming/` })),
+  });
+
+  it('keeps a small pattern in one rule', () => {
+    expect(patternsFor(source(3))).toHaveLength(1);
+  });
+
+  it('splits key filters over several rules, each at most 2,048 characters, covering every prefix once', () => {
+    const patterns = patternsFor(source(200));
+    expect(patterns.length).toBeGreaterThan(1);
+    for (const p of patterns) expect(JSON.stringify(p).length).toBeLessThanOrEqual(MAX_PATTERN_CHARS);
+    expect(patterns.flatMap((p) => p.detail.object?.key ?? [])).toEqual(source(200).keyFilters);
+  });
+
+  it('fails clearly when one prefix alone is too long', () => {
+    expect(() => patternsFor({ ...source(0), keyFilters: [{ prefix: 'x'.repeat(MAX_PATTERN_CHARS) }] })).toThrow(/over EventBridge's 2048/);
+  });
+});
