@@ -74,8 +74,12 @@ program
   .option('--out <dir>', 'output directory', 'out')
   .option('--stack <name>', 'stack name, the prefix of physical names', 'switchyard')
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
-  .action((options: { routes: string; out: string; stack: string; account?: string }) => {
-    process.exitCode = generateCommand({ routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}) }, processOutput);
+  .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
+  .action((options: { routes: string; out: string; stack: string; account?: string; region?: string }) => {
+    process.exitCode = generateCommand(
+      { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}) },
+      processOutput,
+    );
   });
 
 export async function main(argv: string[]): Promise<number> {

@@ -9,6 +9,7 @@ export interface GenerateCommandOptions {
   out: string;
   stackName?: string;
   account?: string;
+  region?: string;
 }
 
 /** Writes the CloudFormation template and the snippets other accounts must apply. */
@@ -19,6 +20,7 @@ export function generateCommand(options: GenerateCommandOptions, out: Output): n
     const files = writeGenerated(routes, options.out, {
       ...(options.stackName ? { stackName: options.stackName } : {}),
       ...(options.account ? { deployAccount: options.account } : {}),
+      ...(options.region ? { region: options.region } : {}),
     });
     for (const f of files) {
       out.stdout(`wrote ${path.join(options.out, f.path)}  — ${f.description}`);
