@@ -2,6 +2,7 @@
  * Turns one schema-valid route into a CompiledRoute, reporting every expression that does not
  * compile, every unknown variable and every missing or broken template at its line.
  */
+import nodePath from 'node:path';
 import type { Action, AllowedBucket, AssumeRole, Retry, Route } from '../../schema/route.ts';
 import type { FailureClass } from '../errors.ts';
 import type { StructuralMatch } from '../match/structural.ts';
@@ -15,19 +16,21 @@ import type {
   CompiledRoute,
   CompiledTable,
 } from './compiled-route.ts';
-import { diagnostic, type Diagnostic } from './diagnostic.ts';
+import { diagnostic, type Diagnostic, type Position } from './diagnostic.ts';
 import {
   compileExpression,
   CONTEXT_VARIABLES,
   expressionSourceOf,
   isExpressionValue,
   isKnownFunction,
+  knownFunctionNames,
   isProblem,
   namesUsedBy,
   type CompiledValue,
   type Expression,
 } from './expressions.ts';
 import { nearestName } from './nearest-name.ts';
+import { describeTemplateError } from './template-problems.ts';
 import type { ParsedFile, PathSegment } from './parse-yaml.ts';
 
 /** Reads a file named relative to a route file; undefined when it does not exist. */
@@ -220,37 +223,47 @@ class RouteCompiler {
   private expression(source: string, path: PathSegment[], lets: string[]): Expression {
     const compiled = compileExpression(source);
     const position = this.parsed.positionOf(path);
+    const inside = (offset: number | undefined): Position => (offset === undefined ? position : (this.positionInside(path, source, offset) ?? position));
     if (isProblem(compiled)) {
-      const scalar = this.parsed.scalarAt(path);
-      const inline = scalar && !scalar.blockScalar && compiled.offset !== undefined && !source.includes('\n');
-      const at = inline ? { line: position.line, col: position.col + Math.max(0, (compiled.offset ?? 1) - 1) } : position;
-      this.diagnostics.push(diagnostic('SY021', this.parsed.file, at, `expression does not compile: ${compiled.message}`, 'see https://docs.jsonata.org for the syntax; literals that start with $ or = are read as expressions'));
+      this.diagnostics.push(diagnostic('SY021', this.parsed.file, inside(compiled.offset), `expression does not compile: ${compiled.message}`, 'see https://docs.jsonata.org for the syntax; literals that start with $ or = are read as expressions'));
       return compileExpression('null') as Expression;
     }
     const known = new Set<string>([...CONTEXT_VARIABLES, ...this.tableNames, ...lets]);
     const names = namesUsedBy(compiled);
-    for (const variable of names.variables) {
+    for (const [variable, offset] of names.variables) {
       this.referenced.add(variable);
       if (known.has(variable)) continue;
       const guess = nearestName(variable, known);
       const later = this.letNames.includes(variable) ? ` ('${variable}' is defined later in let: move it above)` : '';
       this.diagnostics.push(
-        diagnostic('SY023', this.parsed.file, position, `unknown variable $${variable}${later}`, guess ? `did you mean $${guess}?` : `known here: ${[...known].map((k) => `$${k}`).join(', ')}`),
+        diagnostic('SY023', this.parsed.file, inside(offset), `unknown variable $${variable}${later}`, later ? `let values are evaluated in order, so a value may use only those above it` : guess ? `did you mean $${guess}?` : `known here: ${[...known].map((k) => `$${k}`).join(', ')}`),
       );
     }
-    for (const fn of names.functions) {
-      if (isKnownFunction(fn, [...this.letNames, ...this.tableNames])) continue;
-      const guess = nearestName(fn, ['ssm', 'ssmList', 's3json', 'objectJson', 'objectText', 'split', 'lookup', 'map', 'substring', 'contains']);
-      this.diagnostics.push(diagnostic('SY023', this.parsed.file, position, `unknown function $${fn}()`, guess ? `did you mean $${guess}()?` : undefined));
+    const callable = [...this.letNames, ...this.tableNames];
+    for (const [fn, offset] of names.functions) {
+      if (isKnownFunction(fn, callable)) continue;
+      const guess = nearestName(fn, [...knownFunctionNames(), ...callable]);
+      this.diagnostics.push(diagnostic('SY023', this.parsed.file, inside(offset), `unknown function $${fn}()`, guess ? `did you mean $${guess}()?` : 'see https://docs.jsonata.org/string-functions for the built-in functions'));
     }
     return compiled;
+  }
+
+  /** Where the token at `offset` of the expression is in the file (the same copy of it, counted from the start). */
+  private positionInside(path: PathSegment[], source: string, offset: number): Position | undefined {
+    const token = /^\S{1,40}/.exec(source.slice(offset))?.[0];
+    if (!token) return undefined;
+    let earlier = 0;
+    for (let i = source.indexOf(token); i !== -1 && i < offset; i = source.indexOf(token, i + 1)) earlier += 1;
+    return this.parsed.positionInScalar(path, token, earlier);
   }
 
   private inlineTemplate(text: string, path: PathSegment[]): Template {
     try {
       checkTemplate(text);
     } catch (error) {
-      this.diagnostics.push(diagnostic('SY027', this.parsed.file, this.parsed.positionOf(path), `template does not compile: ${firstLine(error)}`));
+      const problem = describeTemplateError(error);
+      const at = problem.line === 1 && problem.column !== undefined ? this.positionInside(path, text, problem.column) : undefined;
+      this.diagnostics.push(diagnostic('SY027', this.parsed.file, at ?? this.parsed.positionOf(path), `template does not compile: ${problem.message}`, HANDLEBARS_HINT));
     }
     return compileTemplate(text, false);
   }
@@ -258,22 +271,23 @@ class RouteCompiler {
   private template(relativePath: string, path: PathSegment[]): Template {
     const text = this.read(this.parsed.file, relativePath);
     if (text === undefined) {
-      this.diagnostics.push(diagnostic('SY022', this.parsed.file, this.parsed.positionOf(path), `template '${relativePath}' does not exist (paths are relative to the route file)`));
+      const expected = nodePath.posix.join(nodePath.posix.dirname(this.parsed.file.split(nodePath.sep).join('/')), relativePath);
+      this.diagnostics.push(
+        diagnostic('SY022', this.parsed.file, this.parsed.positionOf(path), `template '${relativePath}' does not exist (paths are relative to the route file)`, `create ${expected}, or correct the path`),
+      );
       return compileTemplate('', false);
     }
     try {
       checkTemplate(text);
     } catch (error) {
-      this.diagnostics.push(diagnostic('SY027', this.parsed.file, this.parsed.positionOf(path), `template '${relativePath}' does not compile: ${firstLine(error)}`));
+      const problem = describeTemplateError(error);
+      this.diagnostics.push(diagnostic('SY027', this.parsed.file, this.parsed.positionOf(path), `template '${relativePath}' does not compile: ${problem.message}`, HANDLEBARS_HINT));
     }
     return compileTemplate(text, path.at(-1) === 'html');
   }
 }
 
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').slice(0, 1).join(' ');
-}
+const HANDLEBARS_HINT = 'see https://handlebarsjs.com/guide/ for the syntax: {{value}}, {{#if x}}…{{/if}}, {{#each list}}…{{/each}}';
 
 function allowedBucketRule(entry: AllowedBucket): AllowedBucketRule {
   const spec = typeof entry === 'string' ? { bucket: entry } : entry;

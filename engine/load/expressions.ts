@@ -47,7 +47,7 @@ export function expressionSourceOf(value: string): string {
 
 export interface ExpressionProblem {
   message: string;
-  /** Character offset inside the expression source, when JSONata gives one. */
+  /** 0-based offset of the offending token inside the expression source, when JSONata gives one. */
   offset?: number;
 }
 
@@ -62,9 +62,25 @@ export function compileExpression(source: string): Expression | ExpressionProble
   try {
     return jsonata(source, EVALUATION_LIMITS);
   } catch (error) {
-    const e = error as { message?: string; position?: number; code?: string };
-    return { message: `${e.message ?? 'invalid expression'}${e.code ? ` (${e.code})` : ''}`, offset: e.position };
+    const e = error as { message?: string; position?: number; code?: string; token?: unknown };
+    // JSONata's position is just past the offending token; report where the token starts.
+    const tokenLength = typeof e.token === 'string' || typeof e.token === 'number' ? String(e.token).length : 1;
+    const offset = e.code === 'S0101' ? unterminatedStringStart(source) : typeof e.position === 'number' ? Math.max(0, e.position - tokenLength) : undefined;
+    return { message: `${e.message ?? 'invalid expression'}${e.code ? ` (${e.code})` : ''}`, ...(offset !== undefined ? { offset } : {}) };
   }
+}
+
+/** The opening quote of a string literal that is never closed (JSONata reports the end of the text). */
+function unterminatedStringStart(source: string): number | undefined {
+  let open: number | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (open === undefined) {
+      if (c === '"' || c === "'") open = i;
+    } else if (c === '\\') i += 1;
+    else if (c === source[open]) open = undefined;
+  }
+  return open;
 }
 
 export function isProblem(value: Expression | ExpressionProblem): value is ExpressionProblem {
@@ -74,21 +90,28 @@ export function isProblem(value: Expression | ExpressionProblem): value is Expre
 interface AstNode {
   type?: string;
   value?: unknown;
+  position?: number;
   focus?: string;
   index?: string;
   [key: string]: unknown;
 }
 
+/** Each name with the 0-based offset of its first use (its `$`) in the expression source. */
 export interface ExpressionNames {
-  variables: Set<string>;
-  functions: Set<string>;
+  variables: Map<string, number>;
+  functions: Map<string, number>;
 }
 
 /** Free variables and called functions of an expression (names declared inside it are excluded). */
 export function namesUsedBy(expression: Expression): ExpressionNames {
-  const used = new Set<string>();
+  const used = new Map<string, number>();
   const declared = new Set<string>();
-  const functions = new Set<string>();
+  const functions = new Map<string, number>();
+  const note = (names: Map<string, number>, name: string, position: number | undefined): void => {
+    // A variable node's position is just past its name; `$` comes before the name.
+    const start = typeof position === 'number' ? Math.max(0, position - name.length - 1) : 0;
+    if (!names.has(name) || start < (names.get(name) ?? 0)) names.set(name, start);
+  };
   const walk = (node: unknown, asProcedure: boolean): void => {
     if (Array.isArray(node)) {
       for (const item of node) walk(item, false);
@@ -97,7 +120,7 @@ export function namesUsedBy(expression: Expression): ExpressionNames {
     if (node === null || typeof node !== 'object') return;
     const n = node as AstNode;
     if (n.type === 'variable' && typeof n.value === 'string') {
-      (asProcedure ? functions : used).add(n.value);
+      note(asProcedure ? functions : used, n.value, n.position);
     }
     if (n.type === 'lambda' && Array.isArray(n.arguments)) {
       for (const arg of n.arguments as AstNode[]) if (typeof arg.value === 'string') declared.add(arg.value);
@@ -114,13 +137,18 @@ export function namesUsedBy(expression: Expression): ExpressionNames {
     }
   };
   walk(expression.ast(), false);
-  const variables = new Set([...used].filter((v) => !declared.has(v) && v !== '' && v !== '$'));
-  const calledFunctions = new Set([...functions].filter((f) => !declared.has(f)));
+  const variables = new Map([...used].filter(([v]) => !declared.has(v) && v !== '' && v !== '$'));
+  const calledFunctions = new Map([...functions].filter(([f]) => !declared.has(f)));
   return { variables, functions: calledFunctions };
 }
 
 export function isKnownFunction(name: string, extra: Iterable<string> = []): boolean {
   return JSONATA_FUNCTIONS.has(name) || (LOOKUP_FUNCTIONS as readonly string[]).includes(name) || [...extra].includes(name);
+}
+
+/** Every function an expression may call, for did-you-mean. */
+export function knownFunctionNames(): string[] {
+  return [...LOOKUP_FUNCTIONS, ...JSONATA_FUNCTIONS];
 }
 
 /** The literal start of a key expression (`'archive/' & …` → `archive/`), if it has one. */

@@ -3,7 +3,9 @@
  * every later check (schema, semantics) can point at the line the operator has to change.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { decodeRouteText } from './decode-text.ts';
 import { diagnostic, START, type Diagnostic, type Position } from './diagnostic.ts';
+import { yamlErrorDiagnostics } from './yaml-errors.ts';
 
 export type PathSegment = string | number;
 
@@ -14,8 +16,12 @@ export interface ParsedFile {
   positionOf(path: readonly PathSegment[]): Position;
   /** Position of the key (not the value) of the entry `path`; falls back to `positionOf`. */
   keyPositionOf(path: readonly PathSegment[]): Position;
-  /** The scalar source text at `path` (to place errors inside an expression). */
-  scalarAt(path: readonly PathSegment[]): { position: Position; blockScalar: boolean } | undefined;
+  /**
+   * Where the `occurrence`-th (0-based) copy of `needle` sits in the source text of the scalar at
+   * `path`, to point inside an expression. Quoting and folding only change whitespace and quotes,
+   * so a token without spaces is found as written; undefined when it is not found.
+   */
+  positionInScalar(path: readonly PathSegment[], needle: string, occurrence: number): Position | undefined;
 }
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; diagnostics: Diagnostic[] };
@@ -23,11 +29,9 @@ export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; diagno
 const MAX_ALIASES = 100;
 
 export function parseRouteYaml(file: string, bytes: Buffer | string): ParseResult {
-  const text = decodeText(file, bytes);
+  const text = decodeRouteText(file, bytes);
   if (typeof text !== 'string') return { ok: false, diagnostics: [text] };
-  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    return fail(diagnostic('SY004', file, START, 'route file is empty', 'write a route (name, source, actions) or delete the file'));
-  }
+  if (onlyCommentsAndBlankLines(text)) return fail(emptyFile(file));
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -36,18 +40,14 @@ export function parseRouteYaml(file: string, bytes: Buffer | string): ParseResul
     return { line: line - 1, col: col - 1 };
   };
 
-  const problems: Diagnostic[] = doc.errors.map((error) => {
-    const position = at(error.pos[0]);
-    if (error.code === 'DUPLICATE_KEY') {
-      const key = duplicateKeyName(text, error.pos[0]);
-      return diagnostic('SY002', file, position, `duplicate key${key ? ` '${key}'` : ''}`, 'each key may appear once in a mapping: remove or merge the repeated one');
-    }
-    return diagnostic('SY001', file, position, yamlMessage(error.code, error.message), yamlHint(error.code));
-  });
+  const problems = yamlErrorDiagnostics(file, text, doc, at);
   if (problems.length > 0) return { ok: false, diagnostics: problems };
 
-  const aliasProblem = checkAliases(file, doc, at);
-  if (aliasProblem) return fail(aliasProblem);
+  const aliasProblems = checkAliases(file, doc, at);
+  if (aliasProblems.length > 0) return { ok: false, diagnostics: aliasProblems };
+
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.range?.[0] === contents.range?.[1])) return fail(emptyFile(file));
 
   if (!isMap(doc.contents)) {
     const position = doc.contents ? at(doc.contents.range?.[0] ?? 0) : START;
@@ -62,100 +62,48 @@ export function parseRouteYaml(file: string, bytes: Buffer | string): ParseResul
     return fail(diagnostic('SY003', file, START, `YAML aliases could not be expanded: ${(error as Error).message}`));
   }
 
-  return { ok: true, parsed: positionsFor(file, doc, value, at) };
+  return { ok: true, parsed: positionsFor(file, text, doc, value, at) };
 }
 
 function fail(d: Diagnostic): ParseResult {
   return { ok: false, diagnostics: [d] };
 }
 
-function decodeText(file: string, bytes: Buffer | string): string | Diagnostic {
-  if (typeof bytes === 'string') return bytes;
-  if (bytes.includes(0)) {
-    return diagnostic('SY006', file, START, 'file holds binary data (NUL bytes), not YAML text', 'is this the right file? route files are UTF-8 YAML');
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    const offset = firstInvalidUtf8(bytes);
-    const before = bytes.subarray(0, offset).toString('latin1');
-    const line = before.split('\n').length - 1;
-    const col = offset - (before.lastIndexOf('\n') + 1);
-    return diagnostic('SY006', file, { line, col }, 'file is not valid UTF-8', 'save the file as UTF-8');
-  }
+/** Line by line, not one regular expression: a banner of many '#' made a regex backtrack for minutes. */
+function onlyCommentsAndBlankLines(text: string): boolean {
+  return text.split('\n').every((line) => {
+    const trimmed = line.trim();
+    return trimmed === '' || trimmed.startsWith('#');
+  });
 }
 
-function firstInvalidUtf8(bytes: Buffer): number {
-  for (let end = 1; end <= bytes.length; end++) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
-    } catch {
-      return end - 1;
-    }
-  }
-  return 0;
+function emptyFile(file: string): Diagnostic {
+  return diagnostic('SY004', file, START, 'route file is empty', 'write a route (name, source, actions) or delete the file');
 }
 
-function checkAliases(file: string, doc: Document, at: (offset: number) => Position): Diagnostic | undefined {
-  let problem: Diagnostic | undefined;
+/** Every alias without an anchor, and at most one alias-bomb report (expansion is refused). */
+function checkAliases(file: string, doc: Document, at: (offset: number) => Position): Diagnostic[] {
+  const problems: Diagnostic[] = [];
   let count = 0;
   visit(doc, {
     Alias(_, node) {
       count += 1;
       const position = at(node.range?.[0] ?? 0);
       if (!node.resolve(doc)) {
-        problem = diagnostic('SY003', file, position, `alias *${node.source} refers to no anchor`, `define &${node.source} before this line, or write the value out`);
-        return visit.BREAK;
+        problems.push(diagnostic('SY003', file, position, `alias *${node.source} refers to no anchor`, `define &${node.source} before this line, or write the value out`));
+        return undefined;
       }
       if (count > MAX_ALIASES) {
-        problem = diagnostic('SY003', file, position, `more than ${MAX_ALIASES} aliases: refusing to expand (this looks like an alias bomb)`, 'write the values out instead of nesting aliases');
+        problems.push(diagnostic('SY003', file, position, `more than ${MAX_ALIASES} aliases: refusing to expand (this looks like an alias bomb)`, 'write the values out instead of nesting aliases'));
         return visit.BREAK;
       }
       return undefined;
     },
   });
-  return problem;
+  return problems;
 }
 
-function duplicateKeyName(text: string, offset: number): string | undefined {
-  const match = /^\s*["']?([^"':\n]+)["']?\s*:/.exec(text.slice(offset));
-  return match?.[1]?.trim();
-}
-
-function yamlMessage(code: string, message: string): string {
-  const first = message.split('\n')[0] ?? message;
-  switch (code) {
-    case 'TAB_AS_INDENT':
-      return 'tabs are not allowed for indentation in YAML';
-    case 'MULTIPLE_DOCS':
-      return 'a route file holds one route, but this one has several YAML documents (---)';
-    case 'BLOCK_AS_IMPLICIT_KEY':
-    case 'MULTILINE_IMPLICIT_KEY':
-      return `YAML syntax error: ${first.charAt(0).toLowerCase()}${first.slice(1)} (is a line indented wrongly?)`;
-    default:
-      return `YAML syntax error: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
-  }
-}
-
-function yamlHint(code: string): string | undefined {
-  switch (code) {
-    case 'TAB_AS_INDENT':
-      return 'indent with spaces';
-    case 'MULTIPLE_DOCS':
-      return 'put each route in a file of its own';
-    case 'BLOCK_AS_IMPLICIT_KEY':
-    case 'MULTILINE_IMPLICIT_KEY':
-    case 'BAD_INDENT':
-      return 'keys of one mapping must line up in the same column';
-    case 'MISSING_CHAR':
-    case 'UNEXPECTED_TOKEN':
-      return 'check for an unclosed bracket or quote';
-    default:
-      return undefined;
-  }
-}
-
-function positionsFor(file: string, doc: Document, value: unknown, at: (offset: number) => Position): ParsedFile {
+function positionsFor(file: string, text: string, doc: Document, value: unknown, at: (offset: number) => Position): ParsedFile {
   const nodeAt = (path: readonly PathSegment[]): { node: Node | undefined; keyNode: Node | undefined } => {
     let node: unknown = doc.contents;
     let keyNode: Node | undefined;
@@ -184,11 +132,16 @@ function positionsFor(file: string, doc: Document, value: unknown, at: (offset: 
       const { node, keyNode } = nodeAt(path);
       return at(offsetOf(keyNode ?? node));
     },
-    scalarAt: (path) => {
+    positionInScalar: (path, needle, occurrence) => {
       const { node } = nodeAt(path);
-      if (!isScalar(node)) return undefined;
-      const blockScalar = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
-      return { position: at(offsetOf(node)), blockScalar };
+      if (!isScalar(node) || !node.range || needle === '') return undefined;
+      const raw = text.slice(node.range[0], node.range[1]);
+      let found = -1;
+      for (let n = 0; n <= occurrence; n++) {
+        found = raw.indexOf(needle, found + 1);
+        if (found === -1) return undefined;
+      }
+      return at(node.range[0] + found);
     },
   };
 }

@@ -4,8 +4,9 @@
  */
 import type { CompiledRoute } from './compiled-route.ts';
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
-import { literalPrefixOf } from './expressions.ts';
-import type { ParsedFile } from './parse-yaml.ts';
+import routeSchema from '../../schema/route.schema.json' with { type: 'json' };
+import { isExpressionValue, literalPrefixOf } from './expressions.ts';
+import type { ParsedFile, PathSegment } from './parse-yaml.ts';
 
 export interface LoadedRoute {
   parsed: ParsedFile;
@@ -45,11 +46,13 @@ function checkOne({ parsed, route }: LoadedRoute): Diagnostic[] {
   if (def.batch && !route.actions.some((a) => a.type === 'copy')) {
     out.push(diagnostic('SY030', parsed.file, parsed.keyPositionOf(['batch']), 'a batch route transfers objects with its copy action, but this route has none', 'add a copy action, or remove batch'));
   }
+  const sourceRole = def.source.assumeRole?.arn;
+  if (sourceRole !== undefined && !isExpressionValue(sourceRole)) out.push(...roleArnProblems(parsed, ['source', 'assumeRole', 'arn'], sourceRole));
   const ids = new Map<string, number>();
   for (const action of route.actions) {
     const seen = ids.get(action.id);
     if (seen !== undefined) {
-      out.push(diagnostic('SY029', parsed.file, parsed.positionOf(['actions', action.index]), `action id '${action.id}' is already used by action ${seen + 1}`, 'give each action its own id'));
+      out.push(diagnostic('SY029', parsed.file, parsed.positionOf(['actions', action.index, action.type, 'id']), `action id '${action.id}' is already used by action ${seen + 1}`, 'give each action its own id (an action without one is called <type>-<position>, e.g. copy-1)'));
     } else ids.set(action.id, action.index);
   }
   for (const action of route.actions) {
@@ -72,14 +75,23 @@ function checkOne({ parsed, route }: LoadedRoute): Diagnostic[] {
       out.push(diagnostic('SY026', parsed.file, parsed.positionOf(['actions', action.index, 'sqs', 'queue']), 'the queue is computed at run time, but the route has no allow.queues', 'list the queue names, ARNs or patterns it may yield under allow.queues'));
     }
     if (action.type === 'sqs' && action.queue.kind === 'literal' && route.allow.queues && !route.allow.queues.some((q) => q.test(action.queue.kind === 'literal' ? action.queue.value : ''))) {
-      out.push(diagnostic('SY024', parsed.file, parsed.positionOf(['actions', action.index, 'sqs', 'queue']), `queue '${action.queue.value}' is not in allow.queues`));
+      out.push(diagnostic('SY024', parsed.file, parsed.positionOf(['actions', action.index, 'sqs', 'queue']), `queue '${action.queue.value}' is not in allow.queues`, `add '${action.queue.value}' to allow.queues`));
     }
     const role = action.assumeRole;
+    if (role?.arn.kind === 'literal') out.push(...roleArnProblems(parsed, ['actions', action.index, action.type, 'assumeRole', 'arn'], role.arn.value));
     if (role && role.arn.kind === 'expression' && !route.allow.roles) {
       out.push(diagnostic('SY026', parsed.file, parsed.positionOf(['actions', action.index, action.type, 'assumeRole', 'arn']), 'the role ARN is computed at run time, but the route has no allow.roles', 'list the role ARNs (patterns allowed) under allow.roles; sts:AssumeRole is scoped to them'));
     }
   }
   return out;
+}
+
+const ROLE_ARN = new RegExp(routeSchema.definitions.RoleArn.pattern);
+
+/** `assumeRole.arn` may be an expression, so the schema cannot check a literal one; this does. */
+function roleArnProblems(parsed: ParsedFile, path: PathSegment[], arn: string): Diagnostic[] {
+  if (ROLE_ARN.test(arn)) return [];
+  return [diagnostic('SY013', parsed.file, parsed.positionOf(path), `${path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[')} is '${arn}', which is not an IAM role ARN`, `for example '${routeSchema.definitions.RoleArn.examples[0]}'`)];
 }
 
 /**
@@ -112,13 +124,20 @@ function loops(loaded: LoadedRoute[]): Diagnostic[] {
           if (!reason) continue;
           const routeName = self ? 'this route' : `route '${target.route.name}' (${target.parsed.file})`;
           out.push(
-            diagnostic('SY025', parsed.file, parsed.positionOf(['actions', action.index, 'copy', action.key.kind === 'literal' || !sameKey ? 'key' : 'to']), `copy to '${bucket}' would re-trigger ${routeName}: it ${reason}`, `start the key with a literal prefix outside ${s.prefixes.length ? s.prefixes.join(', ') : 'the whole bucket'} (e.g. "='archive/' & …"), or exclude it with match.excludePrefix`),
+            diagnostic('SY025', parsed.file, parsed.positionOf(['actions', action.index, 'copy', action.key.kind === 'literal' || !sameKey ? 'key' : 'to']), `copy to '${bucket}' would re-trigger ${routeName}: it ${reason}`, loopHint(bucket, self, s.prefixes)),
           );
         }
       }
     }
   }
   return out;
+}
+
+function loopHint(bucket: string, self: boolean, prefixes: string[]): string {
+  const taker = self ? 'this route' : 'that route';
+  return prefixes.length > 0
+    ? `start the key with a literal prefix outside ${prefixes.join(', ')} (e.g. key: "='archive/' & $key"), or copy to another bucket`
+    : `${taker} takes every key in '${bucket}': give the copy a key prefix (e.g. key: "='archive/' & $key") and exclude it with match.excludePrefix, or copy to another bucket`;
 }
 
 function prefixCanMatch(keyPrefix: string, prefixes: string[], excludes: string[]): boolean {

@@ -7,13 +7,24 @@ import routeSchema from '../../schema/route.schema.json' with { type: 'json' };
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
 import { nearestName } from './nearest-name.ts';
 import type { ParsedFile, PathSegment } from './parse-yaml.ts';
+import { patternName } from './pattern-names.ts';
+import { additionalProperty, allowedKeys, missingProperty, relevantErrors } from './schema-error-noise.ts';
 
 type SchemaNode = { description?: string; examples?: unknown[]; enum?: unknown[]; properties?: Record<string, unknown> };
 
 let validator: ValidateFunction | undefined;
 
 function routeValidator(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(routeSchema);
+  validator ??= new Ajv({
+    allErrors: true,
+    // parentSchema (allowed keys for did-you-mean, examples) and branch schemas in errors.
+    verbose: true,
+    // schemaPath then always names the definition (#/definitions/Action/…), whether ajv would inline it or not.
+    inlineRefs: false,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  }).compile(routeSchema);
   return validator;
 }
 
@@ -24,7 +35,7 @@ export function checkAgainstSchema(parsed: ParsedFile): Diagnostic[] {
 }
 
 function explainErrors(parsed: ParsedFile, errors: ErrorObject[]): Diagnostic[] {
-  const relevant = pruneBranchNoise(errors);
+  const relevant = relevantErrors(errors);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of relevant) {
@@ -36,30 +47,6 @@ function explainErrors(parsed: ParsedFile, errors: ErrorObject[]): Diagnostic[] 
     out.push(d);
   }
   return out;
-}
-
-/**
- * ajv reports every failed branch of an `anyOf`. When one branch got further (an error deeper
- * in the data, e.g. a bad item inside a list), the shallower "wrong type" errors of the other
- * branches are noise and are dropped; the combinator errors themselves are always dropped.
- */
-function pruneBranchNoise(errors: ErrorObject[]): ErrorObject[] {
-  const withoutCombinators = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'if');
-  const combinatorOnly = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
-  const kept = withoutCombinators.filter((e) => {
-    if (e.keyword !== 'type' && e.keyword !== 'required') return true;
-    const inBranch = /\/(anyOf|oneOf)\/\d+/.test(e.schemaPath);
-    if (!inBranch) return true;
-    return !withoutCombinators.some((other) => other !== e && other.instancePath.startsWith(`${e.instancePath}/`));
-  });
-  // A presence-only oneOf/anyOf (e.g. "exactly one of static, s3json, ssm") reports only itself.
-  for (const c of combinatorOnly) {
-    const branchesAreRequired = kept.every((e) => !(e.keyword === 'required' && e.schemaPath.startsWith(c.schemaPath)));
-    if (branchesAreRequired && !kept.some((e) => e.instancePath === c.instancePath && e.schemaPath.startsWith(c.schemaPath))) {
-      kept.push(c);
-    }
-  }
-  return kept;
 }
 
 function segments(instancePath: string): PathSegment[] {
@@ -76,8 +63,14 @@ function where(path: PathSegment[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
-function definitionName(schemaPath: string): string | undefined {
-  return /#\/definitions\/(\w+)/.exec(schemaPath)?.[1];
+const DEFINITION_NAMES = new Map<unknown, string>(Object.entries(routeSchema.definitions).map(([name, node]) => [node, name]));
+
+/**
+ * The definition whose keyword failed (Duration, Table, CopyAction…). Found by the identity of
+ * the schema node ajv reports (verbose), because schemaPath depends on how ajv compiled refs.
+ */
+function definitionOf(error: ErrorObject): string | undefined {
+  return DEFINITION_NAMES.get(error.parentSchema);
 }
 
 function definition(name: string | undefined): SchemaNode | undefined {
@@ -111,8 +104,8 @@ function explain(parsed: ParsedFile, error: ErrorObject, all: ErrorObject[]): Di
   const value = valueAt(parsed.value, path);
   switch (error.keyword) {
     case 'additionalProperties': {
-      const key = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((error.parentSchema as SchemaNode | undefined)?.properties ?? {});
+      const key = additionalProperty(error);
+      const allowed = allowedKeys(error);
       const guess = nearestName(key, allowed);
       return diagnostic(
         'SY010',
@@ -123,8 +116,8 @@ function explain(parsed: ParsedFile, error: ErrorObject, all: ErrorObject[]): Di
       );
     }
     case 'required': {
-      const missing = (error.params as { missingProperty: string }).missingProperty;
-      return diagnostic('SY011', file, parsed.keyPositionOf(path), `${where(path)} is missing the required key '${missing}'`, requiredHint(missing));
+      const missing = missingProperty(error);
+      return diagnostic('SY011', file, parsed.keyPositionOf(path), `${where(path)} is missing the required key '${missing}'`, requiredHint(definitionOf(error), missing));
     }
     case 'type': {
       const expected = all
@@ -138,9 +131,9 @@ function explain(parsed: ParsedFile, error: ErrorObject, all: ErrorObject[]): Di
       return diagnostic('SY013', file, parsed.positionOf(path), `${where(path)} is ${show(value)}, but must be one of: ${allowed.join(', ')}`, guess ? `did you mean '${guess}'?` : undefined);
     }
     case 'pattern': {
-      const def = definitionName(error.schemaPath);
+      const def = definitionOf(error);
       const node = def ? definition(def) : (error.parentSchema as SchemaNode | undefined);
-      const what = def ? articleFor(humanDefinition(def)) : 'a valid value';
+      const what = def ? articleFor(humanDefinition(def)) : (patternName((error.params as { pattern?: unknown }).pattern) ?? 'a valid value');
       const examples = node?.examples?.filter((e) => typeof e === 'string').slice(0, 3) as string[] | undefined;
       return diagnostic(
         'SY013',
@@ -165,7 +158,7 @@ function explain(parsed: ParsedFile, error: ErrorObject, all: ErrorObject[]): Di
     case 'maxProperties':
     case 'oneOf':
     case 'anyOf':
-      return diagnostic('SY014', file, parsed.positionOf(path), combinationMessage(error.schemaPath, where(path), value));
+      return diagnostic('SY014', file, parsed.positionOf(path), combinationMessage(definitionOf(error), where(path), value));
     case 'propertyNames':
       return undefined; // reported by the accompanying 'pattern' error on the name itself
     default:
@@ -173,10 +166,10 @@ function explain(parsed: ParsedFile, error: ErrorObject, all: ErrorObject[]): Di
   }
 }
 
-function combinationMessage(schemaPath: string, at: string, value: unknown): string {
+function combinationMessage(definitionName: string | undefined, at: string, value: unknown): string {
   const keys = value && typeof value === 'object' ? Object.keys(value) : [];
   const given = keys.length > 0 ? ` (found: ${keys.join(', ')})` : '';
-  switch (definitionName(schemaPath)) {
+  switch (definitionName) {
     case 'Action':
       return `${at}: each action takes exactly one of copy, sqs, email${given}`;
     case 'TagCondition':
@@ -197,7 +190,7 @@ function humanType(type: string): string {
 function humanDefinition(name: string): string {
   const words: Record<string, string> = {
     Duration: 'duration (a number followed by ms, s, m, h or d)',
-    Size: 'size (a number followed by B, KB, MB, GB, KiB, MiB or GiB)',
+    Size: 'size (a number, optionally followed by B, KB, MB, GB, TB, KiB, MiB, GiB or TiB)',
     AccountId: '12-digit AWS account id',
     RoleArn: 'IAM role ARN',
     Source: 'valid source setting',
@@ -209,13 +202,19 @@ function articleFor(phrase: string): string {
   return /^[aeiou]/i.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
 }
 
-function requiredHint(key: string): string | undefined {
+/** Keyed by where the key is missing (the definition, or the route itself) and the key. */
+function requiredHint(definitionName: string | undefined, key: string): string | undefined {
   const hints: Record<string, string> = {
-    name: "add a unique route name, e.g. 'name: my-route'",
-    source: 'add a source: { bucket: <bucket>, trigger: eventbridge | s3-notification | sqs | manual }',
-    actions: 'add at least one action (copy, sqs or email)',
-    trigger: 'say how events arrive: eventbridge, s3-notification, sqs or manual',
-    to: 'name the destination bucket(s)',
+    'route.name': "add a unique route name, e.g. 'name: my-route'",
+    'route.source': 'add a source: { bucket: <bucket>, trigger: eventbridge | s3-notification | sqs | manual }',
+    'route.actions': 'add at least one action (copy, sqs or email)',
+    'Source.bucket': 'name the bucket objects arrive in',
+    'Source.trigger': 'say how events arrive: eventbridge, s3-notification, sqs or manual',
+    'CopyAction.to': 'name the destination bucket(s): a bucket, a list of buckets, or an expression',
+    'SqsAction.queue': 'name the queue: a queue name, URL or ARN, or an expression',
+    'EmailAction.from': 'give a verified sender address',
+    'EmailAction.subject': 'give a subject line (a Handlebars template)',
+    'AssumeRole.arn': 'give the ARN of the role to assume',
   };
-  return hints[key];
+  return hints[`${definitionName ?? 'route'}.${key}`];
 }

@@ -1,0 +1,32 @@
+/**
+ * Handlebars' parse errors are written for its own developers ("Expecting 'CLOSE_RAW_BLOCK',
+ * 'CLOSE', … got 'INVALID'" over four lines). This says the same in one line, with where.
+ */
+export interface TemplateProblem {
+  message: string;
+  /** 1-based line inside the template, when Handlebars says. */
+  line?: number;
+  /** 0-based column inside that line, when Handlebars says. */
+  column?: number;
+}
+
+export function describeTemplateError(error: unknown): TemplateProblem {
+  const text = error instanceof Error ? error.message : String(error);
+  const parse = /^Parse error on line (\d+):\n.*\n(-*)\^\n.*got '([^']+)'/.exec(text);
+  if (parse) {
+    const [, line, dashes, got] = parse;
+    const what =
+      got === 'EOF'
+        ? 'the template ends inside a block ({{/…}} is missing)'
+        : got === 'INVALID'
+          ? "a tag is not closed with '}}'"
+          : `unexpected ${got?.toLowerCase().replace(/_/g, ' ')}`;
+    return { message: `line ${line}: ${what}`, line: Number(line), column: dashes?.length ?? 0 };
+  }
+  const mismatch = /^(\S+) doesn't match (\S+) - (\d+):(\d+)$/.exec(text);
+  if (mismatch) {
+    const [, opened, closed, line] = mismatch;
+    return { message: `line ${line}: {{#${opened}}} is closed by {{/${closed}}}`, line: Number(line) };
+  }
+  return { message: text.split('\n')[0] ?? text };
+}
