@@ -1,0 +1,36 @@
+/**
+ * The SDK clients `deploy` and `diff` use. With `endpoint` (a local stand-in such as moto)
+ * every client points at it and S3 uses path-style addressing.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface DeployTarget {
+  /** Defaults to the SDK's own resolution (AWS_REGION, profile). */
+  region?: string;
+  endpoint?: string;
+}
+
+export interface DeployClients {
+  cloudformation: CloudFormationClient;
+  s3: S3Client;
+  sts: STSClient;
+}
+
+export function deployClients(target: DeployTarget): DeployClients {
+  const common = {
+    ...(target.region !== undefined ? { region: target.region } : {}),
+    ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
+  };
+  return {
+    cloudformation: new CloudFormationClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: target.endpoint !== undefined }),
+    sts: new STSClient(common),
+  };
+}
+
+/** The region the clients actually use (explicit, or what the SDK resolved from the environment). */
+export async function resolvedRegion(clients: DeployClients): Promise<string> {
+  return clients.cloudformation.config.region();
+}

@@ -1,0 +1,23 @@
+/** Errors of `switchyard deploy` / `diff`: each says what went wrong and what to do next. */
+import { SwitchyardError } from '../engine/errors.ts';
+
+export type DeployErrorCode =
+  | 'InvalidRoutes' // the routes do not validate: nothing is deployed
+  | 'BundleFailed' // esbuild could not build the router function
+  | 'CodeBucketUnavailable' // the code bucket exists but is not ours, or cannot be created
+  | 'StackNotUpdatable' // the stack is in a state no change set can start from (e.g. ROLLBACK_COMPLETE)
+  | 'ChangeSetFailed' // CloudFormation rejected the change set for a reason other than "no changes"
+  | 'StackFailed' // execution ended in a failed or rolled-back stack status
+  | 'ConfirmationRequired' // no TTY to ask and no --yes
+  | 'TimedOut'; // a wait exceeded its deadline
+
+export class DeployError extends SwitchyardError {
+  override readonly name = 'DeployError';
+  constructor(
+    override readonly code: DeployErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
