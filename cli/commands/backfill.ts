@@ -1,0 +1,115 @@
+/** `switchyard backfill --route NAME`: copy what already exists under the route's source prefix (seed 003), in-process. */
+import { runBackfill, type BackfillSummary } from '../../engine/batch/run-backfill.ts';
+import { createProgress, formatBytes, type ProgressSink } from '../../engine/batch/progress.ts';
+import { ActionError, UsageError } from '../../engine/errors.ts';
+import { nearestName } from '../../engine/load/nearest-name.ts';
+import { AccessResolver, createAwsPorts } from '../../engine/ports/aws/index.ts';
+import type { Log } from '../../engine/report/log.ts';
+import { parseSize } from '../../engine/units.ts';
+import type { Output } from '../output.ts';
+import { loadValidRoutes } from './load-valid-routes.ts';
+
+export interface BackfillCommandOptions {
+  route: string;
+  routes: string;
+  prefix?: string;
+  endpoint?: string;
+  region?: string;
+  concurrency?: number;
+  /** A size as route files write them: `8MiB`, `5GB`. */
+  multipartThreshold?: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export async function backfillCommand(options: BackfillCommandOptions, out: Output): Promise<number> {
+  const routes = loadValidRoutes(options.routes, out);
+  if (!routes) return 1;
+  const route = routes.find((r) => r.name === options.route);
+  if (!route) {
+    const near = nearestName(options.route, routes.map((r) => r.name));
+    throw new UsageError('SY303', `no route named '${options.route}' in ${options.routes}${near ? ` (did you mean '${near}'?)` : ''}`);
+  }
+  if (!route.definition.batch) throw new UsageError('SY300', `route ${route.name} has no batch section: add batch.manifests (s3://bucket/prefix/) to backfill it`);
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new UsageError('SY304', `--concurrency must be a whole number of at least 1, got ${concurrency}`);
+  }
+  const multipartThreshold = thresholdOf(options.multipartThreshold);
+
+  const progress = createProgress(progressSink(out));
+  const config = { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) };
+  const resolver = new AccessResolver(config);
+  const ports = createAwsPorts(config, resolver);
+  let summary: BackfillSummary;
+  try {
+    summary = await runBackfill(route, ports, {
+      ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(multipartThreshold !== undefined ? { multipartThreshold } : {}),
+      dryRun: options.dryRun,
+      log: errorLines((line) => progress.note(line)),
+      progress,
+    });
+  } catch (error) {
+    if (!(error instanceof ActionError)) throw error;
+    // The run could not start or finish (listing refused, manifest bucket missing …).
+    out.stderr(`switchyard backfill: ${error.message} [${error.code}]`);
+    if (options.json) out.stdout(JSON.stringify({ route: route.name, error: { code: error.code, message: error.message, failureClass: error.failureClass } }));
+    return 1;
+  } finally {
+    resolver.clear();
+    resolver.own.destroy();
+  }
+
+  if (options.json) out.stdout(JSON.stringify({ ...summary, report: summary.report ?? null }));
+  else for (const line of summaryText(summary)) out.stdout(line);
+  return summary.status === 'succeeded' ? 0 : 1;
+}
+
+function thresholdOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseSize(text);
+  } catch (error) {
+    throw new UsageError('SY305', `--multipart-threshold: ${(error as Error).message}`);
+  }
+}
+
+function progressSink(out: Output): ProgressSink {
+  return {
+    line: (text) => out.stderr(text),
+    // Only a terminal can have its current line replaced; everything else gets whole lines.
+    ...(out.isTTY ? { redraw: (text: string) => void process.stderr.write(`\r\x1b[2K${text}`) } : {}),
+  };
+}
+
+/** Structured log lines for errors only: retries show up as a count in the progress line. */
+function errorLines(write: (line: string) => void): Log {
+  return {
+    write(level, message, fields = {}) {
+      if (level === 'error') write(JSON.stringify({ level, message, ...fields }));
+    },
+  };
+}
+
+export function summaryText(summary: BackfillSummary): string[] {
+  const lines: string[] = [];
+  for (const planned of summary.planned ?? []) {
+    lines.push(`would copy ${planned.source} → ${planned.destination} (${planned.method}, ${formatBytes(planned.bytes)})`);
+  }
+  const verb = summary.dryRun ? 'would copy' : 'copied';
+  lines.push(`backfill ${summary.route} run ${summary.runId}${summary.dryRun ? ' (dry run: nothing copied)' : ''}: ${summary.status}`);
+  lines.push(
+    `  ${summary.listed} objects listed (${summary.excluded} outside the route's match), ${verb} ${summary.copied}, skipped ${summary.skipped}, failed ${summary.failed}; ` +
+      `${formatBytes(summary.bytes)} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.retries > 0 ? `, ${summary.retries} retries` : ''}`,
+  );
+  const v = summary.validation;
+  if (v) lines.push(`  validation ${v.status}: ${v.foundCopies}/${v.expectedCopies} copies found, ${v.sampled} sampled, ${v.mismatches.length} differ${v.error ? ` (${v.error})` : ''}`);
+  for (const problem of summary.problems) lines.push(`  problem: ${problem}`);
+  lines.push(`  manifest: ${summary.manifest}`);
+  if (summary.report) lines.push(`  report:   ${summary.report}`);
+  const n = summary.notification;
+  if (n) lines.push(n.error ? `  notification to ${n.topic} failed: ${n.error}` : `  announced on ${n.topic} (message ${n.messageId ?? ''})`);
+  return lines;
+}

@@ -1,0 +1,179 @@
+/**
+ * `switchyard backfill`, in-process: list → manifest → parallel transfer through the route's
+ * own copy action → validation → report (+ notification). The Step Functions Distributed Map
+ * runs the same steps on AWS; this is the same code on one machine.
+ */
+import { UsageError, errorMessage } from '../errors.ts';
+import type { CompiledRoute } from '../load/compiled-route.ts';
+import type { PlannedSideEffect } from '../ports/plan.ts';
+import type { Ports } from '../ports/types.ts';
+import type { Log } from '../report/log.ts';
+import { recordingWrites } from './dry-run-ports.ts';
+import { hubWrite } from './hub-write.ts';
+import { listManifest } from './list-manifest.ts';
+import { newRunId, runLocation, s3Uri } from './location.ts';
+import type { Progress } from './progress.ts';
+import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
+import { concurrencyFor, transferAll } from './transfer.ts';
+import { validateCopies, type ValidationResult } from './validate.ts';
+
+export interface BackfillOptions {
+  /** Narrows the route's source prefix (it may not widen it). */
+  prefix?: string;
+  concurrency?: number;
+  /** Bytes; overrides the copy actions' multipartThreshold for this run. */
+  multipartThreshold?: number;
+  /** List and write the manifest; plan the copies without writing anything else. */
+  dryRun?: boolean;
+  log: Log;
+  progress: Progress;
+  /** Fixed run id (tests); a time-ordered one otherwise. */
+  runId?: string;
+  /** For the validation sample (tests). */
+  random?: () => number;
+}
+
+export interface PlannedTransfer {
+  source: string;
+  destination: string;
+  method: 'copy' | 'multipart';
+  bytes: number;
+}
+
+export interface BackfillSummary {
+  route: string;
+  runId: string;
+  dryRun: boolean;
+  status: 'succeeded' | 'failed';
+  listed: number;
+  excluded: number;
+  /** In a dry run: objects that would be copied. */
+  copied: number;
+  skipped: number;
+  failed: number;
+  bytes: number;
+  attempts: number;
+  retries: number;
+  durationMs: number;
+  manifest: string;
+  /** Absent in a dry run (no report is written). */
+  report?: string;
+  validation?: ValidationResult;
+  /** SNS message id of the announcement, or why it could not be sent. */
+  notification?: { topic: string; messageId?: string; error?: string };
+  problems: string[];
+  /** Dry run only: the copies that would be made. */
+  planned?: PlannedTransfer[];
+}
+
+export async function runBackfill(route: CompiledRoute, ports: Ports, options: BackfillOptions): Promise<BackfillSummary> {
+  const started = ports.clock.now();
+  const runId = options.runId ?? newRunId(started);
+  const location = runLocation(route, runId);
+  const sourcePrefix = effectivePrefix(route, options.prefix);
+  const concurrency = concurrencyFor(route, options.concurrency);
+  const { progress, log } = options;
+
+  const manifest = await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, onPage: (n) => progress.listing(n) }));
+  log.write('info', 'manifest written', { route: route.name, runId, manifest: manifest.uri, objects: manifest.entries.length, excluded: manifest.excluded });
+
+  const recorded = options.dryRun ? recordingWrites(ports) : undefined;
+  const totalBytes = manifest.entries.reduce((sum, e) => sum + e.size, 0);
+  progress.start(manifest.entries.length, totalBytes);
+  const counts = { done: 0, bytesDone: 0, copied: 0, skipped: 0, failed: 0, retries: 0 };
+  const totals = await transferAll(route, recorded?.ports ?? ports, manifest.entries, {
+    concurrency,
+    log,
+    ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
+    onObject: (outcome) => {
+      counts.done++;
+      counts.bytesDone += outcome.entry.size;
+      counts[outcome.status]++;
+      counts.retries += outcome.retries;
+      progress.update(counts);
+    },
+  });
+  progress.finish();
+
+  const common = {
+    route: route.name,
+    runId,
+    dryRun: options.dryRun === true,
+    listed: manifest.entries.length,
+    excluded: manifest.excluded,
+    copied: totals.copied,
+    skipped: totals.skipped,
+    failed: totals.failed,
+    bytes: totals.bytes,
+    attempts: totals.attempts,
+    retries: totals.retries,
+    manifest: manifest.uri,
+  };
+  if (recorded) {
+    const problems = totals.failures.map((f) => `${f.key}: ${f.message}`);
+    return { ...common, status: problems.length === 0 ? 'succeeded' : 'failed', durationMs: ports.clock.now().getTime() - started.getTime(), problems, planned: plannedTransfers(recorded.planned) };
+  }
+
+  const validation = await validateSafely(ports, totals.copies, {
+    manifestObjects: manifest.entries.length,
+    sample: route.definition.batch?.validation?.sample,
+    concurrency,
+    random: options.random,
+  });
+  const report = buildReport({
+    route,
+    runId,
+    sourcePrefix,
+    manifest: manifest.uri,
+    report: s3Uri(location.bucket, location.reportKey),
+    started,
+    finished: ports.clock.now(),
+    concurrency,
+    listed: manifest.entries.length,
+    excluded: manifest.excluded,
+    totals,
+    validation,
+  });
+  await hubWrite(ports, () => writeReport(ports, location.bucket, location.reportKey, report));
+  log.write(report.status === 'succeeded' ? 'info' : 'error', `backfill ${report.status}`, { route: route.name, runId, report: report.report, problems: report.problems });
+  const notification = await announce(route, ports, report, log);
+  return { ...common, status: report.status, durationMs: report.durationMs, report: report.report, validation, problems: report.problems, ...(notification ? { notification } : {}) };
+}
+
+/** The route's source prefix, or a narrower one given for this run. */
+export function effectivePrefix(route: CompiledRoute, requested: string | undefined): string {
+  const own = route.definition.source.prefix ?? '';
+  if (requested === undefined || requested === '') return own;
+  if (requested.startsWith(own)) return requested;
+  if (own.startsWith(requested)) return own;
+  throw new UsageError('SY302', `prefix '${requested}' is outside route ${route.name}'s source prefix '${own}': the route never takes those objects`);
+}
+
+async function validateSafely(ports: Ports, copies: Parameters<typeof validateCopies>[1], options: Parameters<typeof validateCopies>[2]): Promise<ValidationResult> {
+  try {
+    return await validateCopies(ports, copies, options);
+  } catch (error) {
+    return { status: 'failed', manifestObjects: options.manifestObjects, expectedCopies: copies.length, foundCopies: 0, missing: [], sampled: 0, mismatches: [], error: errorMessage(error) };
+  }
+}
+
+async function announce(route: CompiledRoute, ports: Ports, report: BackfillReport, log: Log): Promise<BackfillSummary['notification']> {
+  const topic = route.definition.batch?.notify?.sns;
+  if (topic === undefined) return undefined;
+  try {
+    const messageId = await hubWrite(ports, () => publishReport(ports, topic, report));
+    return { topic, messageId };
+  } catch (error) {
+    // The report is already in S3; a lost announcement must not turn a good run into a failed one.
+    log.write('error', `the backfill report could not be announced on ${topic}: ${errorMessage(error)}`, { route: route.name, runId: report.runId, report: report.report });
+    return { topic, error: errorMessage(error) };
+  }
+}
+
+function plannedTransfers(planned: PlannedSideEffect[]): PlannedTransfer[] {
+  return planned.flatMap((effect) =>
+    effect.kind === 'copy'
+      ? [{ source: s3Uri(effect.request.source.bucket, effect.request.source.key), destination: s3Uri(effect.request.destination.bucket, effect.request.destination.key), method: effect.method, bytes: effect.bytes ?? 0 }]
+      : [],
+  );
+}

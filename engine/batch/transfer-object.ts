@@ -1,0 +1,126 @@
+/**
+ * One listed object through the route, exactly as an event for it would go: tag conditions
+ * and `when`, then resolveRoute (destinations, allow-list, roles, KMS key), then executeStep
+ * (runCopy with its retry policy; skip-existing makes a re-run copy nothing).
+ */
+import { executeStep, type ActionResult } from '../actions/execute.ts';
+import type { PlannedStep } from '../actions/planned-action.ts';
+import { ActionError, errorMessage } from '../errors.ts';
+import type { CompiledRoute } from '../load/compiled-route.ts';
+import { failedTagCondition } from '../match/tag-conditions.ts';
+import type { Access, Ports } from '../ports/types.ts';
+import { routeBindings, sourceAccess, type LookupDeps } from '../resolve/bindings.ts';
+import { evaluate } from '../resolve/evaluate.ts';
+import { ObjectFacts } from '../resolve/object-facts.ts';
+import { resolveRoute } from '../resolve/resolve-route.ts';
+import type { Log } from '../report/log.ts';
+import { batchEvent, listedHead, type ManifestEntry } from './manifest-entry.ts';
+
+/** Where a copy of the object now is (or already was), for validation. */
+export interface ExpectedCopy {
+  bucket: string;
+  key: string;
+  access?: Access;
+  size: number;
+  eTag: string;
+}
+
+export interface TransferFailure {
+  key: string;
+  destination?: string;
+  code: string;
+  message: string;
+  failureClass: string;
+  /** Why retrying stopped: not-retryable, retries-exhausted, deadline. */
+  reason?: string;
+  attempts: number;
+}
+
+export interface ObjectOutcome {
+  entry: ManifestEntry;
+  /** `skipped`: already at every destination, or not taken by the route's tag/when conditions. */
+  status: 'copied' | 'skipped' | 'failed';
+  /** Bytes copied for this object (0 when skipped). */
+  bytes: number;
+  attempts: number;
+  retries: number;
+  copies: ExpectedCopy[];
+  failures: TransferFailure[];
+  /** Why a skipped object was not taken by the route. */
+  notTaken?: string;
+}
+
+export interface TransferObjectOptions {
+  ports: Ports;
+  deps: LookupDeps;
+  log: Log;
+  /** Overrides the copy actions' threshold for this run (`--multipart-threshold`). */
+  multipartThreshold?: number;
+}
+
+export async function transferObject(route: CompiledRoute, entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome> {
+  const { ports } = options;
+  const outcome: ObjectOutcome = { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies: [], failures: [] };
+  const event = batchEvent(route.definition.source.bucket, entry, ports.clock.now());
+  const facts = new ObjectFacts(event, ports.storage);
+  const results: Array<{ step: PlannedStep; result: ActionResult }> = [];
+  try {
+    if (route.tags.length > 0) {
+      const failed = failedTagCondition(route.tags, await facts.tags(sourceAccess(route)));
+      if (failed) return { ...outcome, notTaken: failed };
+    }
+    const bindings = await routeBindings(route, facts, options.deps);
+    if (route.when && !(await evaluate(route.when, bindings, 'match.when'))) return { ...outcome, notTaken: 'match.when is false' };
+    const resolution = await resolveRoute(route, event, bindings);
+    for (const refusal of resolution.refused) {
+      outcome.failures.push({ key: entry.key, destination: refusal.destination, code: 'DestinationRefused', message: refusal.reason, failureClass: 'config', attempts: 0 });
+    }
+    for (const planned of resolution.steps) {
+      const step = withThreshold(planned, options.multipartThreshold);
+      const result = await executeStep(step, {
+        ports,
+        route: route.name,
+        event,
+        sourceHead: listedHead(entry),
+        onRetry: (info) => options.log.write('warn', `retrying ${info.actionId} after ${info.failureClass} error`, { route: route.name, key: entry.key, ...info }),
+      });
+      results.push({ step, result });
+    }
+  } catch (error) {
+    const e = error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
+    outcome.failures.push({ key: entry.key, code: e.code, message: e.message, failureClass: e.failureClass, attempts: 1 });
+  }
+  return settle(outcome, results);
+}
+
+function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult }>): ObjectOutcome {
+  const { entry } = outcome;
+  let copiedAny = false;
+  for (const { step, result } of results) {
+    outcome.attempts += result.attempts;
+    outcome.retries += Math.max(0, result.attempts - 1);
+    if (result.outcome === 'failed') {
+      const error = result.error ?? { code: 'UnexpectedError', message: 'failed without an error', failureClass: 'unknown' };
+      outcome.failures.push({ key: entry.key, destination: result.destination, ...error, attempts: result.attempts });
+      continue;
+    }
+    const action = step.action;
+    if (action.type !== 'copy') continue;
+    outcome.copies.push({ bucket: action.bucket, key: action.key, ...(action.destinationAccess ? { access: action.destinationAccess } : {}), size: entry.size, eTag: entry.eTag });
+    if (result.outcome === 'succeeded') {
+      copiedAny = true;
+      outcome.bytes += entry.size;
+    }
+  }
+  outcome.status = outcome.failures.length > 0 ? 'failed' : copiedAny ? 'copied' : 'skipped';
+  return outcome;
+}
+
+/**
+ * A run-wide threshold replaces the action's. The part size follows it down (S3 raises it to
+ * 5 MiB at least), so an object just above a lowered threshold really is copied in parts.
+ */
+export function withThreshold(step: PlannedStep, threshold: number | undefined): PlannedStep {
+  if (threshold === undefined || step.action.type !== 'copy') return step;
+  return { ...step, action: { ...step.action, multipartThreshold: threshold, partSize: Math.min(step.action.partSize, threshold) } };
+}

@@ -1,0 +1,122 @@
+/**
+ * After the transfer: are the copies there? The destination is listed (with the writer's
+ * access) and every expected key counted, then a random sample is checked with HeadObject:
+ * same ContentLength, and the source's ETag either as the copy's own or in its
+ * `switchyard-source-etag` metadata (a multipart copy has an ETag of its own).
+ */
+import { SOURCE_ETAG } from '../actions/copy.ts';
+import { mapLimit } from '../limiter.ts';
+import type { Access, Ports } from '../ports/types.ts';
+import type { ExpectedCopy } from './transfer-object.ts';
+
+export const DEFAULT_VALIDATION_SAMPLE = 50;
+const MAX_LISTED_MISSING = 20;
+
+export interface SampleMismatch {
+  destination: string;
+  expected: { size: number; eTag: string };
+  actual?: { size: number; eTag: string; sourceETag?: string };
+}
+
+export interface ValidationResult {
+  status: 'passed' | 'failed';
+  /** Objects in the manifest. */
+  manifestObjects: number;
+  /** Copies that should exist (copied or already there), one per object and destination. */
+  expectedCopies: number;
+  /** Of those, how many the destination listing shows. */
+  foundCopies: number;
+  /** Some of the expected copies the listing does not show. */
+  missing: string[];
+  sampled: number;
+  mismatches: SampleMismatch[];
+  /** Set when validation itself could not run (e.g. the destination could not be listed). */
+  error?: string;
+}
+
+export interface ValidateOptions {
+  manifestObjects: number;
+  sample?: number;
+  concurrency: number;
+  random?: () => number;
+}
+
+export async function validateCopies(ports: Ports, copies: readonly ExpectedCopy[], options: ValidateOptions): Promise<ValidationResult> {
+  const { found, missing } = await countAtDestination(ports, copies);
+  const sample = pick(copies, options.sample ?? DEFAULT_VALIDATION_SAMPLE, options.random ?? Math.random);
+  const checked = await mapLimit(sample, options.concurrency, (copy) => checkOne(ports, copy));
+  const mismatches = checked.filter((m): m is SampleMismatch => m !== undefined);
+  return {
+    status: found === copies.length && mismatches.length === 0 ? 'passed' : 'failed',
+    manifestObjects: options.manifestObjects,
+    expectedCopies: copies.length,
+    foundCopies: found,
+    missing,
+    sampled: sample.length,
+    mismatches,
+  };
+}
+
+async function countAtDestination(ports: Ports, copies: readonly ExpectedCopy[]): Promise<{ found: number; missing: string[] }> {
+  const groups = new Map<string, { bucket: string; access: Access | undefined; keys: Set<string> }>();
+  for (const copy of copies) {
+    const id = `${copy.bucket}\u0000${copy.access?.roleArn ?? ''}\u0000${copy.access?.externalId ?? ''}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { bucket: copy.bucket, access: copy.access, keys: new Set() }));
+    group.keys.add(copy.key);
+  }
+  let found = 0;
+  const missing: string[] = [];
+  for (const group of groups.values()) {
+    const present = new Set<string>();
+    const prefix = commonPrefix([...group.keys]);
+    let token: string | undefined;
+    do {
+      const page = await ports.storage.list(group.bucket, prefix, token, group.access);
+      for (const object of page.objects) if (group.keys.has(object.key)) present.add(object.key);
+      token = page.nextToken;
+    } while (token !== undefined);
+    found += present.size;
+    for (const key of group.keys) {
+      if (missing.length >= MAX_LISTED_MISSING) break;
+      if (!present.has(key)) missing.push(`s3://${group.bucket}/${key}`);
+    }
+  }
+  return { found, missing };
+}
+
+async function checkOne(ports: Ports, copy: ExpectedCopy): Promise<SampleMismatch | undefined> {
+  const head = await ports.storage.head({ bucket: copy.bucket, key: copy.key }, copy.access);
+  const destination = `s3://${copy.bucket}/${copy.key}`;
+  const expected = { size: copy.size, eTag: copy.eTag };
+  if (!head) return { destination, expected };
+  const sourceETag = head.metadata[SOURCE_ETAG];
+  if (head.size === copy.size && (head.eTag === copy.eTag || sourceETag === copy.eTag)) return undefined;
+  return { destination, expected, actual: { size: head.size, eTag: head.eTag, ...(sourceETag !== undefined ? { sourceETag } : {}) } };
+}
+
+export function commonPrefix(keys: readonly string[]): string {
+  const first = keys[0];
+  if (first === undefined) return '';
+  let length = first.length;
+  for (const key of keys) {
+    let i = 0;
+    while (i < length && i < key.length && key[i] === first[i]) i++;
+    length = i;
+  }
+  // Never end between the two halves of a surrogate pair: S3 would be sent a broken prefix.
+  const last = first.charCodeAt(length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) length--;
+  return first.slice(0, length);
+}
+
+/** `n` distinct items chosen uniformly (partial Fisher–Yates over indices). */
+export function pick<T>(items: readonly T[], n: number, random: () => number): T[] {
+  const indices = items.map((_, i) => i);
+  const count = Math.min(n, items.length);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(random() * (indices.length - i));
+    [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
+  }
+  return indices.slice(0, count).map((i) => items[i] as T);
+}
