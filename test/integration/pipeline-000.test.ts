@@ -46,7 +46,7 @@ describe('seed 000: one-to-many distribution', () => {
     const tags = { DestinationMappingKey: 'intel-distribution ops-distribution', owner: 'team a' };
     const event = await deliver('incoming/daily report.pdf', body, tags);
 
-    const report = await new Pipeline({ routes, ports: motoPorts(moto.endpoint), normalise }).processInput(event);
+    const report = await new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports, normalise }).processInput(event);
 
     expect(report.viaSqs).toBe(true);
     expect(report.batchItemFailures).toEqual([]);
@@ -66,7 +66,7 @@ describe('seed 000: one-to-many distribution', () => {
     const failures = await topicInbox(env, 'one-to-many-failures');
     const event = await deliver('incoming/a.pdf', Buffer.from('a'), { DestinationMappingKey: 'intel-distribution ops-distribution' });
 
-    const report = await new Pipeline({ routes, ports: motoPorts(moto.endpoint), normalise }).processInput(event);
+    const report = await new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports, normalise }).processInput(event);
 
     const route = onlyRoute(report, 'one-to-many');
     expect(route.results.filter((r) => r.outcome === 'failed').map((r) => [r.destination, r.error?.failureClass, r.attempts])).toEqual(
@@ -82,7 +82,7 @@ describe('seed 000: one-to-many distribution', () => {
     const failures = await topicInbox(env, 'one-to-many-failures');
     const event = await deliver('incoming/untagged.pdf', Buffer.from('u'), { owner: 'x' });
 
-    const report = await new Pipeline({ routes, ports: motoPorts(moto.endpoint), normalise }).processInput(event);
+    const report = await new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports, normalise }).processInput(event);
 
     const route = onlyRoute(report, 'one-to-many');
     expect(route.error?.message).toBe('object has no DestinationMappingKey tag: tag it with space-separated mapping keys');

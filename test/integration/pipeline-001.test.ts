@@ -39,7 +39,7 @@ describe('seed 001: artifacts export', () => {
     const body = Buffer.from('%PDF-1.7 spring catalogue \u00e9\u00e8 binary \u0000\u0001');
     await putObject(env, 'artifacts-source', key, body, { contentType: 'application/pdf', metadata: { author: 'marketing' }, tags: { classification: 'public' } });
     const messages = await receiveDeliveries(env, queue.url, 1);
-    const pipeline = new Pipeline({ routes, ports: motoPorts(moto.endpoint) });
+    const pipeline = new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports });
 
     const report = await pipeline.processInput(lambdaSqsEvent(messages, queue.arn));
 
@@ -60,7 +60,7 @@ describe('seed 001: artifacts export', () => {
     await putObject(env, 'artifacts-source', 'org1/builds/app.zip', 'zip');
     await putObject(env, 'artifacts-source', 'org9/docs/manual.pdf', 'pdf');
     const messages = await receiveDeliveries(env, queue.url, 2);
-    const pipeline = new Pipeline({ routes, ports: motoPorts(moto.endpoint) });
+    const pipeline = new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports });
 
     const report = await pipeline.processInput(lambdaSqsEvent(messages, queue.arn));
 

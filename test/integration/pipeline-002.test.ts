@@ -44,7 +44,7 @@ describe('seed 002: build replication', () => {
     await putObject(env, 'global-builds', 'builds/app-1.4.2.zip', body, { contentType: 'application/zip', metadata: { build: '1.4.2' }, tags: { channel: 'stable' } });
     const messages = await receiveDeliveries(env, queue.url, 1);
 
-    const report = await new Pipeline({ routes, ports: motoPorts(moto.endpoint), stateBucket: STATE }).processInput(lambdaSqsEvent(messages, queue.arn));
+    const report = await new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports, stateBucket: STATE }).processInput(lambdaSqsEvent(messages, queue.arn));
 
     expect(report.batchItemFailures).toEqual([]);
     expect(onlyRoute(report, 'global-builds').results.map((r) => [r.destination, r.outcome])).toEqual(REGIONS.map((b) => [`s3://${b}/builds/app-1.4.2.zip`, 'succeeded']));
@@ -74,7 +74,7 @@ describe('seed 002: build replication', () => {
     await putObject(env, 'global-builds', 'builds/test-file.zip', 'zip');
     const failures = await topicInbox(env, 'file-copy-failures');
 
-    const report = await new Pipeline({ routes, ports: motoPorts(moto.endpoint), stateBucket: STATE }).processInput({
+    const report = await new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports, stateBucket: STATE }).processInput({
       sourceBucket: 'global-builds',
       sourceKey: 'builds/test-file.zip',
       destinationBuckets: ['invalid-bucket'],
@@ -105,7 +105,7 @@ describe('seed 002: build replication', () => {
     await putObject(env, 'global-builds', 'builds/big.bin', body, { contentType: 'application/octet-stream', metadata: { build: 'big' }, tags: { channel: 'nightly' } });
     const messages = await receiveDeliveries(env, queue.url, 1);
 
-    const report = await new Pipeline({ routes: [lowered], ports: motoPorts(moto.endpoint), stateBucket: STATE }).processInput(lambdaSqsEvent(messages, queue.arn));
+    const report = await new Pipeline({ routes: [lowered], ports: (await motoPorts(moto.endpoint)).ports, stateBucket: STATE }).processInput(lambdaSqsEvent(messages, queue.arn));
 
     expect(onlyRoute(report, 'global-builds').results.map((r) => [r.outcome, r.detail])).toEqual(REGIONS.map(() => ['succeeded', `multipart, ${12 * MIB} bytes`]));
     for (const bucket of REGIONS) {

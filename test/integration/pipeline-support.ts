@@ -12,7 +12,7 @@ import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../../engine/load/route-set.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { AccessResolver, createAwsPorts, realClock } from '../../engine/ports/aws/index.ts';
-import type { Ports } from '../../engine/ports/types.ts';
+import type { Access, Ports } from '../../engine/ports/types.ts';
 import type { InputReport, RouteReport } from '../../engine/pipeline.ts';
 import { TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { acceptMotoSesv2Timestamps } from './support/moto-sesv2-timestamps.ts';
@@ -41,13 +41,17 @@ export function editedRoute(file: string, edit: (text: string) => string): Compi
   return route;
 }
 
-/** The AWS ports against moto. `fastClock` keeps retries but skips their sleeps (fault-proxy tests). */
-export function motoPorts(endpoint: string, options: { fastClock?: boolean } = {}): Ports {
+/**
+ * The AWS ports against `endpoint` (moto, or the fault proxy in front of it). `sesRoles` are the
+ * assumed roles whose SESv2 client needs moto's timestamp fix; `fastClock` keeps retries but
+ * skips their sleeps (fault-proxy tests).
+ */
+export async function motoPorts(endpoint: string, options: { fastClock?: boolean; sesRoles?: Access[] } = {}): Promise<{ ports: Ports; resolver: AccessResolver }> {
   const resolver = new AccessResolver({ region: TEST_REGION, endpoint });
   acceptMotoSesv2Timestamps(resolver.own.sesv2);
+  for (const role of options.sesRoles ?? []) acceptMotoSesv2Timestamps((await resolver.clientsFor(role)).sesv2);
   const ports = createAwsPorts({ region: TEST_REGION, endpoint }, resolver);
-  if (!options.fastClock) return ports;
-  return { ...ports, clock: { now: realClock.now, sleep: async () => {} } };
+  return { ports: options.fastClock ? { ...ports, clock: { now: realClock.now, sleep: async () => {} } } : ports, resolver };
 }
 
 /** SQS messages as the Lambda SQS event source hands them over. */
