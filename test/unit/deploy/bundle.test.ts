@@ -1,0 +1,114 @@
+/**
+ * The router bundle: deterministic bytes named by their hash, the routes embedded (and only
+ * what the function can load), and a handler that runs from the extracted zip in a plain
+ * node process with nothing but its own file.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleLambda, type LambdaBundle } from '../../../deploy/bundle.ts';
+import { loadRoutes } from '../../../engine/load/load-routes.ts';
+import { routeSetFromDisk } from '../../../engine/load/route-set.ts';
+
+const SEED_ROUTES = path.resolve('routes');
+const FIXTURES = path.resolve('test/fixtures/events');
+const work = mkdtempSync(path.join(tmpdir(), 'switchyard-bundle-'));
+let first: LambdaBundle;
+let second: LambdaBundle;
+
+beforeAll(async () => {
+  first = await bundleLambda({ routesDir: SEED_ROUTES });
+  second = await bundleLambda({ routesDir: SEED_ROUTES });
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function extract(zip: Buffer, into: string): string[] {
+  mkdirSync(into, { recursive: true });
+  const file = path.join(into, '..', `${path.basename(into)}.zip`);
+  writeFileSync(file, zip);
+  execFileSync('python3', ['-m', 'zipfile', '-e', file, into]);
+  return readdirSync(into).sort();
+}
+
+function copyOfSeedRoutes(name: string): string {
+  const dir = path.join(work, name, 'routes');
+  cpSync(SEED_ROUTES, dir, { recursive: true });
+  return dir;
+}
+
+describe('bundleLambda', () => {
+  it('two bundles of the same routes are byte-equal, and sha256 is the hash of the zip', () => {
+    expect(first.zip.equals(second.zip)).toBe(true);
+    expect(first.sha256).toBe(second.sha256);
+    expect(first.sha256).toBe(createHash('sha256').update(first.zip).digest('hex'));
+    expect(first.zipBytes).toBe(first.zip.length);
+    expect(first.bundleBytes).toBeGreaterThan(first.zipBytes / 2);
+  });
+
+  it('the zip holds handler.js (and its source map) at the top, as Lambda expects for handler.handler', () => {
+    const files = extract(first.zip, path.join(work, 'listing'));
+    expect(files).toEqual(['handler.js', 'handler.js.map']);
+    expect(readFileSync(path.join(work, 'listing', 'handler.js')).length).toBe(first.bundleBytes);
+  });
+
+  const events: Array<{ name: string; fixture: string; expected: unknown }> = [
+    { name: 'an s3:TestEvent delivered through SQS is acknowledged with no batch failures', fixture: 's3-test-event-via-sqs.json', expected: { batchItemFailures: [] } },
+    { name: 'an s3:TestEvent through SNS and SQS likewise', fixture: 's3-test-event-via-sns-via-sqs.json', expected: { batchItemFailures: [] } },
+  ];
+  for (const c of events) {
+    it(`the bundled handler, run from the extracted zip in a child process: ${c.name}`, () => {
+      const dir = path.join(work, `run-${c.fixture}`);
+      extract(first.zip, dir);
+      const script = `
+        const { handler } = require(${JSON.stringify(path.join(dir, 'handler.js'))});
+        const event = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(path.join(FIXTURES, c.fixture))}, 'utf8'));
+        handler(event, { getRemainingTimeInMillis: () => 30000, awsRequestId: 'test' })
+          .then((result) => console.log('RESULT ' + JSON.stringify(result)), (error) => { console.error(error); process.exit(1); });`;
+      // cwd outside the repository and no NODE_PATH: the bundle must not need node_modules.
+      const run = spawnSync(process.execPath, ['-e', script], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+        timeout: 60_000,
+      });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      const lines = run.stdout.trim().split('\n');
+      const result = lines.find((l) => l.startsWith('RESULT '))?.slice('RESULT '.length);
+      expect(JSON.parse(result ?? 'null')).toEqual(c.expected);
+      // The embedded routes are the seed routes, loaded in the function.
+      const loaded = lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { message?: string; routes?: string[] }) : {})).find((l) => l.message === 'routes loaded');
+      expect(loaded?.routes).toEqual(loadRoutes(routeSetFromDisk([SEED_ROUTES])).routes.map((r) => r.name));
+    }, 60_000);
+  }
+
+  it('the same routes in a directory of another name give the same bundle', async () => {
+    const elsewhere = await bundleLambda({ routesDir: copyOfSeedRoutes('renamed') });
+    expect(elsewhere.sha256).toBe(first.sha256);
+  }, 60_000);
+
+  it('a changed template changes the bundle and its hash', async () => {
+    const dir = copyOfSeedRoutes('changed');
+    const template = path.join(dir, 'templates', 'copy-failure.hbs');
+    writeFileSync(template, `${readFileSync(template, 'utf8')}\n<!-- changed -->\n`);
+    const changed = await bundleLambda({ routesDir: dir });
+    expect(changed.sha256).not.toBe(first.sha256);
+  }, 60_000);
+
+  it('refuses routes whose files would not be in the bundle (a template outside templates/)', async () => {
+    const dir = copyOfSeedRoutes('outside');
+    mkdirSync(path.join(dir, '..', 'shared'));
+    cpSync(path.join(dir, 'templates', 'copy-failure.hbs'), path.join(dir, '..', 'shared', 'copy-failure.hbs'));
+    const route = path.join(dir, 'one-to-many.yaml');
+    const source = readFileSync(route, 'utf8');
+    const edited = source.replace('template: templates/copy-failure.hbs', 'template: ../shared/copy-failure.hbs');
+    expect(edited).not.toBe(source);
+    writeFileSync(route, edited);
+    // Valid on disk …
+    expect(loadRoutes(routeSetFromDisk([dir])).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // … but not as the function would see it.
+    await expect(bundleLambda({ routesDir: dir })).rejects.toMatchObject({ name: 'DeployError', code: 'BundleFailed', message: expect.stringContaining('routes/one-to-many.yaml') });
+  }, 60_000);
+});
