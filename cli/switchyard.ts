@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
+import { deployCommand, diffCommand } from '../deploy/deploy.ts';
+import { backfillCommand } from './commands/backfill.ts';
 import { demoCommand } from './commands/demo.ts';
 import { dryRunCommand } from './commands/dry-run.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -81,6 +83,68 @@ program
       processOutput,
     );
   });
+
+interface StackOptions {
+  routes: string;
+  stack: string;
+  region?: string;
+  endpoint?: string;
+  codeBucket?: string;
+}
+
+function stackCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--routes <dir>', 'route directory', 'routes')
+    .option('--stack <name>', 'CloudFormation stack name', 'switchyard')
+    .option('--region <region>', 'AWS region (default: from the environment)')
+    .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+    .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)');
+}
+
+function planOptions(options: StackOptions) {
+  return {
+    routesDir: options.routes,
+    stackName: options.stack,
+    out: processOutput,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.codeBucket ? { codeBucket: options.codeBucket } : {}),
+  };
+}
+
+stackCommand('deploy', 'validate, generate, bundle, upload, create a change set, confirm, execute and follow the stack')
+  .option('--yes', 'execute the change set without asking', false)
+  .action(async (options: StackOptions & { yes: boolean }) => {
+    process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes });
+  });
+
+stackCommand('diff', 'show the change set deploy would execute, without executing it').action(async (options: StackOptions) => {
+  process.exitCode = await diffCommand(planOptions(options));
+});
+
+program
+  .command('backfill')
+  .description("copy the objects that already exist under a route's source (seed 003), in-process")
+  .requiredOption('--route <name>', 'route to backfill')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--prefix <prefix>', "only keys under this prefix (default: the route's source prefix)")
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--concurrency <n>', 'objects transferred at once (default: batch.concurrency of the route)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError('SY202', `--concurrency must be a whole number ≥ 1, got '${v}'`);
+    return n;
+  })
+  .option('--multipart-threshold <size>', "size from which multipart copy is used, e.g. 8MiB (default: the route's)")
+  .option('--dry-run', 'list and show what would be copied, copy nothing', false)
+  .option('--json', 'print one JSON summary on stdout', false)
+  .action(
+    async (options: { route: string; routes: string; prefix?: string; endpoint?: string; region?: string; concurrency?: number; multipartThreshold?: string; dryRun: boolean; json: boolean }) => {
+      process.exitCode = await backfillCommand(options, processOutput);
+    },
+  );
 
 export async function main(argv: string[]): Promise<number> {
   try {
