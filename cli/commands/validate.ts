@@ -19,7 +19,8 @@ export function validateCommand(paths: string[], format: DiagnosticFormat, out: 
 }
 
 function summary(errors: number, files: number, routes: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return errors > 0
-    ? `${errors} problem${errors === 1 ? '' : 's'} in ${files} route file${files === 1 ? '' : 's'}; nothing is deployed until they are fixed.`
-    : `${routes} route${routes === 1 ? '' : 's'} valid (${files} file${files === 1 ? '' : 's'}).`;
+    ? `${plural(errors, 'problem')} in ${plural(files, 'route file')} read; nothing is deployed until ${errors === 1 ? 'it is' : 'they are'} fixed.`
+    : `${plural(routes, 'route')} valid (${plural(files, 'file')}).`;
 }
