@@ -142,7 +142,8 @@ function rcloneAvailable(): boolean {
   return spawnSync('sh', ['-c', 'command -v rclone'], { stdio: 'ignore' }).status === 0;
 }
 
-async function rclone(endpoint: string, proxy: FaultProxy, transfers: number, prefix = 'exports/'): Promise<Omit<Row, 'run'>> {
+async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfers: number, prefix = 'exports/'): Promise<Omit<Row, 'run'>> {
+  const sourceBytes = (await listAll(s3, SOURCE, prefix)).reduce((sum, o) => sum + o.size, 0);
   const env = { ...process.env };
   delete env.AWS_CA_BUNDLE;
   const args = [
@@ -167,7 +168,7 @@ async function rclone(endpoint: string, proxy: FaultProxy, transfers: number, pr
   const log = run.value.stderr;
   const copied = (log.match(/Copied \(server-side copy\)/g) ?? []).length;
   const other = (log.match(/: Copied \((?!server-side)/g) ?? []).length;
-  return { concurrency: transfers, objects: copied, bytes: 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
+  return { concurrency: transfers, objects: copied, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
 }
 
 function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
@@ -221,9 +222,9 @@ async function main(): Promise<void> {
     if (rcloneAvailable()) {
       await emptyDestination(env.s3);
       say('rclone copy…');
-      rows.push({ run: 'rclone copy --checksum', ...(await rclone(direct, proxy, 40)) });
+      rows.push({ run: 'rclone copy --checksum', ...(await rclone(env.s3, direct, proxy, 40)) });
       say('rclone re-check (no-op)…');
-      rows.push({ run: 'rclone re-run (no-op)', ...(await rclone(direct, proxy, 40)) });
+      rows.push({ run: 'rclone re-run (no-op)', ...(await rclone(env.s3, direct, proxy, 40)) });
     } else rows.push({ run: 'rclone', concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH' });
 
     const latencyPrefix = 'exports/g000/';
@@ -237,7 +238,7 @@ async function main(): Promise<void> {
     if (rcloneAvailable()) {
       await emptyDestination(env.s3);
       say('50 ms latency, rclone…');
-      rows.push({ run: `+50 ms/request: rclone (${latencyPrefix})`, ...(await rclone(direct, proxy, 40, latencyPrefix)) });
+      rows.push({ run: `+50 ms/request: rclone (${latencyPrefix})`, ...(await rclone(env.s3, direct, proxy, 40, latencyPrefix)) });
     }
     proxy.setRules([]);
     say(`(latency runs cover the ${latencyObjects} objects under ${latencyPrefix})`);

@@ -84,6 +84,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
   const totals = await transferAll(route, recorded?.ports ?? ports, manifest.entries, {
     concurrency,
     log,
+    destinationPrefix: sourcePrefix,
     ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
     onObject: (outcome) => {
       counts.done++;

@@ -14,6 +14,7 @@ import { evaluate } from '../resolve/evaluate.ts';
 import { ObjectFacts } from '../resolve/object-facts.ts';
 import { resolveRoute } from '../resolve/resolve-route.ts';
 import type { Log } from '../report/log.ts';
+import type { DestinationIndex } from './destination-index.ts';
 import { batchEvent, listedHead, type ManifestEntry } from './manifest-entry.ts';
 
 /** Where a copy of the object now is (or already was), for validation. */
@@ -56,6 +57,8 @@ export interface TransferObjectOptions {
   log: Log;
   /** Overrides the copy actions' threshold for this run (`--multipart-threshold`). */
   multipartThreshold?: number;
+  /** Answers skip-existing from a destination listing where it can. */
+  destinations?: DestinationIndex;
 }
 
 export async function transferObject(route: CompiledRoute, entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome> {
@@ -76,7 +79,12 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
       outcome.failures.push({ key: entry.key, destination: refusal.destination, code: 'DestinationRefused', message: refusal.reason, failureClass: 'config', attempts: 0 });
     }
     for (const planned of resolution.steps) {
-      const step = withThreshold(planned, options.multipartThreshold);
+      const known = await knownAtDestination(withThreshold(planned, options.multipartThreshold), entry, options.destinations);
+      if (known.result) {
+        results.push({ step: known.step, result: known.result });
+        continue;
+      }
+      const step = known.step;
       const result = await executeStep(step, {
         ports,
         route: route.name,
@@ -91,6 +99,31 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
     outcome.failures.push({ key: entry.key, code: e.code, message: e.message, failureClass: e.failureClass, attempts: 1 });
   }
   return settle(outcome, results);
+}
+
+/**
+ * Skip-existing decided from the destination listing: the same size and ETag is a skip with no
+ * request at all; a missing key needs no HeadObject before the copy. Anything else (a multipart
+ * copy's own ETag, a key outside the listing) goes through runCopy's own check.
+ */
+async function knownAtDestination(step: PlannedStep, entry: ManifestEntry, index: DestinationIndex | undefined): Promise<{ step: PlannedStep; result?: ActionResult }> {
+  const action = step.action;
+  if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
+  const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
+  if (known.state === 'absent') return { step: { ...step, action: { ...action, skipExisting: false } } };
+  if (known.state === 'present' && known.size === entry.size && known.eTag === entry.eTag) {
+    const result: ActionResult = {
+      actionId: action.actionId,
+      type: 'copy',
+      destination: `s3://${action.bucket}/${action.key}`,
+      outcome: 'skipped',
+      attempts: 0,
+      durationMs: 0,
+      detail: 'same size and ETag already at the destination (listing)',
+    };
+    return { step, result };
+  }
+  return { step };
 }
 
 function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult }>): ObjectOutcome {

@@ -9,6 +9,7 @@ import type { LookupDeps } from '../resolve/bindings.ts';
 import { LookupCache } from '../resolve/lookup-cache.ts';
 import { ParameterBatcher } from '../resolve/parameter-batcher.ts';
 import { silentLog, type Log } from '../report/log.ts';
+import { DestinationIndex } from './destination-index.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
 import { transferObject, type ExpectedCopy, type ObjectOutcome, type TransferFailure } from './transfer-object.ts';
 
@@ -19,6 +20,8 @@ export interface TransferOptions {
   concurrency?: number;
   multipartThreshold?: number;
   log?: Log;
+  /** The listed source prefix: destinations under it are listed once for skip-existing. */
+  destinationPrefix?: string;
   /** Called as each object finishes, in completion order. */
   onObject?: (outcome: ObjectOutcome) => void;
 }
@@ -45,12 +48,14 @@ export function concurrencyFor(route: CompiledRoute, requested?: number): number
 export async function transferAll(route: CompiledRoute, ports: Ports, entries: Iterable<ManifestEntry>, options: TransferOptions = {}): Promise<TransferTotals> {
   const log = options.log ?? silentLog;
   const deps: LookupDeps = { ports, cache: new LookupCache(), parameters: new ParameterBatcher(ports.parameters), lookupTtlMs: LOOKUP_TTL_MS };
+  const destinations = options.destinationPrefix !== undefined ? new DestinationIndex(ports.storage, options.destinationPrefix) : undefined;
   const totals: TransferTotals = { copied: 0, skipped: 0, failed: 0, bytes: 0, attempts: 0, retries: 0, notTaken: 0, failures: [], copies: [] };
   await forEachLimit(entries, concurrencyFor(route, options.concurrency), async (entry) => {
     const outcome = await transferObject(route, entry, {
       ports,
       deps,
       log,
+      ...(destinations ? { destinations } : {}),
       ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
     });
     add(totals, outcome);

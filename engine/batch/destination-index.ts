@@ -1,0 +1,47 @@
+/**
+ * What the destination already holds, from one listing per (bucket, role) instead of one
+ * HeadObject per object: a re-run of a large backfill then costs a few list calls. Keys
+ * outside the listed prefix, and listings that fail, answer `unknown`, and the copy falls back
+ * to its own HeadObject check (which also reads the source-ETag metadata of multipart copies).
+ */
+import type { Access, StoragePort } from '../ports/types.ts';
+
+export type DestinationState = { state: 'absent' } | { state: 'present'; size: number; eTag: string } | { state: 'unknown' };
+
+export class DestinationIndex {
+  /** Per run: listed keys by bucket and role; undefined when the listing failed. */
+  private readonly listings = new Map<string, Promise<Map<string, { size: number; eTag: string }> | undefined>>();
+
+  constructor(
+    private readonly storage: StoragePort,
+    /** Only keys under this prefix are listed (the source prefix: copies usually keep their key). */
+    private readonly prefix: string,
+  ) {}
+
+  async lookup(bucket: string, key: string, access?: Access): Promise<DestinationState> {
+    if (!key.startsWith(this.prefix)) return { state: 'unknown' };
+    const id = `${bucket}\u0000${access?.roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
+    let listing = this.listings.get(id);
+    if (!listing) this.listings.set(id, (listing = this.list(bucket, access)));
+    const objects = await listing;
+    if (!objects) return { state: 'unknown' };
+    const found = objects.get(key);
+    return found ? { state: 'present', ...found } : { state: 'absent' };
+  }
+
+  private async list(bucket: string, access: Access | undefined): Promise<Map<string, { size: number; eTag: string }> | undefined> {
+    const objects = new Map<string, { size: number; eTag: string }>();
+    try {
+      let token: string | undefined;
+      do {
+        const page = await this.storage.list(bucket, this.prefix, token, access);
+        for (const o of page.objects) objects.set(o.key, { size: o.size, eTag: o.eTag });
+        token = page.nextToken;
+      } while (token !== undefined);
+      return objects;
+    } catch {
+      // Not fatal: every object then checks its destination with HeadObject as usual.
+      return undefined;
+    }
+  }
+}
