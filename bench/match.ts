@@ -14,6 +14,7 @@ import jsonata from 'jsonata';
 import type { EventKind } from '../engine/events/object-event.ts';
 import { RouteIndex } from '../engine/match/route-index.ts';
 import type { StructuralEvent, StructuralMatch } from '../engine/match/structural.ts';
+import { seededRandom as randomSource } from '../test/support/seeded-random.ts';
 
 const ROUTE_COUNTS = [10, 100, 1_000, 10_000];
 const ROUTES_PER_BUCKET = 50;
@@ -36,16 +37,6 @@ interface Result {
 }
 
 /** A seeded source, so every run measures the same routes and events. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function routesFor(count: number, random: () => number): StructuralMatch[] {
   const buckets = Math.ceil(count / ROUTES_PER_BUCKET);

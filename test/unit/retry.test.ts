@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError, type FailureClass } from '../../engine/errors.ts';
 import { backoffDelay, withRetry, type GiveUpReason, type RetryInfo, type RetryPolicy } from '../../engine/retry.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 /** Seed 000: 3 retries at 1 s, 2 s, 4 s for throttling and network only. */
 const seed000: RetryPolicy = { retries: 3, delayMs: 1000, maxDelayMs: 4000, backoff: 2, jitter: 'none', on: ['throttling', 'network'] };
 const schemaDefault: RetryPolicy = { retries: 3, delayMs: 1000, maxDelayMs: 20_000, backoff: 2, jitter: 'none', on: ['throttling', 'network', '5xx'] };
 
 /** mulberry32: a tiny seeded generator so jitter is reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Each attempt either fails with a class or, at 'ok', succeeds with the attempt number. */
 type Step = FailureClass | 'ok';

@@ -5,6 +5,7 @@
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 export type FaultAction =
   /** Answer with this status and, for `s3Error`, an S3 XML error body with that code. */
@@ -190,13 +191,3 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** mulberry32: small, fast and reproducible for a given seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -3,6 +3,7 @@ import type { EventKind } from '../../../engine/events/object-event.ts';
 import { explainStructural } from '../../../engine/match/explain.ts';
 import { RouteIndex } from '../../../engine/match/route-index.ts';
 import type { StructuralEvent, StructuralMatch } from '../../../engine/match/structural.ts';
+import { seededRandom as randomSource } from '../../support/seeded-random.ts';
 
 function route(overrides: Partial<StructuralMatch> & { bucket: string }): StructuralMatch {
   return { route: 'r', prefixes: [], excludePrefixes: [], suffixes: [], ignoreCase: false, kinds: ['created'], ...overrides };
@@ -184,16 +185,6 @@ describe('RouteIndex', () => {
 });
 
 /** mulberry32: small, seeded, reproducible. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BUCKETS = ['media', 'media-eu', 'Media', 'builds'];
 const PREFIXES = ['', 'a', 'a/', 'a/b/', 'a/b/c/', 'customers/', 'customers/acme/', 'customers/acme/drafts/', 'drafts/', 'ü/', 'ü/ß', '日本/', 'emoji/😀', 'A/'];
