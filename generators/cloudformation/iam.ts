@@ -70,7 +70,7 @@ export function routeStatements(route: CompiledRoute): PolicyStatement[] {
     add('WriteTracking', ['s3:GetObject', 's3:PutObject'], [`${getAtt(STATE_BUCKET_ID, 'Arn')}/tracking/${route.name}/*`]);
   }
   if (def.batch !== undefined) {
-    add('WriteManifests', ['s3:GetObject', 's3:PutObject'], [s3UriArn(def.batch.manifests, true), `${getAtt(STATE_BUCKET_ID, 'Arn')}/manifests/${route.name}/*`]);
+    add('WriteManifests', ['s3:GetObject', 's3:PutObject'], [s3UriArn(runsUri(def.batch.manifests, route.name), true), `${getAtt(STATE_BUCKET_ID, 'Arn')}/manifests/${route.name}/*`]);
   }
   return statements;
 }
@@ -109,6 +109,11 @@ function listCondition(prefixes: string[]): PolicyStatement['Condition'] | undef
 }
 
 /** `s3://bucket/key` → the object's ARN (`…/key*` for a prefix). */
+/** Where the runs of a batch route go: `<manifests>/<route>/` (engine/batch/location.ts writes there). */
+function runsUri(manifests: string, route: string): string {
+  return `${manifests.endsWith('/') ? manifests : `${manifests}/`}${route}/`;
+}
+
 function s3UriArn(uri: string, wildcard: boolean): string {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   const bucket = match?.[1] ?? uri;

@@ -123,7 +123,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
       QueuedReadSource: { Action: READ, Resource: [`${P}:s3:::legacy-bucket/data/*`, `${P}:s3:::legacy-bucket/logs/*`] },
       QueuedListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::legacy-bucket`], Condition: { StringLike: { 's3:prefix': ['data/*', 'logs/*'] } } },
       QueuedWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::legacy-archive/*`] },
-      QueuedWriteManifests: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/manifests/queued/*', `${P}:s3:::legacy-manifests/queued/*`] },
+      QueuedWriteManifests: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/manifests/queued/*', `${P}:s3:::legacy-manifests/queued/queued/*`] },
     },
   },
   {
