@@ -3,9 +3,12 @@
  * in the bundle (deploy/bundle.ts replaces `routes.generated.json`), then every invocation goes
  * through the shared pipeline with the AWS ports.
  */
+import { isBatchPayload, runBatchPhase } from './batch/phases.ts';
+import type { CompiledRoute } from './load/compiled-route.ts';
 import { loadRoutes } from './load/load-routes.ts';
 import { routeSetFromFiles } from './load/route-set.ts';
 import { createAwsPorts } from './ports/aws/index.ts';
+import type { Ports } from './ports/types.ts';
 import { Pipeline, type InputReport } from './pipeline.ts';
 import { jsonLog } from './report/log.ts';
 import { containerLookupCache } from './resolve/lookup-cache.ts';
@@ -18,31 +21,42 @@ interface LambdaContext {
 }
 
 const log = jsonLog((line) => console.log(line));
-let pipeline: Pipeline | undefined;
+interface Container {
+  pipeline: Pipeline;
+  routes: CompiledRoute[];
+  ports: Ports;
+}
+
+let container: Container | undefined;
 
 /** Compiled once per container: the routes were validated at deploy time, so a problem here is a bad bundle. */
-function containerPipeline(): Pipeline {
-  if (pipeline) return pipeline;
+function containerState(): Container {
+  if (container) return container;
   const loaded = loadRoutes(routeSetFromFiles(embeddedRoutes as Record<string, string>));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     for (const d of errors) log.write('error', 'embedded route does not load', { file: d.file, line: d.position.line + 1, code: d.code, message: d.message });
     throw new SwitchyardError('SY100', `the deployed bundle holds ${errors.length} invalid route problem(s): run 'switchyard validate' and deploy again`);
   }
-  pipeline = new Pipeline({
+  const ports = createAwsPorts({ ...(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}) });
+  const pipeline = new Pipeline({
     routes: loaded.routes,
-    ports: createAwsPorts({ ...(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}) }),
+    ports,
     log,
     ...(process.env.SWITCHYARD_STATE_BUCKET ? { stateBucket: process.env.SWITCHYARD_STATE_BUCKET } : {}),
     cache: containerLookupCache,
     metricsSink: (line) => console.log(line),
   });
   log.write('info', 'routes loaded', { routes: loaded.routes.map((r) => r.name) });
-  return pipeline;
+  container = { pipeline, routes: loaded.routes, ports };
+  return container;
 }
 
-export async function handler(event: unknown, context: LambdaContext = {}): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> } | InputReport> {
-  const report = await containerPipeline().processInput(event, {
+export async function handler(event: unknown, context: LambdaContext = {}): Promise<unknown> {
+  const { pipeline, routes, ports } = containerState();
+  // Steps of a batch route's state machine (list, transfer batch, validate, report).
+  if (isBatchPayload(event)) return runBatchPhase(event, { routes, ports, log });
+  const report: InputReport = await pipeline.processInput(event, {
     ...(context.getRemainingTimeInMillis ? { remainingMs: context.getRemainingTimeInMillis } : {}),
   });
   if (report.viaSqs) return { batchItemFailures: report.batchItemFailures };
@@ -51,5 +65,6 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     // EventBridge / direct invocations: throwing makes Lambda retry and then use the DLQ.
     throw new SwitchyardError('SY101', `${failed.length} record(s) failed: ${failed.map((r) => r.reason ?? r.events.flatMap((e) => e.routes.filter((x) => x.failed).map((x) => x.name)).join(', ')).join('; ')}`);
   }
-  return report;
+  // A summary, not the whole report: async invocations' results are kept by Lambda destinations.
+  return { records: report.records.map((r) => ({ recordId: r.recordId, status: r.status, ...(r.reason ? { reason: r.reason } : {}) })) };
 }

@@ -150,7 +150,7 @@ export function effectivePrefix(route: CompiledRoute, requested: string | undefi
   throw new UsageError('SY302', `prefix '${requested}' is outside route ${route.name}'s source prefix '${own}': the route never takes those objects`);
 }
 
-async function validateSafely(ports: Ports, copies: Parameters<typeof validateCopies>[1], options: Parameters<typeof validateCopies>[2]): Promise<ValidationResult> {
+export async function validateSafely(ports: Ports, copies: Parameters<typeof validateCopies>[1], options: Parameters<typeof validateCopies>[2]): Promise<ValidationResult> {
   try {
     return await validateCopies(ports, copies, options);
   } catch (error) {
@@ -158,7 +158,7 @@ async function validateSafely(ports: Ports, copies: Parameters<typeof validateCo
   }
 }
 
-async function announce(route: CompiledRoute, ports: Ports, report: BackfillReport, log: Log): Promise<BackfillSummary['notification']> {
+export async function announce(route: CompiledRoute, ports: Ports, report: BackfillReport, log: Log): Promise<BackfillSummary['notification']> {
   const topic = route.definition.batch?.notify?.sns;
   if (topic === undefined) return undefined;
   try {
