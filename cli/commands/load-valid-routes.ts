@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../../engine/errors.ts';
+import { InputError, UsageError } from '../../engine/errors.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../../engine/load/route-set.ts';
@@ -26,6 +26,7 @@ export async function readEventFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError('SY201', `event file ${file} is not valid JSON: ${(error as Error).message}`);
+    // An event that is not JSON was not understood (exit 1), unlike a file that cannot be read (usage, exit 2).
+    throw new InputError('SY201', `event file ${file} is not valid JSON: ${(error as Error).message}`);
   }
 }
