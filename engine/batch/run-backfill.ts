@@ -14,7 +14,7 @@ import { listManifest } from './list-manifest.ts';
 import { newRunId, runLocation, s3Uri } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
-import { concurrencyFor, transferAll } from './transfer.ts';
+import { concurrencyFor, transferAll, type TransferTotals } from './transfer.ts';
 import { validateCopies, type ValidationResult } from './validate.ts';
 
 export interface BackfillOptions {
@@ -40,20 +40,14 @@ export interface PlannedTransfer {
   bytes: number;
 }
 
-export interface BackfillSummary {
+/** The run's counts (`copied`: in a dry run, the objects that would be copied) and where its files went. */
+export interface BackfillSummary extends Pick<TransferTotals, 'copied' | 'skipped' | 'failed' | 'bytes' | 'attempts' | 'retries'> {
   route: string;
   runId: string;
   dryRun: boolean;
   status: 'succeeded' | 'failed';
   listed: number;
   excluded: number;
-  /** In a dry run: objects that would be copied. */
-  copied: number;
-  skipped: number;
-  failed: number;
-  bytes: number;
-  attempts: number;
-  retries: number;
   durationMs: number;
   manifest: string;
   /** Absent in a dry run (no report is written). */
