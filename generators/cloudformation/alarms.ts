@@ -11,7 +11,8 @@ export const PARTIAL_FAILURES_METRIC = { namespace: 'Switchyard', name: 'Partial
 export const LONG_RUN_SHARE = 0.8;
 const PERIOD_SECONDS = 300;
 
-function alarm(description: string, metric: Record<string, CfnValue>, threshold: number, statistic: string): CfnResource {
+/** One alarm notifying the alarms topic (also used by state-machine.ts). */
+export function alarm(description: string, metric: Record<string, CfnValue>, threshold: number, statistic: string): CfnResource {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {

@@ -13,12 +13,13 @@ import { notificationsPart } from './notifications.ts';
 import { roleOutputs, withExports } from './outputs.ts';
 import { queuesPart } from './queues.ts';
 import { roleResources } from './role.ts';
+import { stateMachinePart } from './state-machine.ts';
 import { statePart } from './state.ts';
 import { triggersPart } from './triggers.ts';
 import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, TemplatePart } from './types.ts';
 
-/** The parts every stack has; a batch route's state machine is one more `TemplatePart` passed in `extraParts`. */
-export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart];
+/** The parts every stack has (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
+export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart];
 
 export function generateTemplate(routes: CompiledRoute[], options: GenerateOptions = {}, extraParts: readonly TemplatePart[] = []): CfnTemplate {
   const context = contextFor(routes, options);

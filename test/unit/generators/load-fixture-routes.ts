@@ -3,7 +3,7 @@ import type { CompiledRoute } from '../../../engine/load/compiled-route.ts';
 import { loadRoutes } from '../../../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../../../engine/load/route-set.ts';
 
-export const ROUTE_SETS = ['routes', 'test/fixtures/generators/mixed', 'test/fixtures/generators/shared-notifications'] as const;
+export const ROUTE_SETS = ['routes', 'test/fixtures/generators/mixed', 'test/fixtures/generators/shared-notifications', 'test/fixtures/generators/scheduled-batch'] as const;
 
 export function loadRouteSet(directory: string): CompiledRoute[] {
   const result = loadRoutes(routeSetFromDisk([directory]));
