@@ -181,7 +181,7 @@ async function reportPhase(input: ReportPhaseInput, { routes, ports, log }: Phas
     totals,
     ...(state.validation ? { validation: state.validation } : {}),
   });
-  for (const [step, error] of [['listing', state.listError], ['transfer', state.transferError]] as const) {
+  for (const [step, error] of [['listing', state.listError], ['transfer', state.transferError], ['validation', state.validateError]] as const) {
     if (error) report.problems.push(`${step} failed: ${error.Error ?? 'error'}: ${error.Cause ?? ''}`.trim());
   }
   if (!state.list) report.problems.push('no manifest was written, so nothing was transferred');

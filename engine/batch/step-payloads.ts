@@ -61,6 +61,12 @@ export interface ValidatePhaseInput {
   runId: string;
 }
 
+/** What a Catch stores at its ResultPath. */
+export interface StepError {
+  Error?: string;
+  Cause?: string;
+}
+
 /** State `Report`: the whole state (`"state.$":"$"`) plus the execution's start time. */
 export interface ReportPhaseInput {
   switchyard: typeof BATCH_PAYLOAD;
@@ -68,7 +74,13 @@ export interface ReportPhaseInput {
   route: string;
   runId: string;
   startedAt: string;
-  state: { list?: ListPhaseOutput; validation?: ValidationResult; transferError?: { Error?: string; Cause?: string }; listError?: { Error?: string; Cause?: string } };
+  state: {
+    list?: ListPhaseOutput;
+    validation?: ValidationResult;
+    listError?: StepError;
+    transferError?: StepError;
+    validateError?: StepError;
+  };
 }
 
 /** Stored at `$.report`; a Choice fails the execution when `status` is `failed`. */

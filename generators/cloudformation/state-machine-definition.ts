@@ -33,6 +33,7 @@ export interface Retrier {
   IntervalSeconds: number;
   MaxAttempts: number;
   BackoffRate: number;
+  MaxDelaySeconds?: number;
   JitterStrategy: 'FULL';
 }
 
@@ -41,11 +42,11 @@ export const LAMBDA_SERVICE_RETRY: Retrier = { ErrorEquals: LAMBDA_SERVICE_ERROR
 
 /**
  * Retries of one transfer batch. Throttling (S3 SlowDown after the function's own 5 retries)
- * is retried longest; AccessDenied and the like (`Switchyard.NonRetryable`) have no retrier,
+ * is retried longest (each wait capped at 5 minutes); AccessDenied and the like (`Switchyard.NonRetryable`) have no retrier,
  * so they fail the batch at once. All with full jitter against a thundering herd.
  */
 export const TRANSFER_RETRY: Retrier[] = [
-  { ErrorEquals: [TRANSFER_ERRORS.throttled], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2.5, JitterStrategy: 'FULL' },
+  { ErrorEquals: [TRANSFER_ERRORS.throttled], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2.5, MaxDelaySeconds: 300, JitterStrategy: 'FULL' },
   LAMBDA_SERVICE_RETRY,
   { ErrorEquals: [TRANSFER_ERRORS.failed], IntervalSeconds: 5, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
@@ -180,5 +181,12 @@ function unwrap(path: string, next: string): { [key: string]: CfnValue } {
 }
 
 function retrier(r: Retrier): { [key: string]: CfnValue } {
-  return { ErrorEquals: [...r.ErrorEquals], IntervalSeconds: r.IntervalSeconds, MaxAttempts: r.MaxAttempts, BackoffRate: r.BackoffRate, JitterStrategy: r.JitterStrategy };
+  return {
+    ErrorEquals: [...r.ErrorEquals],
+    IntervalSeconds: r.IntervalSeconds,
+    MaxAttempts: r.MaxAttempts,
+    BackoffRate: r.BackoffRate,
+    ...(r.MaxDelaySeconds !== undefined ? { MaxDelaySeconds: r.MaxDelaySeconds } : {}),
+    JitterStrategy: r.JitterStrategy,
+  };
 }

@@ -80,7 +80,7 @@ describe('the state machine of seed 003 (cross-account-batch)', () => {
   it('retries a batch as seed 003 says: throttling 8 × 5 s ×2.5, Lambda errors 3 × 2 s ×2, failures 2 × 5 s ×2, AccessDenied never, all full jitter', () => {
     expect(transferBatch.Parameters).toEqual({ FunctionName: '${RouterFunctionArn}', 'Payload.$': '$' });
     expect(transferBatch.Retry).toEqual([
-      { ErrorEquals: ['Switchyard.Throttled'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2.5, JitterStrategy: 'FULL' },
+      { ErrorEquals: ['Switchyard.Throttled'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2.5, MaxDelaySeconds: 300, JitterStrategy: 'FULL' },
       LAMBDA_RETRY,
       { ErrorEquals: ['Switchyard.TransferFailed'], IntervalSeconds: 5, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
     ]);
