@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
 import { deployCommand, diffCommand } from '../deploy/deploy.ts';
 import { backfillCommand } from './commands/backfill.ts';
+import { backfillOnAwsCommand } from './commands/backfill-on-aws.ts';
 import { demoCommand } from './commands/demo.ts';
 import { dryRunCommand } from './commands/dry-run.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -124,11 +125,28 @@ stackCommand('diff', 'show the change set deploy would execute, without executin
   process.exitCode = await diffCommand(planOptions(options));
 });
 
+interface BackfillCliOptions {
+  route: string;
+  routes: string;
+  on: 'local' | 'aws';
+  stack: string;
+  prefix?: string;
+  endpoint?: string;
+  region?: string;
+  concurrency?: number;
+  multipartThreshold?: string;
+  dryRun: boolean;
+  wait: boolean;
+  json: boolean;
+}
+
 program
   .command('backfill')
-  .description("copy the objects that already exist under a route's source (seed 003), in-process")
+  .description("copy the objects that already exist under a route's source (seed 003): in-process, or on the deployed Step Functions state machine")
   .requiredOption('--route <name>', 'route to backfill')
   .option('--routes <dir>', 'route directory', 'routes')
+  .addOption(new Option('--on <where>', 'in-process here, or start the deployed state machine').choices(['local', 'aws']).default('local'))
+  .option('--stack <name>', 'with --on aws: the deployed stack', 'switchyard')
   .option('--prefix <prefix>', "only keys under this prefix (default: the route's source prefix)")
   .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
   .option('--region <region>', 'AWS region (default: from the environment)')
@@ -139,12 +157,43 @@ program
   })
   .option('--multipart-threshold <size>', "size from which multipart copy is used, e.g. 8MiB (default: the route's)")
   .option('--dry-run', 'list and show what would be copied, copy nothing', false)
+  .option('--wait', 'with --on aws: follow the execution until it ends', false)
   .option('--json', 'print one JSON summary on stdout', false)
-  .action(
-    async (options: { route: string; routes: string; prefix?: string; endpoint?: string; region?: string; concurrency?: number; multipartThreshold?: string; dryRun: boolean; json: boolean }) => {
-      process.exitCode = await backfillCommand(options, processOutput);
-    },
-  );
+  .action(async (options: BackfillCliOptions) => {
+    if (options.on === 'aws') {
+      if (options.dryRun || options.concurrency !== undefined || options.multipartThreshold !== undefined) {
+        throw new UsageError('SY203', '--dry-run, --concurrency and --multipart-threshold apply to in-process runs; the state machine takes its settings from the deployed route');
+      }
+      process.exitCode = await backfillOnAwsCommand(
+        {
+          route: options.route,
+          routes: options.routes,
+          stack: options.stack,
+          wait: options.wait,
+          json: options.json,
+          ...(options.prefix ? { prefix: options.prefix } : {}),
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.region ? { region: options.region } : {}),
+        },
+        processOutput,
+      );
+      return;
+    }
+    process.exitCode = await backfillCommand(
+      {
+        route: options.route,
+        routes: options.routes,
+        dryRun: options.dryRun,
+        json: options.json,
+        ...(options.prefix ? { prefix: options.prefix } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.multipartThreshold ? { multipartThreshold: options.multipartThreshold } : {}),
+      },
+      processOutput,
+    );
+  });
 
 export async function main(argv: string[]): Promise<number> {
   try {
