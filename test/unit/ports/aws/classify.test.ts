@@ -1,8 +1,8 @@
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { classifyAwsError, toActionError } from '../../../../../engine/ports/aws/classify.ts';
-import { ActionError, type FailureClass } from '../../../../../engine/errors.ts';
+import { classifyAwsError, toActionError } from '../../../../engine/ports/aws/classify.ts';
+import { ActionError, type FailureClass } from '../../../../engine/errors.ts';
 
 /** An error shaped the way the SDK's deserialisers shape service errors. */
 function serviceError(name: string, status?: number, extra: Record<string, unknown> = {}): Error {

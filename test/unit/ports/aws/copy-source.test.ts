@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copySource } from '../../../../../engine/ports/aws/copy-source.ts';
+import { copySource } from '../../../../engine/ports/aws/copy-source.ts';
 
 describe('copySource', () => {
   const cases = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PARTS, planParts, partSizeFor } from '../../../../../engine/ports/aws/part-plan.ts';
+import { MAX_PARTS, planParts, partSizeFor } from '../../../../engine/ports/aws/part-plan.ts';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
