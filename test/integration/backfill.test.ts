@@ -229,7 +229,7 @@ describe('backfill --route cross-account-batch on moto', () => {
     expect(out.out).toHaveLength(1);
     const summary = JSON.parse(out.out[0] ?? '') as { copied: number; skipped: number; failed: number; bytes: number; report: string; manifest: string };
     expect(summary).toMatchObject({ copied: objects.length, skipped: 0, failed: 0, bytes: objects.reduce((sum, o) => sum + o.body.length, 0) });
-    expect(summary.report).toMatch(new RegExp(`^s3://${MANIFESTS}/${ROUTE}/${ROUTE}/[^/]+/report\\.json$`));
+    expect(summary.report).toMatch(new RegExp(`^s3://${MANIFESTS}/${ROUTE}/[^/]+/report\\.json$`));
 
     expect(await listKeys(DESTINATION)).toEqual(objects.map((o) => o.key).sort());
     await mapLimit(objects, 16, async (object) => {
@@ -253,7 +253,7 @@ describe('backfill --route cross-account-batch on moto', () => {
     const lines = (await read(manifest.bucket, manifest.key)).body.toString('utf8').trim().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { key: string }).key)).toEqual(objects.filter((o) => o.key.startsWith('exports/000/')).map((o) => o.key));
 
-    const fullRuns = (await listKeys(MANIFESTS, `${ROUTE}/${ROUTE}/`)).filter((key) => key.endsWith('/report.json'));
+    const fullRuns = (await listKeys(MANIFESTS, `${ROUTE}/`)).filter((key) => key.endsWith('/report.json'));
     const reports = await Promise.all(fullRuns.map(async (key) => JSON.parse((await read(MANIFESTS, key)).body.toString('utf8')) as BackfillReport));
     const full = reports.find((r) => r.source.prefix === 'exports/' && r.counts.copied > 0);
     expect(full?.counts).toEqual({ listed: objects.length, excluded: 0, copied: objects.length, skipped: 0, failed: 0, notTaken: 0 });
