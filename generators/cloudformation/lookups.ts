@@ -1,7 +1,8 @@
 /**
  * What a route's expressions read at run time: the SSM parameter names and S3 objects passed
  * to `$ssm`, `$ssmList` and `$s3json`, reduced to their literal part (`$ssmList('/pipeline/destination/' & $k)`
- * reads under `/pipeline/destination/`), plus its `ssm` and `s3json` tables. IAM is scoped to these.
+ * and the batched `$ssmList(keys.('/pipeline/destination/' & $))` read under `/pipeline/destination/`),
+ * plus its `ssm` and `s3json` tables. IAM is scoped to these.
  */
 import jsonata from 'jsonata';
 import type { Route } from '../../schema/route.ts';
@@ -85,6 +86,13 @@ function walk(node: unknown, onLookup: (fn: string, argument: AstNode | undefine
 
 function literalTarget(argument: AstNode | undefined): LookupTarget | undefined {
   if (argument?.type === 'string' && typeof argument.value === 'string') return { name: argument.value, wildcard: false };
+  // A list of names built by a path ending in a block, `keys.('/pipeline/destination/' & $)`:
+  // every name the list holds is what that block makes of one item.
+  const steps = argument?.type === 'path' && Array.isArray(argument.steps) ? (argument.steps as AstNode[]) : undefined;
+  const last = steps?.[steps.length - 1];
+  if (last?.type === 'block' && Array.isArray(last.expressions) && last.expressions.length === 1) {
+    return literalTarget(last.expressions[0] as AstNode);
+  }
   let node = argument;
   while (node?.type === 'binary' && node.value === '&') {
     const lhs = node.lhs;
