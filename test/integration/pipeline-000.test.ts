@@ -3,10 +3,10 @@
  * DestinationMappingKey tag → SSM parameters → a copy in every mapped bucket.
  */
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../engine/pipeline.ts';
-import { createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import type { AwsTestEnv } from './support/aws-env.ts';
+import { useMotoServer, type MotoServer } from './support/moto.ts';
 import { lambdaSqsEvent, motoPorts, objectExists, onlyRoute, putObject, readObject, receiveDeliveries, seedRoutes, topicInbox } from './pipeline-support.ts';
 
 let moto: MotoServer;
@@ -18,15 +18,11 @@ const OPS = ['ops-primary-bucket', 'ops-secondary-bucket'];
 // moto 5.2.1 puts the plain key into EventBridge events (AWS form-URL-encodes it).
 const normalise = { eventBridgeKeys: 'raw' } as const;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  env = createAwsTestEnv(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
+useMotoServer((server, awsEnv) => {
+  moto = server;
+  env = awsEnv;
 });
 beforeEach(async () => {
-  await moto.reset();
   await env.createBucket('my-ingestion-bucket');
   await env.ssm.send(new PutParameterCommand({ Name: '/pipeline/destination/intel-distribution', Value: INTEL.join(','), Type: 'String' }));
   await env.ssm.send(new PutParameterCommand({ Name: '/pipeline/destination/ops-distribution', Value: OPS.join(', '), Type: 'String' }));

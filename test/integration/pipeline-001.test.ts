@@ -2,10 +2,10 @@
  * Seed 001 (artifacts export) end to end against moto: S3 → SQS notification, the SQS event fed to
  * the pipeline with the real route, the copy read back from the organisation's bucket.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../engine/pipeline.ts';
-import { createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import type { AwsTestEnv } from './support/aws-env.ts';
+import { useMotoServer, type MotoServer } from './support/moto.ts';
 import { isTestEvent, lambdaSqsEvent, motoPorts, objectExists, onlyRoute, putObject, readObject, receiveDeliveries, seedRoutes } from './pipeline-support.ts';
 
 let moto: MotoServer;
@@ -13,15 +13,11 @@ let env: AwsTestEnv;
 let queue: { url: string; arn: string };
 const routes = seedRoutes().filter((r) => r.name === 'artifacts-export');
 
-beforeAll(async () => {
-  moto = await startMoto();
-  env = createAwsTestEnv(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
+useMotoServer((server, awsEnv) => {
+  moto = server;
+  env = awsEnv;
 });
 beforeEach(async () => {
-  await moto.reset();
   for (const bucket of ['artifacts-source', 'artifacts-config', 'org1-export', 'org2-export']) await env.createBucket(bucket);
   await putObject(
     env,

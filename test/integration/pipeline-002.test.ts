@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../engine/pipeline.ts';
-import { createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import type { AwsTestEnv } from './support/aws-env.ts';
+import { useMotoServer, type MotoServer } from './support/moto.ts';
 import { editedRoute, lambdaSqsEvent, motoPorts, objectExists, onlyRoute, putObject, readObject, receiveDeliveries, seedRoutes, topicInbox } from './pipeline-support.ts';
 
 const MIB = 1024 * 1024;
@@ -20,15 +20,11 @@ let env: AwsTestEnv;
 let queue: { url: string; arn: string };
 const routes = seedRoutes().filter((r) => r.name === 'global-builds');
 
-beforeAll(async () => {
-  moto = await startMoto();
-  env = createAwsTestEnv(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
+useMotoServer((server, awsEnv) => {
+  moto = server;
+  env = awsEnv;
 });
 beforeEach(async () => {
-  await moto.reset();
   for (const bucket of ['global-builds', STATE, ...REGIONS]) await env.createBucket(bucket);
   queue = await env.createQueue('global-builds-events');
   await env.configureS3ToSqs('global-builds', queue.arn);

@@ -4,10 +4,9 @@
  * the destination's KMS key, and a re-run that skips what is already there.
  */
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../engine/pipeline.ts';
-import { createAwsTestEnv } from './support/aws-env.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import { useMotoServer, type MotoServer } from './support/moto.ts';
 import { motoPorts, onlyRoute, seedRoutes } from './pipeline-support.ts';
 
 const READER = { roleArn: 'arn:aws:iam::111111111111:role/switchyard-transfer-source-reader', externalId: 'switchyard-cross-account-batch' };
@@ -20,15 +19,10 @@ let sourceS3: S3Client;
 let destinationS3: S3Client;
 const routes = seedRoutes().filter((r) => r.name === 'cross-account-batch');
 
-beforeAll(async () => {
-  moto = await startMoto();
-  createAwsTestEnv(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
+useMotoServer((server) => {
+  moto = server;
 });
 beforeEach(async () => {
-  await moto.reset();
   // Each bucket is created in its own account, through the role the route assumes there (moto accepts any role).
   const { resolver } = await motoPorts(moto.endpoint);
   sourceS3 = (await resolver.clientsFor(READER)).s3;

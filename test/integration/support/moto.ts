@@ -4,6 +4,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createAwsTestEnv, type AwsTestEnv } from './aws-env.ts';
 
 export interface MotoServer {
   endpoint: string;
@@ -117,5 +119,23 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+/**
+ * One moto server for the whole test file, reset before every test: the hooks each pipeline
+ * test file would otherwise write out again. `onReady` receives the server and SDK clients.
+ */
+export function useMotoServer(onReady: (server: MotoServer, env: AwsTestEnv) => void): void {
+  let server: MotoServer | undefined;
+  beforeAll(async () => {
+    server = await startMoto();
+    onReady(server, createAwsTestEnv(server.endpoint));
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await server?.reset();
   });
 }
