@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { GeneratorError } from './cloudformation/errors.ts';
-import { generateTemplate } from './cloudformation/template.ts';
-import type { CfnTemplate, GenerateOptions, TemplatePart } from './cloudformation/types.ts';
+import type { CfnTemplate } from './cloudformation/types.ts';
+import { generateDeployment, toJson, type DeploymentOptions } from './deployment.ts';
 import { generatePolicyFiles, type PolicyFile } from './policies/index.ts';
 
 /** CloudFormation: 500 resources per stack; 1 MB for a template uploaded to S3 (51,200 bytes inline). */
@@ -23,14 +23,8 @@ export interface WrittenFile {
   apply?: string;
 }
 
-export interface WriteOptions extends GenerateOptions {
-  /** More template parts (e.g. a state machine for batch routes). */
-  extraParts?: readonly TemplatePart[];
-}
-
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
+export type WriteOptions = DeploymentOptions;
+export { toJson };
 
 export function checkLimits(template: CfnTemplate, bytes: number): void {
   const resources = Object.keys(template.Resources).length;
@@ -43,11 +37,14 @@ export function checkLimits(template: CfnTemplate, bytes: number): void {
 }
 
 export function writeGenerated(routes: CompiledRoute[], outDir: string, options: WriteOptions = {}): WrittenFile[] {
-  const template = generateTemplate(routes, options, options.extraParts);
-  const templateJson = toJson(template);
-  checkLimits(template, Buffer.byteLength(templateJson));
+  const deployment = generateDeployment(routes, options);
+  for (const stack of deployment.stacks) checkLimits(stack.template, Buffer.byteLength(stack.body));
   const files: Array<PolicyFile | { path: string; description: string; text: string }> = [
-    { path: 'template.json', description: `CloudFormation template (${Object.keys(template.Resources).length} resources)`, text: templateJson },
+    ...deployment.stacks.map((stack) => ({
+      path: `${stack.name}.json`,
+      description: `CloudFormation template of stack ${stack.name} (${Object.keys(stack.template.Resources).length} resources)`,
+      text: stack.body,
+    })),
     ...generatePolicyFiles(routes, options),
   ];
   const written: WrittenFile[] = [];

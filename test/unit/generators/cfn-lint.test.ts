@@ -34,7 +34,7 @@ const unattributed: string[] = [];
 
 beforeAll(() => {
   for (const { set, options, dir } of cases) writeGenerated(loadRouteSet(set), dir, options);
-  const files = cases.map((c) => path.join(c.dir, 'template.json'));
+  const files = cases.map((c) => path.join(c.dir, `${c.options.stackName ?? 'switchyard'}.json`));
   const run = spawnSync('cfn-lint', ['--format', 'json', '--include-checks', 'I', '--', ...files], { encoding: 'utf8' });
   if (run.error !== undefined) throw run.error;
   status = run.status;
@@ -48,8 +48,8 @@ beforeAll(() => {
 }, 120_000);
 
 describe('cfn-lint', () => {
-  it.each(cases)('$set with $name: no findings at all', ({ dir }) => {
-    expect(findingsByFile.get(path.join(dir, 'template.json'))).toEqual([]);
+  it.each(cases)('$set with $name: no findings at all', ({ dir, options }) => {
+    expect(findingsByFile.get(path.join(dir, `${options.stackName ?? 'switchyard'}.json`))).toEqual([]);
   });
 
   it('exits 0, with every finding attributed to a template above', () => {

@@ -147,7 +147,7 @@ describe('writeGenerated', () => {
   it('writes the template and every snippet as 2-space JSON with a trailing newline', () => {
     const written = writeGenerated(loadRouteSet('routes'), out, { deployAccount: '999999999999', region: 'eu-west-1' });
     const paths = written.map((f) => f.path);
-    expect(paths).toContain('template.json');
+    expect(paths).toContain('switchyard.json');
     expect(paths).toContain('policies/222222222222.json');
     expect(paths).toContain('policies/source-transfer-source.json');
     expect(paths).toContain('bucket-config/metadata-trigger-bucket.lifecycle.json');
