@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
+import type { Route } from '../schema/route.ts';
+import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
 import { routeSetFromFiles } from '../engine/load/route-set.ts';
 import { DeployError } from './errors.ts';
@@ -20,6 +22,12 @@ import { writeZip } from './zip.ts';
 export interface BundleOptions {
   /** The directory holding the route files (and templates/) to embed. */
   routesDir: string;
+  /**
+   * Route names (each route's `name`) to embed; the others in `routesDir` are left out, as
+   * are templates none of these routes uses. Every route of the directory is still checked.
+   * Omitted: every route.
+   */
+  routeNames?: string[];
 }
 
 export interface LambdaBundle {
@@ -38,8 +46,9 @@ const ROUTES_MODULE = /(^|[/\\])routes\.generated\.json$/;
 const OUTFILE = path.join(REPO_ROOT, '.switchyard-bundle', 'handler.js');
 
 export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle> {
-  const routeFiles = embeddedRouteFiles(options.routesDir);
-  checkEmbeddedRoutesLoad(routeFiles);
+  const allFiles = embeddedRouteFiles(options.routesDir);
+  const routes = checkEmbeddedRoutesLoad(allFiles);
+  const routeFiles = options.routeNames ? filesOfRoutes(allFiles, routes, options.routeNames, options.routesDir) : allFiles;
   let result;
   try {
     result = await build({
@@ -83,11 +92,33 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
  * The function loads the embedded copy, not the directory: a route that refers to a file
  * outside templates/ validates on disk but would not load in Lambda. Refuse that here.
  */
-function checkEmbeddedRoutesLoad(files: Record<string, string>): void {
-  const errors = loadRoutes(routeSetFromFiles(files)).diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return;
+function checkEmbeddedRoutesLoad(files: Record<string, string>): CompiledRoute[] {
+  const loaded = loadRoutes(routeSetFromFiles(files));
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return loaded.routes;
   const list = errors.map((d) => `${d.file}:${d.position.line + 1}:${d.position.col + 1}: ${d.message} [${d.code}]`).join('; ');
   throw new DeployError('BundleFailed', `the routes as embedded in the bundle (route files and templates/ only) do not load: ${list}`);
+}
+
+/** The route files holding the named routes and the templates those routes use. */
+function filesOfRoutes(files: Record<string, string>, routes: CompiledRoute[], names: string[], routesDir: string): Record<string, string> {
+  const wanted = new Set(names);
+  const chosen = routes.filter((r) => wanted.has(r.name));
+  const unknown = [...wanted].filter((name) => !chosen.some((r) => r.name === name));
+  if (unknown.length > 0) throw new DeployError('BundleFailed', `no route named ${unknown.map((n) => `'${n}'`).join(', ')} in ${routesDir}: check the names given to the bundle against the routes' name fields`);
+  const kept: Record<string, string> = {};
+  for (const route of chosen) {
+    for (const file of [route.file, ...templatesUsedBy(route.definition).map((t) => path.posix.normalize(path.posix.join(path.posix.dirname(route.file), t)))]) {
+      const text = files[file];
+      if (text !== undefined) kept[file] = text;
+    }
+  }
+  return Object.fromEntries(Object.keys(kept).sort().map((file) => [file, kept[file] ?? '']));
+}
+
+function templatesUsedBy(route: Route): string[] {
+  const emails = route.actions.flatMap((a) => (a.email ? [a.email.html, a.email.text] : []));
+  return [...emails, route.notify?.onFailure?.template].filter((t): t is string => t !== undefined);
 }
 
 /** Serves `engine/routes.generated.json` (an empty `{}` in the repository) from the routes directory. */

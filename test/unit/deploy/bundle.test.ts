@@ -39,6 +39,35 @@ function copyOfSeedRoutes(name: string): string {
   return dir;
 }
 
+function handlerText(bundle: LambdaBundle, name: string): string {
+  const dir = path.join(work, `text-${name}`);
+  extract(bundle.zip, dir);
+  return readFileSync(path.join(dir, 'handler.js'), 'utf8');
+}
+
+/** Runs the bundled handler from its extracted zip in a plain node process, on one event fixture. */
+function runBundled(bundle: LambdaBundle, fixture: string): { result: unknown; loadedRoutes: string[] | undefined } {
+  const dir = path.join(work, `run-${bundle.sha256.slice(0, 12)}-${fixture}`);
+  extract(bundle.zip, dir);
+  const script = `
+    const { handler } = require(${JSON.stringify(path.join(dir, 'handler.js'))});
+    const event = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(path.join(FIXTURES, fixture))}, 'utf8'));
+    handler(event, { getRemainingTimeInMillis: () => 30000, awsRequestId: 'test' })
+      .then((result) => console.log('RESULT ' + JSON.stringify(result)), (error) => { console.error(error); process.exit(1); });`;
+  // cwd outside the repository and no NODE_PATH: the bundle must not need node_modules.
+  const run = spawnSync(process.execPath, ['-e', script], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    timeout: 60_000,
+  });
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  const lines = run.stdout.trim().split('\n');
+  const result = lines.find((l) => l.startsWith('RESULT '))?.slice('RESULT '.length);
+  const loaded = lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { message?: string; routes?: string[] }) : {})).find((l) => l.message === 'routes loaded');
+  return { result: JSON.parse(result ?? 'null'), loadedRoutes: loaded?.routes };
+}
+
 describe('bundleLambda', () => {
   it('two bundles of the same routes are byte-equal, and sha256 is the hash of the zip', () => {
     expect(first.zip.equals(second.zip)).toBe(true);
@@ -60,29 +89,31 @@ describe('bundleLambda', () => {
   ];
   for (const c of events) {
     it(`the bundled handler, run from the extracted zip in a child process: ${c.name}`, () => {
-      const dir = path.join(work, `run-${c.fixture}`);
-      extract(first.zip, dir);
-      const script = `
-        const { handler } = require(${JSON.stringify(path.join(dir, 'handler.js'))});
-        const event = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(path.join(FIXTURES, c.fixture))}, 'utf8'));
-        handler(event, { getRemainingTimeInMillis: () => 30000, awsRequestId: 'test' })
-          .then((result) => console.log('RESULT ' + JSON.stringify(result)), (error) => { console.error(error); process.exit(1); });`;
-      // cwd outside the repository and no NODE_PATH: the bundle must not need node_modules.
-      const run = spawnSync(process.execPath, ['-e', script], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-        timeout: 60_000,
-      });
-      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
-      const lines = run.stdout.trim().split('\n');
-      const result = lines.find((l) => l.startsWith('RESULT '))?.slice('RESULT '.length);
-      expect(JSON.parse(result ?? 'null')).toEqual(c.expected);
+      const run = runBundled(first, c.fixture);
+      expect(run.result).toEqual(c.expected);
       // The embedded routes are the seed routes, loaded in the function.
-      const loaded = lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { message?: string; routes?: string[] }) : {})).find((l) => l.message === 'routes loaded');
-      expect(loaded?.routes).toEqual(loadRoutes(routeSetFromDisk([SEED_ROUTES])).routes.map((r) => r.name));
+      expect(run.loadedRoutes).toEqual(loadRoutes(routeSetFromDisk([SEED_ROUTES])).routes.map((r) => r.name));
     }, 60_000);
   }
+
+  it('routeNames: the bundle holds only the named routes and the templates they use', async () => {
+    const some = await bundleLambda({ routesDir: SEED_ROUTES, routeNames: ['one-to-many', 'global-builds'] });
+    const run = runBundled(some, 's3-test-event-via-sqs.json');
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(run.loadedRoutes).toEqual(['global-builds', 'one-to-many']);
+    const handler = handlerText(some, 'some');
+    expect(handler).toContain('Switchyard: {{route}} failed for');
+    expect(handler).not.toContain('{{change.changeMetadata.title}}');
+    expect(some.sha256).not.toBe(first.sha256);
+  }, 60_000);
+
+  it('routeNames: a name no route has is refused, naming it', async () => {
+    await expect(bundleLambda({ routesDir: SEED_ROUTES, routeNames: ['one-to-many', 'one-to-mny'] })).rejects.toMatchObject({
+      name: 'DeployError',
+      code: 'BundleFailed',
+      message: expect.stringContaining(`'one-to-mny'`),
+    });
+  });
 
   it('the same routes in a directory of another name give the same bundle', async () => {
     const elsewhere = await bundleLambda({ routesDir: copyOfSeedRoutes('renamed') });
