@@ -91,6 +91,7 @@ interface StackOptions {
   region?: string;
   endpoint?: string;
   codeBucket?: string;
+  concurrency?: number;
 }
 
 function stackCommand(name: string, description: string): Command {
@@ -98,10 +99,15 @@ function stackCommand(name: string, description: string): Command {
     .command(name)
     .description(description)
     .option('--routes <dir>', 'route directory', 'routes')
-    .option('--stack <name>', 'CloudFormation stack name', 'switchyard')
+    .option('--stack <name>', 'deployment name: the stack name, and the prefix of every stack name when the routes need several', 'switchyard')
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
-    .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)');
+    .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)')
+    .option('--concurrency <n>', 'stacks worked on at once (default: 4)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError('SY202', `--concurrency must be a whole number ≥ 1, got '${v}'`);
+      return n;
+    });
 }
 
 function planOptions(options: StackOptions) {
@@ -112,16 +118,17 @@ function planOptions(options: StackOptions) {
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.codeBucket ? { codeBucket: options.codeBucket } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   };
 }
 
-stackCommand('deploy', 'validate, generate, bundle, upload, create a change set, confirm, execute and follow the stack')
-  .option('--yes', 'execute the change set without asking', false)
+stackCommand('deploy', 'validate, generate, bundle, upload, create a change set per changed stack, confirm, execute and follow the stacks')
+  .option('--yes', 'execute the change sets and delete stacks whose routes are all gone, without asking', false)
   .action(async (options: StackOptions & { yes: boolean }) => {
     process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes });
   });
 
-stackCommand('diff', 'show the change set deploy would execute, without executing it').action(async (options: StackOptions) => {
+stackCommand('diff', 'show the change sets deploy would execute, for every stack, without executing them').action(async (options: StackOptions) => {
   process.exitCode = await diffCommand(planOptions(options));
 });
 

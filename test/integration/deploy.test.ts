@@ -131,8 +131,9 @@ describe('switchyard deploy against moto', () => {
 
     const created = await stack();
     expect(created?.StackStatus).toBe('CREATE_COMPLETE');
-    expect(io.out).toContain('Outputs: no outputs returned');
-    expect(io.out.some((l) => /CREATE_COMPLETE\s+switchyard-it$/.test(l))).toBe(true);
+    expect(io.out.some((l) => /^\[switchyard-it\] .*CREATE_COMPLETE\s+switchyard-it$/.test(l)), 'progress lines carry the stack name').toBe(true);
+    expect(io.out.some((l) => /^switchyard-it\s+create\s+\d+\s+CREATE_COMPLETE\s+-$/.test(l)), 'the final table has the stack').toBe(true);
+    expect(created?.Tags).toEqual(expect.arrayContaining([{ Key: 'switchyard:deployment', Value: STACK }]));
 
     const template = templateFor(SEED_ROUTES);
     const resources = new Map((await stackResources()).map((r) => [r.LogicalResourceId, r]));
@@ -163,11 +164,13 @@ describe('switchyard deploy against moto', () => {
     expect(await changeSetsLeft()).toBe(0);
   }, 120_000);
 
-  it('deploying the same routes again says there is nothing to change and exits 0', async () => {
+  it('deploying the same routes again says there is nothing to change, makes no change set and exits 0', async () => {
+    const changeSetsBefore = (await cfn.send(new ListChangeSetsCommand({ StackName: STACK }))).Summaries?.length;
     const io = capture();
     expect(await deployCommand(options(SEED_ROUTES, io))).toBe(0);
     expect(io.out.join('\n')).toMatch(/^No changes/m);
-    expect(io.err.join('\n')).toMatch(/already there; not uploaded again/);
+    expect(io.out.some((l) => /^switchyard-it\s+unchanged\s+0\s+CREATE_COMPLETE\s+-$/.test(l))).toBe(true);
+    expect((await cfn.send(new ListChangeSetsCommand({ StackName: STACK }))).Summaries?.length, 'no change set was created').toBe(changeSetsBefore);
     expect(tableRows(io.out)).toEqual([]);
     expect((await stack())?.StackStatus).toBe('CREATE_COMPLETE');
     expect(await changeSetsLeft()).toBe(0);
@@ -195,7 +198,7 @@ describe('switchyard deploy against moto', () => {
     const io = capture();
     expect(await deployCommand(options(edited, io))).toBe(0);
     expect(tableRows(io.out).map((r) => `${r.action} ${r.logicalId}`)).toEqual(expected.map((id) => `Modify ${id}`));
-    expect(io.out.some((l) => /UPDATE_COMPLETE\s+switchyard-it$/.test(l))).toBe(true);
+    expect(io.out.some((l) => /^\[switchyard-it\] .*UPDATE_COMPLETE\s+switchyard-it$/.test(l))).toBe(true);
     expect((await stack())?.StackStatus).toBe('UPDATE_COMPLETE');
   }, 120_000);
 

@@ -1,0 +1,66 @@
+/**
+ * Which stacks of a deployment already exist: every stack `deploy` creates carries the tag
+ * `switchyard:deployment=<name>`, so the stacks to update — and the ones whose routes are
+ * all gone — are found by tag, never by guessing names. One DescribeStacks listing (all
+ * stacks of the account and region, page by page) also gives each stack's status,
+ * parameters and tags, so no stack is described twice.
+ */
+import { DescribeStacksCommand, ListStackResourcesCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+
+export const DEPLOYMENT_TAG = 'switchyard:deployment';
+export const KIND_TAG = 'switchyard:kind';
+
+export type StackKind = 'core' | 'shard';
+
+export interface ExistingStack {
+  name: string;
+  stackId: string;
+  status: string;
+  kind: StackKind | undefined;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** The tags every stack of `deployment` is created with. */
+export function stackTags(deployment: string, kind: StackKind): Record<string, string> {
+  return { [DEPLOYMENT_TAG]: deployment, [KIND_TAG]: kind };
+}
+
+/** The live stacks tagged with this deployment, by stack name. */
+export async function existingStacks(cfn: CloudFormationClient, deployment: string): Promise<Map<string, ExistingStack>> {
+  const found = new Map<string, ExistingStack>();
+  for (let token: string | undefined, first = true; first || token; first = false) {
+    const page = await cfn.send(new DescribeStacksCommand(token ? { NextToken: token } : {}));
+    for (const stack of page.Stacks ?? []) {
+      const existing = toExistingStack(stack);
+      if (existing && existing.tags[DEPLOYMENT_TAG] === deployment && existing.status !== 'DELETE_COMPLETE') found.set(existing.name, existing);
+    }
+    token = page.NextToken;
+  }
+  return found;
+}
+
+/** How many resources a stack holds (what deleting it removes). */
+export async function countResources(cfn: CloudFormationClient, stackId: string): Promise<number> {
+  let count = 0;
+  for (let token: string | undefined, first = true; first || token; first = false) {
+    const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackId, ...(token ? { NextToken: token } : {}) }));
+    count += page.StackResourceSummaries?.length ?? 0;
+    token = page.NextToken;
+  }
+  return count;
+}
+
+function toExistingStack(stack: Stack): ExistingStack | undefined {
+  if (!stack.StackName || !stack.StackId || !stack.StackStatus) return undefined;
+  const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  const kind = tags[KIND_TAG];
+  return {
+    name: stack.StackName,
+    stackId: stack.StackId,
+    status: stack.StackStatus,
+    kind: kind === 'core' || kind === 'shard' ? kind : undefined,
+    parameters: Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
+    tags,
+  };
+}
