@@ -78,12 +78,14 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const bucket: CodeBucket = options.codeBucket !== undefined
     ? { name: options.codeBucket, region }
     : { name: defaultCodeBucketName(account, region), region, ...(account ? { owner: account } : {}) };
-  const bundles = await bundleFunctions(options.routesDir, deployment.stacks, out);
-  const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));
-  const [existing] = await Promise.all([
+  // AWS is asked while esbuild works.
+  const needsBucket = uploadCode || deployment.stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES);
+  const [bundles, existing] = await Promise.all([
+    bundleFunctions(options.routesDir, deployment.stacks, out),
     existingStacks(clients.cloudformation, deployment.name),
-    uploadCode || stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES) ? ensureCodeBucket(clients.s3, bucket, out) : undefined,
+    needsBucket ? ensureCodeBucket(clients.s3, bucket, out) : undefined,
   ]);
+  const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));
 
   const stage = async (stack: DesiredStack): Promise<ChangeSetRequest['template']> => {
     const bundle = bundles.get(stack.name);
