@@ -1,6 +1,6 @@
 /**
- * The stack for a set of routes: every part's resources and outputs merged, then the role
- * built from every part's statements. Same routes, same template, byte for byte: parts are
+ * A stack's template for a set of routes: every part's resources and outputs merged, then the
+ * role built from every part's statements. Same routes, same template, byte for byte: parts are
  * deterministic and keys are sorted.
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
@@ -15,28 +15,47 @@ import { queuesPart } from './queues.ts';
 import { roleResources } from './role.ts';
 import { stateMachinePart } from './state-machine.ts';
 import { statePart } from './state.ts';
+import { stateBucketArnText } from './shared-names.ts';
 import { triggersPart } from './triggers.ts';
 import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, TemplatePart } from './types.ts';
 
-/** The parts every stack has (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
+/** The parts of a standalone stack (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
 export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart];
+/** What the core stack of a sharded deployment holds for every shard. */
+const CORE_PARTS: readonly TemplatePart[] = [statePart, notificationsPart];
+/** What a shard holds for its own source buckets. */
+const SHARD_PARTS: readonly TemplatePart[] = [functionPart, triggersPart, queuesPart, stateMachinePart];
 
+/** Everything in one stack: the layout before sharding, and what small tests look at. */
 export function generateTemplate(routes: CompiledRoute[], options: GenerateOptions = {}, extraParts: readonly TemplatePart[] = []): CfnTemplate {
-  const context = contextFor(routes, options);
-  const merged = mergeParts([...TEMPLATE_PARTS, ...extraParts].map((part) => part(context)));
+  return stackTemplate(contextFor(routes, options), extraParts);
+}
+
+/** The template of one stack, by its layout: standalone, core or shard. */
+export function stackTemplate(context: GeneratorContext, extraParts: readonly TemplatePart[] = []): CfnTemplate {
+  const parts = context.layout === 'core' ? CORE_PARTS : context.layout === 'shard' ? SHARD_PARTS : TEMPLATE_PARTS;
+  const merged = mergeParts([...parts, ...extraParts].map((part) => part(context)));
   const alarms = alarmsPart(context, deadLetterQueueIds(merged.resources));
-  const statements = [...sharedStatements(context.stackName, context.routes), ...merged.statements, ...context.routes.flatMap(routeStatements)];
-  const all = mergeParts([merged, alarms, { resources: roleResources(context.stackName, statements), outputs: roleOutputs(), statements: [] }]);
+  const pieces = [merged, alarms];
+  if (context.layout !== 'core') {
+    const stateBucketArn = stateBucketArnText(context);
+    const statements = [...sharedStatements(context.stackName, context.routes, stateBucketArn), ...merged.statements, ...context.routes.flatMap((r) => routeStatements(r, stateBucketArn))];
+    pieces.push({ resources: roleResources(context.stackName, statements), outputs: roleOutputs(), statements: [] });
+  }
+  const all = mergeParts(pieces);
+  // Only the core's outputs are imported elsewhere; a shard's are read with DescribeStacks.
+  const outputs = context.layout === 'shard' ? all.outputs : withExports(all.outputs);
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: description(context),
-    Parameters: CODE_PARAMETERS,
+    Parameters: context.layout === 'core' ? {} : CODE_PARAMETERS,
     Resources: sortedKeys(all.resources),
-    Outputs: sortedKeys(withExports(all.outputs)),
+    Outputs: sortedKeys(outputs),
   };
 }
 
 function description(context: GeneratorContext): string {
+  if (context.layout === 'core') return `Switchyard ${context.deploymentName}: what every shard shares (state bucket, alarms topic, notification topics)`;
   const names = context.routes.map((r) => r.name).join(', ');
   return `Switchyard ${context.stackName}: routes ${names}`.slice(0, 1024);
 }

@@ -71,10 +71,21 @@ export interface GenerateOptions {
   function?: Partial<FunctionSettings>;
 }
 
+/**
+ * Which stack a template is for: `standalone` holds everything (one stack, as before sharding);
+ * `core` holds what every shard shares (state bucket, alarms topic, notification topics);
+ * `shard` holds the function, triggers, queues and state machines of some source buckets.
+ */
+export type StackLayout = 'standalone' | 'core' | 'shard';
+
 /** Options with every default filled in, plus the routes: what every part is given. */
 export interface GeneratorContext {
   routes: CompiledRoute[];
+  /** This stack's name: the prefix of the physical names it sets (function, role, trigger queues). */
   stackName: string;
+  /** The deployment's name (`--stack`): shared physical names (state bucket, alarms topic, state machines) derive from it. */
+  deploymentName: string;
+  layout: StackLayout;
   deployAccount: string;
   region: string;
   partition: string;
