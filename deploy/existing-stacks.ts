@@ -4,6 +4,11 @@
  * all gone — are found by tag, never by guessing names. One DescribeStacks listing (all
  * stacks of the account and region, page by page) also gives each stack's status,
  * parameters and tags, so no stack is described twice.
+ *
+ * One untagged stack belongs too: the single stack an earlier Switchyard deployed for all
+ * routes, named after the deployment, recognised by its template's description. Its routes
+ * now live in the sharded stacks, so it is retired like any stack whose routes are gone —
+ * left running, its rules would route every event a second time.
  */
 import { DescribeStacksCommand, ListStackResourcesCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 
@@ -16,7 +21,8 @@ export interface ExistingStack {
   name: string;
   stackId: string;
   status: string;
-  kind: StackKind | undefined;
+  /** From the switchyard:kind tag; `legacy` for an earlier Switchyard's single untagged stack. */
+  kind: StackKind | 'legacy' | undefined;
   parameters: Record<string, string>;
   tags: Record<string, string>;
 }
@@ -33,7 +39,9 @@ export async function existingStacks(cfn: CloudFormationClient, deployment: stri
     const page = await cfn.send(new DescribeStacksCommand(token ? { NextToken: token } : {}));
     for (const stack of page.Stacks ?? []) {
       const existing = toExistingStack(stack);
-      if (existing && existing.tags[DEPLOYMENT_TAG] === deployment && existing.status !== 'DELETE_COMPLETE') found.set(existing.name, existing);
+      if (existing && existing.status !== 'DELETE_COMPLETE' && (existing.tags[DEPLOYMENT_TAG] === deployment || isLegacyStack(stack, deployment))) {
+        found.set(existing.name, isLegacyStack(stack, deployment) ? { ...existing, kind: 'legacy' } : existing);
+      }
     }
     token = page.NextToken;
   }
@@ -49,6 +57,11 @@ export async function countResources(cfn: CloudFormationClient, stackId: string)
     token = page.NextToken;
   }
   return count;
+}
+
+/** generators/cloudformation/template.ts described the one stack as `Switchyard <stack name>: routes …`. */
+function isLegacyStack(stack: Stack, deployment: string): boolean {
+  return stack.StackName === deployment && !(stack.Tags ?? []).some((t) => t.Key === DEPLOYMENT_TAG) && (stack.Description ?? '').startsWith(`Switchyard ${deployment}: `);
 }
 
 function toExistingStack(stack: Stack): ExistingStack | undefined {

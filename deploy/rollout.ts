@@ -128,7 +128,7 @@ async function deleteOrphans(rollout: Rollout, keptBecause: string | undefined):
   const these = orphans.length === 1 ? `stack ${orphans[0]?.name}` : `these ${orphans.length} stacks`;
   out.stdout('');
   out.stdout(`Stacks of deployment ${rollout.deployment} whose routes are all gone (deleting one deletes its resources, queued messages included):`);
-  for (const stack of orphans) out.stdout(`  ${stack.name}  (${stack.kind ?? 'unknown kind'}, ${stack.status})`);
+  for (const stack of orphans) out.stdout(`  ${stack.name}  (${stack.kind === 'legacy' ? 'the single stack of an earlier Switchyard' : (stack.kind ?? 'unknown kind')}, ${stack.status})`);
   if (!rollout.yes) {
     if (rollout.confirm === undefined) {
       throw new DeployError('ConfirmationRequired', `no terminal to ask before deleting ${these}: run again with --yes to delete ${orphans.length === 1 ? 'it' : 'them'} (nothing was deleted)`);

@@ -16,6 +16,7 @@ interface Stack {
   template: string;
   parameters: Record<string, string>;
   tags: Record<string, string>;
+  description?: string;
   events: StackEvent[];
   /** Polls left before an operation in progress ends. */
   pollsLeft: number;
@@ -47,8 +48,8 @@ export class FakeStacks {
   readonly client = { send: (command: { constructor: { name: string }; input: Input }) => this.#send(command.constructor.name.replace(/Command$/, ''), command.input) } as unknown as CloudFormationClient;
 
   /** A stack as a previous deploy left it. */
-  addStack(name: string, template: string, parameters: Record<string, string>, tags: Record<string, string>, status = 'CREATE_COMPLETE'): Stack {
-    const stack: Stack = { name, id: `arn:aws:cloudformation:eu-west-1:111122223333:stack/${name}/${++this.#sequence}`, status, template, parameters, tags, events: [], pollsLeft: 0 };
+  addStack(name: string, template: string, parameters: Record<string, string>, tags: Record<string, string>, status = 'CREATE_COMPLETE', description?: string): Stack {
+    const stack: Stack = { name, id: `arn:aws:cloudformation:eu-west-1:111122223333:stack/${name}/${++this.#sequence}`, status, template, parameters, tags, events: [], pollsLeft: 0, ...(description ? { description } : {}) };
     this.stacks.set(stack.id, stack);
     return stack;
   }
@@ -190,6 +191,7 @@ function described(stack: Stack): unknown {
     StackName: stack.name,
     StackId: stack.id,
     StackStatus: stack.status,
+    ...(stack.description ? { Description: stack.description } : {}),
     Parameters: Object.entries(stack.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
   };

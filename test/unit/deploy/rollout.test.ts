@@ -173,6 +173,25 @@ describe('deployStacks: stacks whose routes are all gone', () => {
     expect(cfn.byName('router-s9-untagged')?.status).toBe('CREATE_COMPLETE');
   });
 
+  it("include the single untagged stack an earlier Switchyard deployed under the deployment's name, and nothing else untagged", async () => {
+    const cfn = await deployed(remaining);
+    cfn.addStack('router', template('Everything'), {}, {}, 'UPDATE_COMPLETE', 'Switchyard router: routes a, b, c');
+    cfn.addStack('router-notes', template('Q'), {}, {}, 'CREATE_COMPLETE', 'Switchyard router: routes x');
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, remaining, io));
+    expect(outcomes.filter((o) => o.action === 'delete').map((o) => o.stack)).toEqual(['router']);
+    expect(io.out).toContain('  router  (the single stack of an earlier Switchyard, UPDATE_COMPLETE)');
+    expect([...cfn.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => s.name).sort()).toEqual(['router-core', 'router-notes', 'router-s1', 'router-s2']);
+  });
+
+  it("leave an untagged stack that merely shares the deployment's name alone", async () => {
+    const cfn = await deployed(remaining);
+    cfn.addStack('router', template('Q'), {}, {}, 'CREATE_COMPLETE', 'Hand-made stack that happens to share the name');
+    const outcomes = await deployStacks(await rollout(cfn, remaining, capture()));
+    expect(outcomes.map((o) => o.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+
   it('are kept when the deletion is not confirmed, and the run says so', async () => {
     const cfn = await deployed([core(), ...FIVE_SHARDS]);
     const questions: string[] = [];
