@@ -1,7 +1,8 @@
 /**
  * Builds the router function: engine/handler.ts bundled by esbuild with its dependencies
- * (the AWS SDK v3 clients included — the runtime's copy is not relied on), the route set
- * embedded in place of `routes.generated.json`, then zipped deterministically.
+ * (the AWS SDK v3 clients included — the runtime's copy is not relied on), the routes loaded,
+ * checked and precompiled here (engine/load/write-precompiled.ts) and embedded in place of
+ * `routes.generated.json`, then zipped deterministically. The function itself never sees YAML.
  *
  * Format: CommonJS in `handler.js`. Lambda's nodejs22.x loads it as `handler.handler`
  * without a package.json, and CommonJS dependencies (jsonata, handlebars) keep their
@@ -10,10 +11,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Message, type Plugin } from 'esbuild';
-import type { Route } from '../schema/route.ts';
+import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
+import type { PrecompiledRoutes } from '../engine/load/precompiled-routes.ts';
+import { precompileRoutes } from '../engine/load/write-precompiled.ts';
 import { routeSetFromFiles } from '../engine/load/route-set.ts';
 import { DeployError } from './errors.ts';
 import { embeddedRouteFiles } from './route-files.ts';
@@ -37,6 +39,8 @@ export interface LambdaBundle {
   /** Size of the bundled handler.js. */
   bundleBytes: number;
   zipBytes: number;
+  /** Every module in handler.js (`node_modules/<package>/…` or a repository path), sorted: what the function loads. */
+  modules: string[];
 }
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -45,30 +49,35 @@ const ROUTES_MODULE = /(^|[/\\])routes\.generated\.json$/;
 /** A fixed, never-written output path: the source map's relative paths derive from it. */
 const OUTFILE = path.join(REPO_ROOT, '.switchyard-bundle', 'handler.js');
 
+/** How the router function is built; bench/cold-start.ts builds its baseline handler the same way. */
+export const LAMBDA_BUILD = {
+  write: false,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  // ESM builds of the SDK tree-shake far better than its CommonJS ones.
+  mainFields: ['module', 'main'],
+  minify: true,
+  treeShaking: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'eof',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
 export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle> {
-  const allFiles = embeddedRouteFiles(options.routesDir);
-  const routes = checkEmbeddedRoutesLoad(allFiles);
-  const routeFiles = options.routeNames ? filesOfRoutes(allFiles, routes, options.routeNames, options.routesDir) : allFiles;
+  const routes = checkEmbeddedRoutesLoad(embeddedRouteFiles(options.routesDir));
+  const embedded = precompileRoutes(options.routeNames ? routesNamed(routes, options.routeNames, options.routesDir) : routes);
   let result;
   try {
     result = await build({
+      ...LAMBDA_BUILD,
       absWorkingDir: REPO_ROOT,
       entryPoints: [ENTRY],
       outfile: OUTFILE,
-      write: false,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      // ESM builds of the SDK tree-shake far better than its CommonJS ones.
-      mainFields: ['module', 'main'],
-      minify: true,
-      treeShaking: true,
-      sourcemap: 'linked',
-      sourcesContent: false,
-      legalComments: 'eof',
-      logLevel: 'silent',
-      plugins: [embeddedRoutesPlugin(routeFiles)],
+      metafile: true,
+      plugins: [embeddedRoutesPlugin(embedded)],
     });
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
@@ -85,6 +94,7 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
     sha256: createHash('sha256').update(zip).digest('hex'),
     bundleBytes: handler.length,
     zipBytes: zip.length,
+    modules: Object.keys(result.metafile.inputs).map(modulePath).sort(),
   };
 }
 
@@ -100,36 +110,29 @@ function checkEmbeddedRoutesLoad(files: Record<string, string>): CompiledRoute[]
   throw new DeployError('BundleFailed', `the routes as embedded in the bundle (route files and templates/ only) do not load: ${list}`);
 }
 
-/** The route files holding the named routes and the templates those routes use. */
-function filesOfRoutes(files: Record<string, string>, routes: CompiledRoute[], names: string[], routesDir: string): Record<string, string> {
+/** The named routes, in load order; a name no route has is refused. */
+function routesNamed(routes: CompiledRoute[], names: string[], routesDir: string): CompiledRoute[] {
   const wanted = new Set(names);
   const chosen = routes.filter((r) => wanted.has(r.name));
   const unknown = [...wanted].filter((name) => !chosen.some((r) => r.name === name));
   if (unknown.length > 0) throw new DeployError('BundleFailed', `no route named ${unknown.map((n) => `'${n}'`).join(', ')} in ${routesDir}: check the names given to the bundle against the routes' name fields`);
-  const kept: Record<string, string> = {};
-  for (const route of chosen) {
-    for (const file of [route.file, ...templatesUsedBy(route.definition).map((t) => path.posix.normalize(path.posix.join(path.posix.dirname(route.file), t)))]) {
-      const text = files[file];
-      if (text !== undefined) kept[file] = text;
-    }
-  }
-  return Object.fromEntries(Object.keys(kept).sort().map((file) => [file, kept[file] ?? '']));
+  return chosen;
 }
 
-function templatesUsedBy(route: Route): string[] {
-  const emails = route.actions.flatMap((a) => (a.email ? [a.email.html, a.email.text] : []));
-  return [...emails, route.notify?.onFailure?.template].filter((t): t is string => t !== undefined);
-}
-
-/** Serves `engine/routes.generated.json` (an empty `{}` in the repository) from the routes directory. */
-function embeddedRoutesPlugin(files: Record<string, string>): Plugin {
+/** Serves `engine/routes.generated.json` (no routes in the repository) with the precompiled routes. */
+function embeddedRoutesPlugin(routes: PrecompiledRoutes): Plugin {
   return {
     name: 'switchyard-embedded-routes',
     setup(build) {
       build.onResolve({ filter: ROUTES_MODULE }, () => ({ path: 'routes.generated.json', namespace: 'switchyard-routes' }));
-      build.onLoad({ filter: /.*/, namespace: 'switchyard-routes' }, () => ({ contents: JSON.stringify(files), loader: 'json' }));
+      build.onLoad({ filter: /.*/, namespace: 'switchyard-routes' }, () => ({ contents: JSON.stringify(routes), loader: 'json' }));
     },
   };
+}
+
+function modulePath(input: string): string {
+  const packaged = input.lastIndexOf('node_modules/');
+  return packaged >= 0 ? input.slice(packaged) : input;
 }
 
 function outputNamed(outputs: Array<{ path: string; contents: Uint8Array }> | undefined, name: string): Buffer {

@@ -102,10 +102,18 @@ describe('bundleLambda', () => {
     expect(run.result).toEqual({ batchItemFailures: [] });
     expect(run.loadedRoutes).toEqual(['global-builds', 'one-to-many']);
     const handler = handlerText(some, 'some');
-    expect(handler).toContain('Switchyard: {{route}} failed for');
-    expect(handler).not.toContain('{{change.changeMetadata.title}}');
+    expect(handler).toContain(' failed for s3://');
+    expect(handler).not.toContain('ServiceNow:');
     expect(some.sha256).not.toBe(first.sha256);
   }, 60_000);
+
+  it('the function loads precompiled routes: no YAML parser, no ajv, no route schema, no loader in the bundle', () => {
+    const loaderOnly = first.modules.filter(
+      (m) => /^node_modules\/(yaml|ajv|ajv-formats|fast-uri|json-schema-traverse)\//.test(m) || m.endsWith('route.schema.json') || /engine\/load\/(load-routes|parse-yaml|schema-check|route-checks|compile-route|route-set)\.ts$/.test(m),
+    );
+    expect(loaderOnly).toEqual([]);
+    expect(first.modules).toContain('engine/load/read-precompiled.ts');
+  });
 
   it('routeNames: a name no route has is refused, naming it', async () => {
     await expect(bundleLambda({ routesDir: SEED_ROUTES, routeNames: ['one-to-many', 'one-to-mny'] })).rejects.toMatchObject({
