@@ -72,15 +72,16 @@ program
 
 program
   .command('generate')
-  .description('write the CloudFormation template and the policies other accounts must apply')
+  .description('write the CloudFormation templates (a core stack and shards by source bucket) and the policies other accounts must apply')
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--out <dir>', 'output directory', 'out')
   .option('--stack <name>', 'stack name, the prefix of physical names', 'switchyard')
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
-  .action((options: { routes: string; out: string; stack: string; account?: string; region?: string }) => {
+  .option('--reserved-concurrency <n>', 'concurrent executions reserved for each stack\'s function (0 reserves none)')
+  .action((options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: string }) => {
     process.exitCode = generateCommand(
-      { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}) },
+      { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}), ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}) },
       processOutput,
     );
   });

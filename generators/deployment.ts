@@ -1,15 +1,25 @@
 /**
  * A deployment: the stacks a set of routes is placed into, each with its template and the
- * deterministic JSON text that is uploaded and compared. `deploy` and `generate` both work
+ * deterministic JSON text that is uploaded and compared. `generate` and `deploy` both work
  * from this; the same routes give byte-identical bodies.
+ *
+ * A core stack (`<deployment>-core`) holds what every shard shares: the state bucket, the
+ * alarms topic, the notification topics. Each shard (`<deployment>-shard-<bits>`) holds the
+ * function, triggers, queues and state machines of the source buckets placed in it (see
+ * placement.ts) and reaches the core's resources by their physical names: no Export/ImportValue
+ * ties a shard to the core, so either can be updated alone. See docs/sharding.md.
  */
 import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { contextFor } from './cloudformation/defaults.ts';
-import { generateTemplate } from './cloudformation/template.ts';
-import type { CfnTemplate, GenerateOptions, TemplatePart } from './cloudformation/types.ts';
+import { GeneratorError } from './cloudformation/errors.ts';
+import { PolicyTooLargeError } from './cloudformation/role.ts';
+import { stackTemplate } from './cloudformation/template.ts';
+import type { CfnTemplate, GenerateOptions, GeneratorContext, TemplatePart } from './cloudformation/types.ts';
+import { placeRoutes, shardSuffix, type Shard } from './placement.ts';
+import { measureStack, QUOTAS, stackBreach, type QuotaBreach, type StackMeasure } from './quotas.ts';
 
 export interface StackTemplate {
-  /** CloudFormation stack name, e.g. `<deployment>-core`, `<deployment>-<shard id>`. */
+  /** CloudFormation stack name, e.g. `<deployment>-core`, `<deployment>-shard-01`. */
   name: string;
   kind: 'core' | 'shard';
   /** Names of the routes whose function lives in this stack (the bundle embeds only these). */
@@ -21,15 +31,21 @@ export interface StackTemplate {
   body: string;
   /** Stacks that must be deployed before this one (e.g. core), by name. */
   dependsOn: string[];
+  /** How close the template is to each AWS quota. */
+  measure: StackMeasure;
 }
 
 export interface Deployment {
   name: string;
   stacks: StackTemplate[];
+  /** EventBridge rules across every stack (a bus takes 300). */
+  rules: number;
+  /** True when key-filtered patterns would have needed more rules than a bus takes, so patterns name buckets only. */
+  bucketOnlyPatterns: boolean;
 }
 
 export interface DeploymentOptions extends GenerateOptions {
-  /** More template parts (e.g. a state machine for batch routes). */
+  /** More template parts for the core stack (e.g. a dashboard). */
   extraParts?: readonly TemplatePart[];
 }
 
@@ -38,21 +54,100 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+export function coreStackName(deploymentName: string): string {
+  return `${deploymentName}-core`;
+}
+
+export function shardStackName(deploymentName: string, bits: string): string {
+  return `${deploymentName}-shard-${shardSuffix(bits)}`;
+}
+
 export function generateDeployment(routes: CompiledRoute[], options: DeploymentOptions = {}): Deployment {
-  const context = contextFor(routes, options);
-  const template = generateTemplate(routes, options, options.extraParts);
+  const base = contextFor(routes, options);
+  const core = coreStack(base, options.extraParts ?? []);
+  let shards = shardStacks(base, false);
+  let rules = countRules(shards);
+  const bucketOnlyPatterns = rules > QUOTAS.rules;
+  if (bucketOnlyPatterns) {
+    shards = shardStacks(base, true);
+    rules = countRules(shards);
+    if (rules > QUOTAS.rules) {
+      throw new GeneratorError(
+        'TooManyRules',
+        `the deployment needs ${rules} EventBridge rules even with patterns that name buckets only; a bus takes ${QUOTAS.rules}: move some sources to trigger: s3-notification, or deploy the routes as two deployments (--stack)`,
+      );
+    }
+  }
+  return { name: base.deploymentName, stacks: [core, ...shards], rules, bucketOnlyPatterns };
+}
+
+function countRules(stacks: StackTemplate[]): number {
+  return stacks.reduce((n, s) => n + s.measure.rules, 0);
+}
+
+function coreStack(base: GeneratorContext, extraParts: readonly TemplatePart[]): StackTemplate {
+  const context: GeneratorContext = { ...base, layout: 'core', stackName: coreStackName(base.deploymentName) };
+  const stack = stackOf(context, 'core', [], extraParts);
+  const breach = stackBreach(stack.measure);
+  if (breach !== undefined) {
+    throw new GeneratorError('TemplateTooLarge', `the core stack ${stack.name} (state bucket, alarms topic and the routes' notification topics) is over AWS's ${breach.quota}: ${breach.actual}. Share notification topics between routes`);
+  }
+  return stack;
+}
+
+function shardStacks(base: GeneratorContext, bucketOnlyPatterns: boolean): StackTemplate[] {
+  const built = new Map<string, StackTemplate>();
+  const contextOf = (routes: CompiledRoute[], bits: string): GeneratorContext => ({
+    ...base,
+    routes,
+    layout: 'shard',
+    stackName: shardStackName(base.deploymentName, bits),
+    ...(bucketOnlyPatterns ? { bucketOnlyPatterns } : {}),
+  });
+  const fits = (routes: CompiledRoute[], bits: string): QuotaBreach | undefined => {
+    const obvious = obviouslyOver(routes);
+    if (obvious !== undefined) return obvious;
+    let stack: StackTemplate;
+    try {
+      stack = stackOf(contextOf(routes, bits), 'shard', [coreStackName(base.deploymentName)]);
+    } catch (error) {
+      if (error instanceof PolicyTooLargeError) return { quota: `${QUOTAS.managedPolicies} managed policies a role`, limit: QUOTAS.managedPolicies, actual: error.needed };
+      throw error;
+    }
+    const breach = stackBreach(stack.measure);
+    if (breach === undefined) built.set(bits, stack);
+    return breach;
+  };
+  return placeRoutes(base.routes, fits).map((shard: Shard) => built.get(shard.bits) as StackTemplate);
+}
+
+/**
+ * A quota the routes are over whatever else the stack holds, counted without building the
+ * template (placement starts from one shard of everything: this skips building the big ones).
+ * Each owned queue is a queue, a dead-letter queue and three outputs; each S3-notification
+ * bucket an intake queue, its dead-letter queue, a queue policy and a mapping, and two outputs.
+ */
+function obviouslyOver(routes: CompiledRoute[]): QuotaBreach | undefined {
+  const queues = routes.reduce((n, r) => n + (r.definition.queues?.length ?? 0), 0);
+  const notified = new Set(routes.filter((r) => r.definition.source.trigger === 's3-notification').map((r) => r.definition.source.bucket)).size;
+  const resources = 2 * queues + 4 * notified;
+  if (resources > QUOTAS.resources) return { quota: `${QUOTAS.resources} resources a stack`, limit: QUOTAS.resources, actual: resources };
+  const outputs = 3 * queues + 2 * notified;
+  if (outputs > QUOTAS.outputs) return { quota: `${QUOTAS.outputs} outputs a stack`, limit: QUOTAS.outputs, actual: outputs };
+  return undefined;
+}
+
+function stackOf(context: GeneratorContext, kind: 'core' | 'shard', dependsOn: string[], extraParts: readonly TemplatePart[] = []): StackTemplate {
+  const template = stackTemplate(context, extraParts);
+  const body = toJson(template);
   return {
     name: context.stackName,
-    stacks: [
-      {
-        name: context.stackName,
-        kind: 'core',
-        routes: context.routes.map((r) => r.name),
-        buckets: [...new Set(context.routes.map((r) => r.definition.source.bucket))].sort(),
-        template,
-        body: toJson(template),
-        dependsOn: [],
-      },
-    ],
+    kind,
+    routes: kind === 'core' ? [] : context.routes.map((r) => r.name),
+    buckets: kind === 'core' ? [] : [...new Set(context.routes.map((r) => r.definition.source.bucket))].sort(),
+    template,
+    body,
+    dependsOn,
+    measure: measureStack(template, body),
   };
 }

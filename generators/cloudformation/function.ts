@@ -36,7 +36,7 @@ export function functionPart(context: GeneratorContext): PartOutput {
           Role: { 'Fn::GetAtt': [ROLE_ID, 'Arn'] },
           MemorySize: settings.memorySize,
           Timeout: settings.timeoutSeconds,
-          ReservedConcurrentExecutions: settings.reservedConcurrency,
+          ...(settings.reservedConcurrency > 0 ? { ReservedConcurrentExecutions: settings.reservedConcurrency } : {}),
           TracingConfig: { Mode: 'Active' },
           Environment: {
             Variables: {

@@ -11,17 +11,14 @@ import type { CfnResource, CfnValue, PolicyStatement } from './types.ts';
 
 export const MANAGED_POLICY_CHARS = 6144;
 export const MANAGED_POLICIES_PER_ROLE = 10;
-/** `${X.Arn}` becomes a full ARN once deployed: count each substitution at a generous length. */
+/** `${X.Arn}` becomes a full ARN once deployed: count each substitution at a generous length… */
 const SUBSTITUTION_ALLOWANCE = 128;
+/** …and the pseudo parameters at their longest (`aws-us-gov`, `ap-southeast-2`, 12 digits). */
+const PSEUDO_PARAMETER_CHARS: Record<string, number> = { '${AWS::Partition}': 10, '${AWS::Region}': 14, '${AWS::AccountId}': 12 };
 
 export function roleResources(stackName: string, statements: PolicyStatement[]): Record<string, CfnResource> {
   const chunks = packStatements(compactStatements(statements));
-  if (chunks.length > MANAGED_POLICIES_PER_ROLE) {
-    throw new GeneratorError(
-      'PolicyTooLarge',
-      `the function's role needs ${chunks.length} managed policies of ${MANAGED_POLICY_CHARS} characters; a role takes ${MANAGED_POLICIES_PER_ROLE}: split the routes into several stacks or widen allow-lists with wildcards`,
-    );
-  }
+  if (chunks.length > MANAGED_POLICIES_PER_ROLE) throw new PolicyTooLargeError(chunks.length);
   const resources: Record<string, CfnResource> = {};
   const policyIds = chunks.map((_, index) => `RouterFunctionPolicy${index + 1}`);
   chunks.forEach((chunk, index) => {
@@ -55,6 +52,16 @@ export function roleResources(stackName: string, statements: PolicyStatement[]):
   return resources;
 }
 
+/** The role needs more managed policies than a role takes; `needed` says how many (placement splits the stack). */
+export class PolicyTooLargeError extends GeneratorError {
+  constructor(readonly needed: number) {
+    super(
+      'PolicyTooLarge',
+      `the function's role needs ${needed} managed policies of ${MANAGED_POLICY_CHARS} characters; a role takes ${MANAGED_POLICIES_PER_ROLE}: generate the routes as a sharded deployment (switchyard generate) or widen allow-lists with wildcards`,
+    );
+  }
+}
+
 export function renderStatement(statement: PolicyStatement): CfnValue {
   const rendered: Record<string, CfnValue> = {
     Sid: statement.Sid,
@@ -77,7 +84,7 @@ export function renderStatement(statement: PolicyStatement): CfnValue {
 export function estimatedLength(statement: PolicyStatement): number {
   const text = JSON.stringify(statement);
   const substitutions = text.match(/\$\{[^}]+\}/g) ?? [];
-  return text.length + substitutions.reduce((sum, s) => sum + SUBSTITUTION_ALLOWANCE - s.length, 0) + 1;
+  return text.length + substitutions.reduce((sum, s) => sum + (PSEUDO_PARAMETER_CHARS[s] ?? SUBSTITUTION_ALLOWANCE) - s.length, 0) + 1;
 }
 
 const POLICY_OVERHEAD = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;

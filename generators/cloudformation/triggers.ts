@@ -33,7 +33,8 @@ export function triggersPart(context: GeneratorContext): PartOutput {
 
 /** The stack's EventBridge rules: several buckets a rule, one dead-letter queue for all of them. */
 function eventBridgeTriggers(context: GeneratorContext, part: PartOutput): void {
-  const rules = rulesFor(eventBridgeSources(context.routes));
+  const sources = eventBridgeSources(context.routes).map(({ keyFilters, ...source }) => (context.bucketOnlyPatterns === true ? source : { ...source, ...(keyFilters !== undefined ? { keyFilters } : {}) }));
+  const rules = rulesFor(sources);
   if (rules.length === 0) return;
   const ruleIds: string[] = [];
   rules.forEach((rule, index) => {
@@ -165,7 +166,7 @@ function mapping(queueArn: CfnValue, context: GeneratorContext): CfnResource {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       // Never poll faster than the reserved concurrency lets the function run (throttled receives count toward the DLQ).
-      ScalingConfig: { MaximumConcurrency: Math.max(2, Math.min(1000, context.function.reservedConcurrency)) },
+      ScalingConfig: { MaximumConcurrency: context.function.reservedConcurrency > 0 ? Math.max(2, Math.min(1000, context.function.reservedConcurrency)) : 1000 },
     },
   };
 }

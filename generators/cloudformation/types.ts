@@ -55,6 +55,7 @@ export interface FunctionSettings {
   memorySize: number;
   /** Seconds; at most 900 (Lambda's limit). */
   timeoutSeconds: number;
+  /** Per function (each shard has one); 0 reserves none. */
   reservedConcurrency: number;
   logRetentionDays: number;
 }
@@ -86,6 +87,11 @@ export interface GeneratorContext {
   /** The deployment's name (`--stack`): shared physical names (state bucket, alarms topic, state machines) derive from it. */
   deploymentName: string;
   layout: StackLayout;
+  /**
+   * EventBridge patterns name the buckets only, without key filters: what a deployment falls
+   * back to when its key-filtered patterns would need more rules than a bus takes.
+   */
+  bucketOnlyPatterns?: boolean;
   deployAccount: string;
   region: string;
   partition: string;

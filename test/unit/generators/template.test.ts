@@ -153,7 +153,8 @@ describe('writeGenerated', () => {
   it('writes the template and every snippet as 2-space JSON with a trailing newline', () => {
     const written = writeGenerated(loadRouteSet('routes'), out, { deployAccount: '999999999999', region: 'eu-west-1' });
     const paths = written.map((f) => f.path);
-    expect(paths).toContain('switchyard.json');
+    expect(paths).toContain('switchyard-core.json');
+    expect(paths).toContain('switchyard-shard-0.json');
     expect(paths).toContain('policies/222222222222.json');
     expect(paths).toContain('policies/source-transfer-source.json');
     expect(paths).toContain('bucket-config/metadata-trigger-bucket.lifecycle.json');
@@ -164,10 +165,11 @@ describe('writeGenerated', () => {
       expect(text).toBe(toJson(JSON.parse(text)));
     }
     const policy = JSON.parse(readFileSync(path.join(out, 'policies/222222222222.json'), 'utf8')) as { Statement: Array<{ Principal: { AWS: string } }> };
-    for (const s of policy.Statement) expect(s.Principal.AWS).toBe('arn:aws:iam::999999999999:role/switchyard-router-role');
+    // The role of the shard stack that runs the route (each stack's function has its own).
+    for (const s of policy.Statement) expect(s.Principal.AWS).toBe('arn:aws:iam::999999999999:role/switchyard-shard-0-router-role');
     const notification = JSON.parse(readFileSync(path.join(out, 'bucket-config/metadata-trigger-bucket.notification.json'), 'utf8')) as {
       QueueConfigurations: Array<{ QueueArn: string }>;
     };
-    expect(notification.QueueConfigurations[0]?.QueueArn).toBe('arn:aws:sqs:eu-west-1:999999999999:switchyard-metadata-trigger-bucket-events');
+    expect(notification.QueueConfigurations[0]?.QueueArn).toBe('arn:aws:sqs:eu-west-1:999999999999:switchyard-shard-0-metadata-trigger-bucket-events');
   });
 });
