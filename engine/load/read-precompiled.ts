@@ -14,6 +14,7 @@ import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoutes, type TaggedValue } fro
 /** Per-container: the runtime-only Handlebars, with the same helpers as the full one. */
 let runtime: typeof Handlebars | undefined;
 
+/** Takes `data` over: tagged values are replaced where they stand, so a thousand routes cost one walk and no copies. */
 export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
   const routes = data as Partial<PrecompiledRoutes> | null;
   if (routes?.format !== PRECOMPILED_FORMAT || !Array.isArray(routes.routes) || !Array.isArray(routes.templates)) {
@@ -22,9 +23,12 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
   const specs = routes.templates;
   const read = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map(read);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = read(value[i]);
+      return value;
+    }
     const record = value as Record<string, unknown>;
-    if (!(TAG in record)) return Object.fromEntries(Object.entries(record).map(([key, field]) => [key, read(field)]));
+    if (!(TAG in record)) return readFields(record);
     const tagged = record as TaggedValue;
     switch (tagged.$sy) {
       case 'expression':
@@ -37,10 +41,14 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
         return lazyTemplate(spec);
       }
       case 'object':
-        return Object.fromEntries(Object.entries(tagged.value).map(([key, field]) => [key, read(field)]));
+        return readFields(tagged.value);
       default:
         throw badBundle(`unknown tag ${JSON.stringify(record[TAG])}`);
     }
+  };
+  const readFields = (record: Record<string, unknown>): Record<string, unknown> => {
+    for (const key in record) record[key] = read(record[key]);
+    return record;
   };
   return routes.routes.map((route) => read(route) as CompiledRoute);
 }
