@@ -9,7 +9,7 @@ import { registerTemplateHelpers } from '../template-helpers.ts';
 import type { Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
 import { compileExpression, isProblem, type Expression } from './expressions.ts';
-import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
+import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
 /** Per-container: the runtime-only Handlebars, with the same helpers as the full one. */
 let runtime: typeof Handlebars | undefined;
@@ -32,7 +32,7 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
     const tagged = record as TaggedValue;
     switch (tagged.$sy) {
       case 'expression':
-        return lazyExpression(tagged.source);
+        return new LazyExpression(tagged.source);
       case 'regexp':
         return new RegExp(tagged.source, tagged.flags);
       case 'template': {
@@ -50,25 +50,44 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
     for (const key in record) record[key] = read(record[key]);
     return record;
   };
-  return routes.routes.map((route) => read(route) as CompiledRoute);
+  return routes.routes.map((route: Partial<PrecompiledRoute> | null) => {
+    if (typeof route?.fields !== 'object' || route.fields === null || !Array.isArray(route.tagged)) throw badBundle('a route is not { fields, tagged }');
+    for (const key of route.tagged) route.fields[key] = read(route.fields[key]);
+    return route.fields as unknown as CompiledRoute;
+  });
 }
 
-function lazyExpression(source: string): Expression {
-  let compiled: Expression | undefined;
-  const expression = (): Expression => {
-    if (compiled) return compiled;
-    const result = compileExpression(source);
-    if (isProblem(result)) throw badBundle(`expression ${source} does not compile: ${result.message}`);
-    compiled = result;
-    return compiled;
-  };
-  return {
-    evaluate: ((input: unknown, bindings?: Record<string, unknown>, callback?: Parameters<Expression['evaluate']>[2]) =>
-      callback ? expression().evaluate(input, bindings, callback) : expression().evaluate(input, bindings)) as Expression['evaluate'],
-    assign: (name, value) => expression().assign(name, value),
-    registerFunction: (name, implementation, signature) => expression().registerFunction(name, implementation, signature),
-    ast: () => expression().ast(),
-  };
+/** An expression compiled on first use; one small object each, as a container may hold thousands. */
+class LazyExpression implements Expression {
+  #compiled: Expression | undefined;
+
+  constructor(private readonly source: string) {}
+
+  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
+  evaluate(input: unknown, bindings: Record<string, unknown> | undefined, callback: Parameters<Expression['evaluate']>[2]): void;
+  evaluate(input: unknown, bindings?: Record<string, unknown>, callback?: Parameters<Expression['evaluate']>[2]): Promise<unknown> | void {
+    return callback ? this.compiled().evaluate(input, bindings, callback) : this.compiled().evaluate(input, bindings);
+  }
+
+  assign(name: string, value: unknown): void {
+    this.compiled().assign(name, value);
+  }
+
+  registerFunction(...args: Parameters<Expression['registerFunction']>): void {
+    this.compiled().registerFunction(...args);
+  }
+
+  ast(): ReturnType<Expression['ast']> {
+    return this.compiled().ast();
+  }
+
+  private compiled(): Expression {
+    if (this.#compiled) return this.#compiled;
+    const result = compileExpression(this.source);
+    if (isProblem(result)) throw badBundle(`expression ${this.source} does not compile: ${result.message}`);
+    this.#compiled = result;
+    return result;
+  }
 }
 
 function lazyTemplate(spec: string): Template {

@@ -43,7 +43,7 @@ function copyOfSeedRoutes(name: string): string {
 function handlerText(bundle: LambdaBundle, name: string): string {
   const dir = path.join(work, `text-${name}`);
   return extract(bundle.zip, dir)
-    .filter((f) => f.endsWith('.mjs'))
+    .filter((f) => f.endsWith('.mjs') || f === 'routes.json')
     .map((f) => readFileSync(path.join(dir, f), 'utf8'))
     .join('\n');
 }
@@ -84,9 +84,10 @@ describe('bundleLambda', () => {
   it('the zip holds handler.mjs at the top, as Lambda expects for handler.handler, its chunks beside it, each with a source map', () => {
     const files = extract(first.zip, path.join(work, 'listing'));
     expect(files).toContain('handler.mjs');
+    expect(files).toContain('routes.json');
     const code = files.filter((f) => f.endsWith('.mjs'));
     expect(code.filter((f) => f !== 'handler.mjs').every((f) => /^chunk-[A-Z0-9]+\.mjs$/.test(f))).toBe(true);
-    expect(files.filter((f) => !f.endsWith('.mjs'))).toEqual(code.map((f) => `${f}.map`).sort());
+    expect(files.filter((f) => !f.endsWith('.mjs') && f !== 'routes.json')).toEqual(code.map((f) => `${f}.map`).sort());
     expect(code.reduce((sum, f) => sum + readFileSync(path.join(work, 'listing', f)).length, 0)).toBe(first.bundleBytes);
   });
 
