@@ -1,20 +1,23 @@
 /**
  * Builds the router function: engine/handler.ts bundled by esbuild with its dependencies
  * (the AWS SDK v3 clients included — the runtime's copy is not relied on), the routes loaded,
- * checked and precompiled here (engine/load/write-precompiled.ts) and embedded in place of
- * `routes.generated.json`, then zipped deterministically. The function itself never sees YAML.
+ * checked and precompiled here (engine/load/write-precompiled.ts) and shipped as `routes.json`
+ * (read in place of `routes.generated.json`), then zipped deterministically. The function
+ * itself never sees YAML.
  *
- * Format: CommonJS in `handler.js`. Lambda's nodejs22.x loads it as `handler.handler`
- * without a package.json, and CommonJS dependencies (jsonata, handlebars) keep their
- * `require` calls working, which an ESM bundle would need a createRequire banner for.
+ * Format: ES modules with code splitting, `handler.mjs` (Lambda's nodejs22.x loads it as
+ * `handler.handler` without a package.json) plus `chunk-<hash>.mjs` files. What the handler
+ * imports dynamically (the SDK clients other than S3, engine/ports/aws/sdk.ts) lands in
+ * chunks of its own, read only when first needed, so a cold start compiles only the code a
+ * copy needs. A createRequire banner keeps the `require` calls of CommonJS dependencies
+ * (jsonata, handlebars) working.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Message, type Metafile, type Plugin } from 'esbuild';
 import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
-import type { PrecompiledRoutes } from '../engine/load/precompiled-routes.ts';
 import { precompileRoutes } from '../engine/load/write-precompiled.ts';
 import { routeSetFromFiles } from '../engine/load/route-set.ts';
 import { DeployError } from './errors.ts';
@@ -36,18 +39,26 @@ export interface LambdaBundle {
   zip: Buffer;
   /** Hex sha256 of `zip`: the upload key is `switchyard/<sha256>.zip`. */
   sha256: string;
-  /** Size of the bundled handler.js. */
+  /** Size of all the code: handler.mjs and its chunks. */
   bundleBytes: number;
+  /** Size of the code a cold start reads: handler.mjs and the chunks it imports statically (the others load on demand). */
+  startupBytes: number;
   zipBytes: number;
   /** Every module in handler.js (`node_modules/<package>/…` or a repository path), sorted: what the function loads. */
   modules: string[];
+  /** The modules of the startup code only (see startupBytes). */
+  startupModules: string[];
 }
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = path.join(REPO_ROOT, 'engine', 'handler.ts');
 const ROUTES_MODULE = /(^|[/\\])routes\.generated\.json$/;
-/** A fixed, never-written output path: the source map's relative paths derive from it. */
-const OUTFILE = path.join(REPO_ROOT, '.switchyard-bundle', 'handler.js');
+/** A fixed, never-written output directory: the source maps' relative paths derive from it. */
+const OUTDIR = path.join(REPO_ROOT, '.switchyard-bundle');
+/** The entry file's name; Lambda finds it from the function's `handler.handler`. */
+export const HANDLER_FILE = 'handler.mjs';
+/** The precompiled routes (engine/load/precompiled-routes.ts), beside handler.mjs in the zip. */
+export const ROUTES_FILE = 'routes.json';
 
 /** How the router function is built; bench/cold-start.ts builds its baseline handler the same way. */
 export const LAMBDA_BUILD = {
@@ -55,7 +66,12 @@ export const LAMBDA_BUILD = {
   bundle: true,
   platform: 'node',
   target: 'node22',
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  entryNames: 'handler',
+  chunkNames: 'chunk-[hash]',
+  banner: { js: "import { createRequire as __switchyardCreateRequire } from 'node:module'; const require = __switchyardCreateRequire(import.meta.url);" },
   // ESM builds of the SDK tree-shake far better than its CommonJS ones.
   mainFields: ['module', 'main'],
   minify: true,
@@ -75,24 +91,28 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
       ...LAMBDA_BUILD,
       absWorkingDir: REPO_ROOT,
       entryPoints: [ENTRY],
-      outfile: OUTFILE,
+      outdir: OUTDIR,
       metafile: true,
-      plugins: [embeddedRoutesPlugin(embedded)],
+      plugins: [embeddedRoutesPlugin()],
     });
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
     throw new DeployError('BundleFailed', `could not bundle the router function: ${errors.map(formatMessage).join('; ') || String(error)}`, { cause: error });
   }
-  const handler = outputNamed(result.outputFiles, 'handler.js');
-  const sourceMap = outputNamed(result.outputFiles, 'handler.js.map');
-  const zip = writeZip([
-    { name: 'handler.js', data: handler },
-    { name: 'handler.js.map', data: sourceMap },
-  ]);
+  const files = [
+    ...(result.outputFiles ?? []).map((o) => ({ name: path.basename(o.path), data: Buffer.from(o.contents) })),
+    { name: ROUTES_FILE, data: Buffer.from(JSON.stringify(embedded)) },
+  ];
+  if (!files.some((f) => f.name === HANDLER_FILE)) throw new DeployError('BundleFailed', `esbuild produced no ${HANDLER_FILE}`);
+  // Byte order, not locale order: the same code always gives the same zip.
+  const startup = startupOutputs(result.metafile);
+  const zip = writeZip(files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   return {
     zip,
     sha256: createHash('sha256').update(zip).digest('hex'),
-    bundleBytes: handler.length,
+    bundleBytes: files.filter((f) => f.name.endsWith('.mjs')).reduce((sum, f) => sum + f.data.length, 0),
+    startupBytes: startup.reduce((sum, o) => sum + o.bytes, 0),
+    startupModules: [...new Set(startup.flatMap((o) => Object.keys(o.inputs)).map(modulePath))].sort(),
     zipBytes: zip.length,
     modules: Object.keys(result.metafile.inputs).map(modulePath).sort(),
   };
@@ -119,26 +139,41 @@ function routesNamed(routes: CompiledRoute[], names: string[], routesDir: string
   return chosen;
 }
 
-/** Serves `engine/routes.generated.json` (no routes in the repository) with the precompiled routes. */
-function embeddedRoutesPlugin(routes: PrecompiledRoutes): Plugin {
+/**
+ * Serves `engine/routes.generated.json` (no routes in the repository) as a module that reads
+ * the precompiled routes from `routes.json` beside the code: JSON.parse of a file is far cheaper
+ * than compiling the same data inside a module, and the code is the same for every stack.
+ */
+function embeddedRoutesPlugin(): Plugin {
   return {
     name: 'switchyard-embedded-routes',
     setup(build) {
       build.onResolve({ filter: ROUTES_MODULE }, () => ({ path: 'routes.generated.json', namespace: 'switchyard-routes' }));
-      build.onLoad({ filter: /.*/, namespace: 'switchyard-routes' }, () => ({ contents: JSON.stringify(routes), loader: 'json' }));
+      build.onLoad({ filter: /.*/, namespace: 'switchyard-routes' }, () => ({
+        contents: `import { readFileSync } from 'node:fs'; export default JSON.parse(readFileSync(new URL(${JSON.stringify(`./${ROUTES_FILE}`)}, import.meta.url), 'utf8'));`,
+        loader: 'js',
+      }));
     },
   };
+}
+
+/** handler.mjs and the chunks it imports statically, transitively: what a cold start reads. */
+function startupOutputs(metafile: Metafile): Metafile['outputs'][string][] {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([file, output]) => [path.basename(file), output]));
+  const found = new Map<string, Metafile['outputs'][string]>();
+  const visit = (name: string): void => {
+    const output = outputs.get(name);
+    if (!output || found.has(name)) return;
+    found.set(name, output);
+    for (const i of output.imports) if (i.kind === 'import-statement' && !i.external) visit(path.basename(i.path));
+  };
+  visit(HANDLER_FILE);
+  return [...found.values()];
 }
 
 function modulePath(input: string): string {
   const packaged = input.lastIndexOf('node_modules/');
   return packaged >= 0 ? input.slice(packaged) : input;
-}
-
-function outputNamed(outputs: Array<{ path: string; contents: Uint8Array }> | undefined, name: string): Buffer {
-  const found = outputs?.find((o) => path.basename(o.path) === name);
-  if (!found) throw new DeployError('BundleFailed', `esbuild produced no ${name}`);
-  return Buffer.from(found.contents);
 }
 
 function formatMessage(m: Message): string {

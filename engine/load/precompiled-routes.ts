@@ -23,7 +23,13 @@ export interface PrecompiledRoutes {
   /** Handlebars.precompile output (JavaScript object source), each template once. */
   templates: string[];
   /** CompiledRoutes as data, in load order. */
-  routes: unknown[];
+  routes: PrecompiledRoute[];
+}
+
+export interface PrecompiledRoute {
+  fields: Record<string, unknown>;
+  /** The fields holding tagged values; the others are plain data, used as they are. */
+  tagged: string[];
 }
 
 export function emptyPrecompiledRoutes(): PrecompiledRoutes {

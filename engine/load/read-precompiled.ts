@@ -9,11 +9,12 @@ import { registerTemplateHelpers } from '../template-helpers.ts';
 import type { Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
 import { compileExpression, isProblem, type Expression } from './expressions.ts';
-import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
+import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
 /** Per-container: the runtime-only Handlebars, with the same helpers as the full one. */
 let runtime: typeof Handlebars | undefined;
 
+/** Takes `data` over: tagged values are replaced where they stand, so a thousand routes cost one walk and no copies. */
 export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
   const routes = data as Partial<PrecompiledRoutes> | null;
   if (routes?.format !== PRECOMPILED_FORMAT || !Array.isArray(routes.routes) || !Array.isArray(routes.templates)) {
@@ -22,13 +23,16 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
   const specs = routes.templates;
   const read = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map(read);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = read(value[i]);
+      return value;
+    }
     const record = value as Record<string, unknown>;
-    if (!(TAG in record)) return Object.fromEntries(Object.entries(record).map(([key, field]) => [key, read(field)]));
+    if (!(TAG in record)) return readFields(record);
     const tagged = record as TaggedValue;
     switch (tagged.$sy) {
       case 'expression':
-        return lazyExpression(tagged.source);
+        return new LazyExpression(tagged.source);
       case 'regexp':
         return new RegExp(tagged.source, tagged.flags);
       case 'template': {
@@ -37,30 +41,53 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
         return lazyTemplate(spec);
       }
       case 'object':
-        return Object.fromEntries(Object.entries(tagged.value).map(([key, field]) => [key, read(field)]));
+        return readFields(tagged.value);
       default:
         throw badBundle(`unknown tag ${JSON.stringify(record[TAG])}`);
     }
   };
-  return routes.routes.map((route) => read(route) as CompiledRoute);
+  const readFields = (record: Record<string, unknown>): Record<string, unknown> => {
+    for (const key in record) record[key] = read(record[key]);
+    return record;
+  };
+  return routes.routes.map((route: Partial<PrecompiledRoute> | null) => {
+    if (typeof route?.fields !== 'object' || route.fields === null || !Array.isArray(route.tagged)) throw badBundle('a route is not { fields, tagged }');
+    for (const key of route.tagged) route.fields[key] = read(route.fields[key]);
+    return route.fields as unknown as CompiledRoute;
+  });
 }
 
-function lazyExpression(source: string): Expression {
-  let compiled: Expression | undefined;
-  const expression = (): Expression => {
-    if (compiled) return compiled;
-    const result = compileExpression(source);
-    if (isProblem(result)) throw badBundle(`expression ${source} does not compile: ${result.message}`);
-    compiled = result;
-    return compiled;
-  };
-  return {
-    evaluate: ((input: unknown, bindings?: Record<string, unknown>, callback?: Parameters<Expression['evaluate']>[2]) =>
-      callback ? expression().evaluate(input, bindings, callback) : expression().evaluate(input, bindings)) as Expression['evaluate'],
-    assign: (name, value) => expression().assign(name, value),
-    registerFunction: (name, implementation, signature) => expression().registerFunction(name, implementation, signature),
-    ast: () => expression().ast(),
-  };
+/** An expression compiled on first use; one small object each, as a container may hold thousands. */
+class LazyExpression implements Expression {
+  #compiled: Expression | undefined;
+
+  constructor(private readonly source: string) {}
+
+  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
+  evaluate(input: unknown, bindings: Record<string, unknown> | undefined, callback: Parameters<Expression['evaluate']>[2]): void;
+  evaluate(input: unknown, bindings?: Record<string, unknown>, callback?: Parameters<Expression['evaluate']>[2]): Promise<unknown> | void {
+    return callback ? this.compiled().evaluate(input, bindings, callback) : this.compiled().evaluate(input, bindings);
+  }
+
+  assign(name: string, value: unknown): void {
+    this.compiled().assign(name, value);
+  }
+
+  registerFunction(...args: Parameters<Expression['registerFunction']>): void {
+    this.compiled().registerFunction(...args);
+  }
+
+  ast(): ReturnType<Expression['ast']> {
+    return this.compiled().ast();
+  }
+
+  private compiled(): Expression {
+    if (this.#compiled) return this.#compiled;
+    const result = compileExpression(this.source);
+    if (isProblem(result)) throw badBundle(`expression ${this.source} does not compile: ${result.message}`);
+    this.#compiled = result;
+    return result;
+  }
 }
 
 function lazyTemplate(spec: string): Template {

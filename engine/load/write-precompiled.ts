@@ -6,7 +6,7 @@ import { SwitchyardError } from '../errors.ts';
 import { sourceOfTemplate, templateOptions, templates as handlebars, type Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
 import { sourceOfExpression, type Expression } from './expressions.ts';
-import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
+import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
 export function precompileRoutes(routes: readonly CompiledRoute[]): PrecompiledRoutes {
   const specs: string[] = [];
@@ -22,16 +22,25 @@ export function precompileRoutes(routes: readonly CompiledRoute[]): PrecompiledR
     }
     return { $sy: 'template', index };
   };
+  /** Set whenever write() emits a tag: which of a route's fields need reading at cold start. */
+  let emittedTag = false;
   const write = (value: unknown, where: string): unknown => {
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) throw notData(where, String(value));
       return value;
     }
-    if (typeof value === 'function') return template(value as Template, where);
+    if (typeof value === 'function') {
+      emittedTag = true;
+      return template(value as Template, where);
+    }
     if (typeof value !== 'object') throw notData(where, typeof value);
-    if (value instanceof RegExp) return { $sy: 'regexp', source: value.source, flags: value.flags } satisfies TaggedValue;
+    if (value instanceof RegExp) {
+      emittedTag = true;
+      return { $sy: 'regexp', source: value.source, flags: value.flags } satisfies TaggedValue;
+    }
     if (isExpression(value)) {
+      emittedTag = true;
       const source = sourceOfExpression(value);
       if (source === undefined) throw notData(where, 'an expression compiled outside compileExpression');
       return { $sy: 'expression', source } satisfies TaggedValue;
@@ -41,9 +50,22 @@ export function precompileRoutes(routes: readonly CompiledRoute[]): PrecompiledR
     if (prototype !== Object.prototype && prototype !== null) throw notData(where, `an object of class ${(value as object).constructor?.name ?? '?'}`);
     const fields: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(value)) if (field !== undefined) fields[key] = write(field, `${where}.${key}`);
-    return TAG in value ? ({ $sy: 'object', value: fields } satisfies TaggedValue) : fields;
+    if (!(TAG in value)) return fields;
+    emittedTag = true;
+    return { $sy: 'object', value: fields } satisfies TaggedValue;
   };
-  return { format: PRECOMPILED_FORMAT, templates: specs, routes: routes.map((route) => write(route, route.name)) };
+  const writeRoute = (route: CompiledRoute): PrecompiledRoute => {
+    const fields: Record<string, unknown> = {};
+    const tagged: string[] = [];
+    for (const [key, field] of Object.entries(route)) {
+      if (field === undefined) continue;
+      emittedTag = false;
+      fields[key] = write(field, `${route.name}.${key}`);
+      if (emittedTag) tagged.push(key);
+    }
+    return { fields, tagged };
+  };
+  return { format: PRECOMPILED_FORMAT, templates: specs, routes: routes.map(writeRoute) };
 }
 
 function isExpression(value: object): value is Expression {

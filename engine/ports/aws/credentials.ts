@@ -3,10 +3,10 @@
  * Deliberate per-container caches: credentials per (roleArn, externalId) until five minutes
  * before they expire, and clients per credentials identity.
  */
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { Access } from '../types.ts';
 import { createAwsClients, type AwsClientSet, type AwsConfig, type AwsCredentials } from './clients.ts';
 import { toActionError } from './classify.ts';
+import { loadSdk } from './sdk.ts';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 const ASSUMED_ROLE_SECONDS = 3600;
@@ -81,6 +81,7 @@ export class AccessResolver {
 
   private async assume(roleArn: string, externalId: string | undefined, sessionName: string): Promise<AwsCredentials> {
     try {
+      const { AssumeRoleCommand } = await loadSdk('sts');
       const answer = await this.own.sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,

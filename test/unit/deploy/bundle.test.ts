@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleLambda, type LambdaBundle } from '../../../deploy/bundle.ts';
 import { loadRoutes } from '../../../engine/load/load-routes.ts';
@@ -41,8 +42,10 @@ function copyOfSeedRoutes(name: string): string {
 
 function handlerText(bundle: LambdaBundle, name: string): string {
   const dir = path.join(work, `text-${name}`);
-  extract(bundle.zip, dir);
-  return readFileSync(path.join(dir, 'handler.js'), 'utf8');
+  return extract(bundle.zip, dir)
+    .filter((f) => f.endsWith('.mjs') || f === 'routes.json')
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
 }
 
 /** Runs the bundled handler from its extracted zip in a plain node process, on one event fixture. */
@@ -50,12 +53,13 @@ function runBundled(bundle: LambdaBundle, fixture: string): { result: unknown; l
   const dir = path.join(work, `run-${bundle.sha256.slice(0, 12)}-${fixture}`);
   extract(bundle.zip, dir);
   const script = `
-    const { handler } = require(${JSON.stringify(path.join(dir, 'handler.js'))});
-    const event = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(path.join(FIXTURES, fixture))}, 'utf8'));
-    handler(event, { getRemainingTimeInMillis: () => 30000, awsRequestId: 'test' })
+    import { readFileSync } from 'node:fs';
+    const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'handler.mjs')).href)});
+    const event = JSON.parse(readFileSync(${JSON.stringify(path.join(FIXTURES, fixture))}, 'utf8'));
+    await handler(event, { getRemainingTimeInMillis: () => 30000, awsRequestId: 'test' })
       .then((result) => console.log('RESULT ' + JSON.stringify(result)), (error) => { console.error(error); process.exit(1); });`;
   // cwd outside the repository and no NODE_PATH: the bundle must not need node_modules.
-  const run = spawnSync(process.execPath, ['-e', script], {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: dir,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
@@ -77,10 +81,22 @@ describe('bundleLambda', () => {
     expect(first.bundleBytes).toBeGreaterThan(first.zipBytes / 2);
   });
 
-  it('the zip holds handler.js (and its source map) at the top, as Lambda expects for handler.handler', () => {
+  it('the zip holds handler.mjs at the top, as Lambda expects for handler.handler, its chunks beside it, each with a source map', () => {
     const files = extract(first.zip, path.join(work, 'listing'));
-    expect(files).toEqual(['handler.js', 'handler.js.map']);
-    expect(readFileSync(path.join(work, 'listing', 'handler.js')).length).toBe(first.bundleBytes);
+    expect(files).toContain('handler.mjs');
+    expect(files).toContain('routes.json');
+    const code = files.filter((f) => f.endsWith('.mjs'));
+    expect(code.filter((f) => f !== 'handler.mjs').every((f) => /^chunk-[A-Z0-9]+\.mjs$/.test(f))).toBe(true);
+    expect(files.filter((f) => !f.endsWith('.mjs') && f !== 'routes.json')).toEqual(code.map((f) => `${f}.map`).sort());
+    expect(code.reduce((sum, f) => sum + readFileSync(path.join(work, 'listing', f)).length, 0)).toBe(first.bundleBytes);
+  });
+
+  it('a cold start reads only the code a copy needs: the other SDK clients are chunks imported on first use', () => {
+    const lazy = /^node_modules\/@aws-sdk\/client-(sqs|sesv2|sns|ssm|sts)\//;
+    expect(first.modules.filter((m) => lazy.test(m)).length).toBeGreaterThan(0);
+    expect(first.startupModules.filter((m) => lazy.test(m))).toEqual([]);
+    expect(first.startupModules.some((m) => m.startsWith('node_modules/@aws-sdk/client-s3/'))).toBe(true);
+    expect(first.startupBytes).toBeLessThan(first.bundleBytes);
   });
 
   const events: Array<{ name: string; fixture: string; expected: unknown }> = [
