@@ -2,16 +2,17 @@
  * `switchyard deploy` of a route set too large for one stack, against moto: 300 routes over 60
  * source buckets go out with one `deploy`; after one route is edited the next `deploy` changes
  * its stack alone (plus the core stack, where one holds it); and an event for a route of the
- * last stack goes through the code that stack deployed.
+ * last stack goes through the code that stack deployed; once that stack's routes are all
+ * removed, deploy asks and deletes it.
  *
  * moto cannot run Lambda functions, so the event is driven by hand, the way Lambda would:
  * the zip the stack's LambdaCodeKey names is fetched from the code bucket, unpacked with
- * Python's zipfile (an independent reader of deploy/zip.ts's output), and its `handler.js`
+ * Python's zipfile (an independent reader of deploy/zip.ts's output), and its handler module
  * handles the event in a child process with the function's environment as moto stored it
  * and AWS_ENDPOINT_URL pointing at moto. What it did is then read back from moto.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -23,11 +24,12 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../cli/output.ts';
+import { HANDLER_FILE, ROUTES_FILE } from '../../deploy/bundle.ts';
 import { deployCommand, type DeployOptions } from '../../deploy/deploy.ts';
 import { DEPLOYMENT_TAG } from '../../deploy/existing-stacks.ts';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../../engine/load/route-set.ts';
-import { generateDeployment, type Deployment } from '../../generators/deployment.ts';
+import { generateDeployment, type Deployment, type StackTemplate } from '../../generators/deployment.ts';
 import { routeYaml, syntheticRoutes, type SyntheticRoute } from '../unit/generators/synthetic-routes.ts';
 import { TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
@@ -117,7 +119,7 @@ function outcomeRows(lines: string[]): Map<string, { action: string; status: str
 
 const parameter = (stack: Stack | undefined, key: string): string | undefined => stack?.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue;
 
-// The cases build on each other (deploy → edit one route → drive an event), so they run in order.
+// The cases build on each other (deploy → edit one route → drive an event → retire a stack), so they run in order.
 describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against moto`, () => {
   let deployment: Deployment;
 
@@ -179,7 +181,12 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     mkdirSync(codeDir, { recursive: true });
     writeFileSync(path.join(codeDir, 'code.zip'), Buffer.from(await (zip.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()))));
     execFileSync('python3', ['-m', 'zipfile', '-e', path.join(codeDir, 'code.zip'), codeDir]);
-    expect(readFileSync(path.join(codeDir, 'handler.js'), 'utf8').length).toBeGreaterThan(0);
+    const handlerFile = path.join(codeDir, HANDLER_FILE);
+    expect(readFileSync(handlerFile, 'utf8').length).toBeGreaterThan(0);
+    const shipped = JSON.parse(readFileSync(path.join(codeDir, ROUTES_FILE), 'utf8')) as unknown;
+    const otherRoute = deployment.stacks.find((s) => s !== last && s.routes.length > 0)?.routes[0];
+    expect(JSON.stringify(shipped), 'the zip carries its own routes').toContain(`"${route.name}"`);
+    expect(JSON.stringify(shipped), "and not another stack's").not.toContain(`"${otherRoute}"`);
 
     // The function's environment as the stack created it.
     const resources = (await cfn.send(new ListStackResourcesCommand({ StackName: last?.name }))).StackResourceSummaries ?? [];
@@ -193,7 +200,7 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     await aws.s3.send(new PutObjectCommand({ Bucket: route.bucket, Key: key, Body: 'a,b\n1,2\n' }));
     const event = eventBridgeObjectCreated(route.bucket, key, 8);
 
-    const result = execFileSync(process.execPath, ['-e', RUN_HANDLER, path.join(codeDir, 'handler.js')], {
+    const result = execFileSync(process.execPath, ['-e', RUN_HANDLER, handlerFile], {
       env: {
         PATH: process.env.PATH ?? '',
         ...environment,
@@ -212,15 +219,38 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     expect(copied.ContentLength).toBe(8);
     expect(copied.Metadata?.['switchyard-route']).toBe(route.name);
   }, 60_000);
+
+  it('when every route of the last stack is removed, deploy asks and then deletes that stack, leaving the others as they are', async () => {
+    const retired = deployment.stacks.at(-1) as StackTemplate;
+    for (const name of retired.routes) unlinkSync(path.join(routesDir, `${name}.yaml`));
+    const remaining = expectedDeployment();
+    expect(remaining.stacks.map((s) => s.name)).not.toContain(retired.name);
+    const before = await deployedStacks();
+
+    const questions: string[] = [];
+    const io = capture();
+    const code = await deployCommand({ ...options(io), yes: false, confirm: async (question) => (questions.push(question), true) });
+    expect({ code, questions }).toEqual({ code: 0, questions: [`Delete stack ${retired.name}?`] });
+    const rows = outcomeRows(io.out);
+    expect(rows.get(retired.name)).toEqual({ action: 'delete', status: 'DELETE_COMPLETE' });
+
+    const after = await deployedStacks();
+    expect([...after.keys()].sort()).toEqual(remaining.stacks.map((s) => s.name).sort());
+    for (const s of remaining.stacks) {
+      expect(rows.get(s.name)?.action, s.name).toBe('unchanged');
+      expect(after.get(s.name)?.StackStatus).toBe(before.get(s.name)?.StackStatus);
+    }
+  }, 120_000);
 });
 
-/** Loads the bundled handler as Lambda's nodejs runtime would and hands it one event. */
+/** Loads the bundled handler (an ES module) as Lambda's nodejs runtime would and hands it one event. */
 const RUN_HANDLER = `
-const { handler } = require(process.argv[1]);
-handler(JSON.parse(process.env.SWITCHYARD_EVENT), { getRemainingTimeInMillis: () => 60000 }).then(
-  (result) => console.log('@@done ' + JSON.stringify(result ?? null)),
-  (error) => { console.error(error); process.exit(1); },
-);`;
+import(require('node:url').pathToFileURL(process.argv[1]).href)
+  .then(({ handler }) => handler(JSON.parse(process.env.SWITCHYARD_EVENT), { getRemainingTimeInMillis: () => 60000 }))
+  .then(
+    (result) => console.log('@@done ' + JSON.stringify(result ?? null)),
+    (error) => { console.error(error); process.exit(1); },
+  );`;
 
 function eventBridgeObjectCreated(bucket: string, key: string, size: number): unknown {
   return {
