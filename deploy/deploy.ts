@@ -30,14 +30,14 @@ export async function deploy(options: DeployOptions): Promise<number> {
   const plan = await planDeployment(options, true);
   const confirm = options.confirm ?? (canAsk() ? askYesNo : undefined);
   const outcomes = await deployStacks({ ...rollout(plan, options), yes: options.yes, confirm });
-  return finish(outcomes, options.out, 'done', plan.deployment);
+  return reportOutcomes(outcomes, options.out, 'done', plan.deployment);
 }
 
 /** Every stack's change set, deleted again; nothing is deployed. */
 export async function diff(options: DiffOptions): Promise<number> {
   const plan = await planDeployment(options, false);
   const outcomes = await diffStacks({ ...rollout(plan, options), yes: false, confirm: undefined });
-  return finish(outcomes, options.out, 'planned', plan.deployment);
+  return reportOutcomes(outcomes, options.out, 'planned', plan.deployment);
 }
 
 function rollout(plan: Plan, options: PlanOptions): Omit<Rollout, 'yes' | 'confirm'> {
@@ -50,7 +50,8 @@ function rollout(plan: Plan, options: PlanOptions): Omit<Rollout, 'yes' | 'confi
   };
 }
 
-function finish(outcomes: StackOutcome[], out: Output, tense: Tense, deployment: string): number {
+/** The final table, each failed stack named with its reason on stderr; the exit code. */
+export function reportOutcomes(outcomes: StackOutcome[], out: Output, tense: Tense, deployment: string): number {
   if (outcomes.every((o) => o.action === 'unchanged')) {
     out.stdout(`No changes: every stack of deployment ${deployment} already matches these routes.`);
   }
@@ -59,7 +60,7 @@ function finish(outcomes: StackOutcome[], out: Output, tense: Tense, deployment:
   const failed = outcomes.filter((o) => o.action === 'failed');
   for (const o of failed) out.stderr(`Stack ${o.stack} failed: ${o.reason}`);
   if (failed.length > 0 && tense === 'done') {
-    out.stderr(`${failed.length} stack${failed.length === 1 ? '' : 's'} failed and ${failed.length === 1 ? 'was' : 'were'} rolled back by CloudFormation; the other stacks are as the table says. Fix the cause and deploy again: only the stacks that still differ are touched.`);
+    out.stderr(`The other stacks are as the table says (CloudFormation rolls a failed stack back on its own). Fix the cause and deploy again: only the stacks that still differ are touched.`);
   }
   return allSucceeded(outcomes) ? 0 : 1;
 }

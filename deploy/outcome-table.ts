@@ -25,7 +25,8 @@ const WORDS: Record<Tense, Record<StackAction, string>> = {
 };
 
 export function formatOutcomeTable(outcomes: readonly StackOutcome[], tense: Tense): string[] {
-  const rows = outcomes.map((o) => [o.stack, o.action, String(o.resourcesChanged), o.status, o.reason || '-']);
+  // An SDK message can span lines; a table row must not.
+  const rows = outcomes.map((o) => [o.stack, o.action, String(o.resourcesChanged), o.status, o.reason.replace(/\s+/g, ' ').trim() || '-']);
   return [...formatColumns(HEADINGS, rows), outcomeSummary(outcomes, tense)];
 }
 

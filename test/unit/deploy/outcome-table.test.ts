@@ -21,6 +21,11 @@ describe('formatOutcomeTable', () => {
     ]);
   });
 
+  it('a reason spanning several lines (as SDK messages can) stays on its row', () => {
+    const row = formatOutcomeTable([{ ...outcomes[2]!, reason: 'XML parse error: unexpected content.\n  Deserialization error: see $response' }], 'done')[2];
+    expect(row).toBe('router-b-77c1  failed  2          UPDATE_ROLLBACK_COMPLETE  XML parse error: unexpected content. Deserialization error: see $response');
+  });
+
   it('diff speaks of what would happen', () => {
     expect(formatOutcomeTable(outcomes.slice(0, 2), 'planned').at(-1)).toBe('2 stacks: 1 to update, 1 unchanged.');
   });
