@@ -13,6 +13,7 @@ import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { contextFor } from './cloudformation/defaults.ts';
 import { GeneratorError } from './cloudformation/errors.ts';
 import { PolicyTooLargeError } from './cloudformation/role.ts';
+import { lifecycleRules } from './cloudformation/state.ts';
 import { stackTemplate } from './cloudformation/template.ts';
 import type { CfnTemplate, GenerateOptions, GeneratorContext, TemplatePart } from './cloudformation/types.ts';
 import { placeRoutes, shardSuffix, type Shard } from './placement.ts';
@@ -88,6 +89,13 @@ function countRules(stacks: StackTemplate[]): number {
 function coreStack(base: GeneratorContext, extraParts: readonly TemplatePart[]): StackTemplate {
   const context: GeneratorContext = { ...base, layout: 'core', stackName: coreStackName(base.deploymentName) };
   const stack = stackOf(context, 'core', [], extraParts);
+  const rules = lifecycleRules(context).length;
+  if (rules > QUOTAS.lifecycleRules) {
+    throw new GeneratorError(
+      'TemplateTooLarge',
+      `the state bucket needs ${rules} lifecycle rules (one per route with tracking.retention), over S3's ${QUOTAS.lifecycleRules}: give routes the same retention by leaving tracking.retention unset on some of them`,
+    );
+  }
   const breach = stackBreach(stack.measure);
   if (breach !== undefined) {
     throw new GeneratorError('TemplateTooLarge', `the core stack ${stack.name} (state bucket, alarms topic and the routes' notification topics) is over AWS's ${breach.quota}: ${breach.actual}. Share notification topics between routes`);

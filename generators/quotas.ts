@@ -22,6 +22,8 @@ export const QUOTAS = {
   rules: 300,
   wildcardRules: 30,
   patternChars: 2_048,
+  /** S3: lifecycle rules a bucket (the state bucket). */
+  lifecycleRules: 1_000,
 } as const;
 
 /** A deployed `${X.Arn}` is longer than its text: count each at this length, pseudo parameters at their longest. */

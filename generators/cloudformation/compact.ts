@@ -30,11 +30,13 @@ export function compactStatements(statements: PolicyStatement[]): PolicyStatemen
 export function withoutCovered(resources: string[]): string[] {
   // `stem*` with no other wildcard covers everything that starts with `stem` (the common case: prefixes).
   const stems = new Set(resources.filter((r) => r.endsWith('*') && !/[*?]/.test(r.slice(0, -1))).map((r) => r.slice(0, -1)));
+  const stemLengths = [...new Set([...stems].map((stem) => stem.length))];
   const patterns = resources.filter((r) => /[*?]/.test(r.slice(0, -1))).map((r) => ({ text: r, regex: globRegex(r) }));
   return resources
     .filter((r) => {
-      for (let end = 0; end <= r.length; end++) {
-        const stem = r.slice(0, end);
+      for (const length of stemLengths) {
+        if (length > r.length) continue;
+        const stem = r.slice(0, length);
         if (stems.has(stem) && `${stem}*` !== r) return false;
       }
       return !patterns.some((p) => p.text !== r && p.regex.test(r));

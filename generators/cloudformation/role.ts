@@ -82,9 +82,12 @@ export function renderStatement(statement: PolicyStatement): CfnValue {
 
 /** Characters IAM counts for a statement (no whitespace), with each `${…}` at its allowance. */
 export function estimatedLength(statement: PolicyStatement): number {
-  const text = JSON.stringify(statement);
+  return expandedLength(JSON.stringify(statement)) + 1;
+}
+
+function expandedLength(text: string): number {
   const substitutions = text.match(/\$\{[^}]+\}/g) ?? [];
-  return text.length + substitutions.reduce((sum, s) => sum + (PSEUDO_PARAMETER_CHARS[s] ?? SUBSTITUTION_ALLOWANCE) - s.length, 0) + 1;
+  return text.length + substitutions.reduce((sum, s) => sum + (PSEUDO_PARAMETER_CHARS[s] ?? SUBSTITUTION_ALLOWANCE) - s.length, 0);
 }
 
 const POLICY_OVERHEAD = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
@@ -129,7 +132,7 @@ function resourcesThatFit(statement: PolicyStatement, resources: string[], space
   let length = estimatedLength({ ...statement, Resource: [] });
   let count = 0;
   for (const resource of resources) {
-    const added = estimatedLength({ ...statement, Resource: [resource] }) - estimatedLength({ ...statement, Resource: [] }) + (count > 0 ? 1 : 0);
+    const added = expandedLength(JSON.stringify(resource)) + (count > 0 ? 1 : 0);
     if (length + added > space) break;
     length += added;
     count++;

@@ -17,7 +17,7 @@ import { stateMachinePart } from './state-machine.ts';
 import { statePart } from './state.ts';
 import { stateBucketArnText } from './shared-names.ts';
 import { triggersPart } from './triggers.ts';
-import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, TemplatePart } from './types.ts';
+import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, PolicyStatement, TemplatePart } from './types.ts';
 
 /** The parts of a standalone stack (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
 export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart];
@@ -37,11 +37,7 @@ export function stackTemplate(context: GeneratorContext, extraParts: readonly Te
   const merged = mergeParts([...parts, ...extraParts].map((part) => part(context)));
   const alarms = alarmsPart(context, deadLetterQueueIds(merged.resources));
   const pieces = [merged, alarms];
-  if (context.layout !== 'core') {
-    const stateBucketArn = stateBucketArnText(context);
-    const statements = [...sharedStatements(context.stackName, context.routes, stateBucketArn), ...merged.statements, ...context.routes.flatMap((r) => routeStatements(r, stateBucketArn))];
-    pieces.push({ resources: roleResources(context.stackName, statements), outputs: roleOutputs(), statements: [] });
-  }
+  if (context.layout !== 'core') pieces.push({ resources: roleResources(context.stackName, roleStatements(context, merged.statements)), outputs: roleOutputs(), statements: [] });
   const all = mergeParts(pieces);
   // Only the core's outputs are imported elsewhere; a shard's are read with DescribeStacks.
   const outputs = context.layout === 'shard' ? all.outputs : withExports(all.outputs);
@@ -54,10 +50,33 @@ export function stackTemplate(context: GeneratorContext, extraParts: readonly Te
   };
 }
 
+/** Every statement the function's role is given, before compaction: shared ones, the parts' (`partStatements`), each route's. */
+export function roleStatements(context: GeneratorContext, partStatements: PolicyStatement[]): PolicyStatement[] {
+  const stateBucketArn = stateBucketArnText(context);
+  return [...sharedStatements(context.stackName, context.routes, stateBucketArn), ...partStatements, ...context.routes.flatMap((r) => routeStatements(r, stateBucketArn))];
+}
+
+/** The parts' own statements for the function's role (trigger queues it reads, its async dead-letter queue …). */
+export function partStatements(context: GeneratorContext): PolicyStatement[] {
+  const parts = context.layout === 'shard' ? SHARD_PARTS : TEMPLATE_PARTS;
+  return parts.flatMap((part) => part(context).statements);
+}
+
 function description(context: GeneratorContext): string {
   if (context.layout === 'core') return `Switchyard ${context.deploymentName}: what every shard shares (state bucket, alarms topic, notification topics)`;
-  const names = context.routes.map((r) => r.name).join(', ');
-  return `Switchyard ${context.stackName}: routes ${names}`.slice(0, 1024);
+  return `Switchyard ${context.stackName}: routes ${listed(context.routes.map((r) => r.name), 600)}`;
+}
+
+/** `a, b, c` cut to about `max` characters, saying how many more there are (descriptions take 1,024). */
+function listed(names: string[], max: number): string {
+  let text = '';
+  let shown = 0;
+  for (const name of names) {
+    if (shown > 0 && text.length + name.length + 2 > max) break;
+    text += `${shown > 0 ? ', ' : ''}${name}`;
+    shown++;
+  }
+  return shown < names.length ? `${text} and ${names.length - shown} more` : text;
 }
 
 export function mergeParts(parts: PartOutput[]): PartOutput {

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_PATTERN_CHARS, patternsFor } from '../../../generators/cloudformation/eventbridge-pattern.ts';
-import { generateTemplate } from '../../../generators/cloudformation/template.ts';
+import { contextFor } from '../../../generators/cloudformation/defaults.ts';
+import { generateTemplate, stackTemplate } from '../../../generators/cloudformation/template.ts';
 import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
 import { matchesPattern } from './event-pattern-evaluator.ts';
 import { loadRouteSet } from './load-fixture-routes.ts';
@@ -137,5 +138,18 @@ describe('pattern size', () => {
 
   it('fails clearly when one prefix alone is too long', () => {
     expect(() => patternsFor({ ...source(0), keyFilters: [{ prefix: 'x'.repeat(MAX_PATTERN_CHARS) }] })).toThrow(/over EventBridge's 2048/);
+  });
+});
+
+describe('bucket-only patterns (the fallback when key filters would need more than 300 rules)', () => {
+  const routes = loadRouteSet('test/fixtures/generators/mixed');
+  const context = { ...contextFor(routes), layout: 'shard' as const, stackName: 'switchyard-shard-0', bucketOnlyPatterns: true };
+  const patterns = rulePatterns(stackTemplate(context));
+
+  it('name the buckets without key filters, so they still take every object of those buckets and nothing else', () => {
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(JSON.stringify(patterns)).not.toContain('"object"');
+    expect(patterns.some((p) => matchesPattern(p, at(CREATED, 'finance-inbox', 'drafts/anything')))).toBe(true);
+    expect(patterns.some((p) => matchesPattern(p, at(CREATED, 'someone-elses-bucket', 'invoices/1.pdf')))).toBe(false);
   });
 });
