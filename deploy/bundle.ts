@@ -44,7 +44,7 @@ export interface LambdaBundle {
   /** Size of the code a cold start reads: handler.mjs and the chunks it imports statically (the others load on demand). */
   startupBytes: number;
   zipBytes: number;
-  /** Every module in handler.js (`node_modules/<package>/…` or a repository path), sorted: what the function loads. */
+  /** Every module in the code (`node_modules/<package>/…` or a repository path), sorted: what the function may load. */
   modules: string[];
   /** The modules of the startup code only (see startupBytes). */
   startupModules: string[];

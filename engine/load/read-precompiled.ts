@@ -1,6 +1,6 @@
 /**
- * Cold start: PrecompiledRoutes → CompiledRoutes, with nothing but JSONata and the Handlebars
- * runtime. Each expression compiles on its first evaluation and each template on its first
+ * Cold start: PrecompiledRoutes → CompiledRoutes, with nothing but JSONata (imported when first
+ * needed) and the Handlebars runtime. Each expression compiles on its first evaluation and each template on its first
  * render, so a container with a thousand routes pays only for the routes its events reach.
  */
 import Handlebars from 'handlebars/runtime';
@@ -8,7 +8,7 @@ import { SwitchyardError } from '../errors.ts';
 import { registerTemplateHelpers } from '../template-helpers.ts';
 import type { Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
-import { compileExpression, isProblem, type Expression } from './expressions.ts';
+import type { Expression } from './expressions.ts';
 import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
 /** Per-container: the runtime-only Handlebars, with the same helpers as the full one. */
@@ -57,38 +57,64 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
   });
 }
 
-/** An expression compiled on first use; one small object each, as a container may hold thousands. */
-class LazyExpression implements Expression {
+/**
+ * An expression compiled on first use; one small object each, as a container may hold thousands.
+ * JSONata itself is imported on the first evaluation that needs it: a bare variable such as the
+ * default `key: $key` bound to a string, number or boolean evaluates to that value in JSONata,
+ * so it is answered without it (anything else, null and arrays included, goes to JSONata).
+ */
+export class LazyExpression implements Expression {
+  readonly #variable: string | undefined;
   #compiled: Expression | undefined;
 
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string) {
+    this.#variable = BARE_VARIABLE.exec(source)?.[1];
+  }
 
   evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
   evaluate(input: unknown, bindings: Record<string, unknown> | undefined, callback: Parameters<Expression['evaluate']>[2]): void;
   evaluate(input: unknown, bindings?: Record<string, unknown>, callback?: Parameters<Expression['evaluate']>[2]): Promise<unknown> | void {
-    return callback ? this.compiled().evaluate(input, bindings, callback) : this.compiled().evaluate(input, bindings);
+    if (callback) {
+      this.load().then((expression) => expression.evaluate(input, bindings, callback), (error: unknown) => callback(error as Parameters<typeof callback>[0], undefined));
+      return;
+    }
+    if (this.#variable !== undefined && bindings && Object.prototype.hasOwnProperty.call(bindings, this.#variable)) {
+      const value = bindings[this.#variable];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return Promise.resolve(value);
+    }
+    return this.load().then((expression) => expression.evaluate(input, bindings));
   }
 
   assign(name: string, value: unknown): void {
-    this.compiled().assign(name, value);
+    this.loaded().assign(name, value);
   }
 
   registerFunction(...args: Parameters<Expression['registerFunction']>): void {
-    this.compiled().registerFunction(...args);
+    this.loaded().registerFunction(...args);
   }
 
   ast(): ReturnType<Expression['ast']> {
-    return this.compiled().ast();
+    return this.loaded().ast();
   }
 
-  private compiled(): Expression {
+  private async load(): Promise<Expression> {
     if (this.#compiled) return this.#compiled;
+    const { compileExpression, isProblem } = await import('./expressions.ts');
     const result = compileExpression(this.source);
     if (isProblem(result)) throw badBundle(`expression ${this.source} does not compile: ${result.message}`);
     this.#compiled = result;
     return result;
   }
+
+  /** The synchronous methods (never used by the running pipeline) need an evaluation first. */
+  private loaded(): Expression {
+    if (!this.#compiled) throw new SwitchyardError('SY100', `expression ${this.source} is compiled on its first evaluation; evaluate it before calling assign, registerFunction or ast`);
+    return this.#compiled;
+  }
 }
+
+/** `$name` alone: JSONata's variable reference, nothing else. */
+const BARE_VARIABLE = /^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
 function lazyTemplate(spec: string): Template {
   let compiled: Template | undefined;

@@ -91,12 +91,15 @@ describe('bundleLambda', () => {
     expect(code.reduce((sum, f) => sum + readFileSync(path.join(work, 'listing', f)).length, 0)).toBe(first.bundleBytes);
   });
 
-  it('a cold start reads only the code a copy needs: the other SDK clients are chunks imported on first use', () => {
+  it('a cold start reads only the code a copy needs: the other SDK clients and JSONata are chunks imported on first use', () => {
     const lazy = /^node_modules\/@aws-sdk\/client-(sqs|sesv2|sns|ssm|sts)\//;
     expect(first.modules.filter((m) => lazy.test(m)).length).toBeGreaterThan(0);
     expect(first.startupModules.filter((m) => lazy.test(m))).toEqual([]);
     expect(first.startupModules.some((m) => m.startsWith('node_modules/@aws-sdk/client-s3/'))).toBe(true);
     expect(first.startupBytes).toBeLessThan(first.bundleBytes);
+    // JSONata too: a route whose expressions are bare variables ($key) never loads it.
+    expect(first.modules.some((m) => m.startsWith('node_modules/jsonata/'))).toBe(true);
+    expect(first.startupModules.filter((m) => m.startsWith('node_modules/jsonata/'))).toEqual([]);
   });
 
   const events: Array<{ name: string; fixture: string; expected: unknown }> = [

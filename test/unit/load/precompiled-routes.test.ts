@@ -10,7 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CompiledRoute } from '../../../engine/load/compiled-route.ts';
 import { loadRoutes } from '../../../engine/load/load-routes.ts';
-import { readPrecompiledRoutes } from '../../../engine/load/read-precompiled.ts';
+import jsonata from 'jsonata';
+import { EVALUATION_LIMITS } from '../../../engine/load/expressions.ts';
+import { LazyExpression, readPrecompiledRoutes } from '../../../engine/load/read-precompiled.ts';
 import { routeSetFromDisk, routeSetFromFiles } from '../../../engine/load/route-set.ts';
 import { precompileRoutes } from '../../../engine/load/write-precompiled.ts';
 import { Pipeline } from '../../../engine/pipeline.ts';
@@ -70,6 +72,32 @@ describe('precompiled routes', () => {
     expect(back?.definition).toEqual(result.routes[0]?.definition);
     expect(back?.tags).toEqual(result.routes[0]?.tags);
   });
+
+  // A bare variable bound to a string, number or boolean is answered without JSONata; every
+  // other case goes to JSONata. Either way the answer must be JSONata's own.
+  const sequence = Object.assign(['only'], { sequence: true });
+  const bareVariables: Array<{ name: string; source: string; bindings: Record<string, unknown> }> = [
+    { name: 'a string', source: '$key', bindings: { key: 'a/b.csv' } },
+    { name: 'an empty string', source: '$key', bindings: { key: '' } },
+    { name: 'a number', source: '$size', bindings: { size: 0 } },
+    { name: 'a boolean', source: '$flag', bindings: { flag: false } },
+    { name: 'surrounding spaces', source: '  $key ', bindings: { key: 'x' } },
+    { name: 'null', source: '$key', bindings: { key: null } },
+    { name: 'undefined', source: '$key', bindings: { key: undefined } },
+    { name: 'no such binding', source: '$key', bindings: {} },
+    { name: 'an array', source: '$list', bindings: { list: ['a', 'b'] } },
+    { name: 'a one-item JSONata sequence (unwrapped by JSONata)', source: '$list', bindings: { list: sequence } },
+    { name: 'an object', source: '$tags', bindings: { tags: { a: '1' } } },
+    { name: 'a name inherited from Object.prototype', source: '$toString', bindings: {} },
+    { name: 'not a bare variable', source: "$key & '.done'", bindings: { key: 'x' } },
+  ];
+  for (const c of bareVariables) {
+    it(`evaluate ${c.source.trim()} bound to ${c.name} exactly as JSONata does`, async () => {
+      const expected: unknown = await jsonata(c.source, EVALUATION_LIMITS).evaluate({}, c.bindings);
+      const actual: unknown = await new LazyExpression(c.source).evaluate({}, c.bindings);
+      expect({ type: typeof actual, json: JSON.stringify(actual) }).toEqual({ type: typeof expected, json: JSON.stringify(expected) });
+    });
+  }
 
   it('refuse embedded data in another format, saying the bundle is damaged', () => {
     expect(() => readPrecompiledRoutes({ 'routes/x.yaml': 'name: x' })).toThrow(/bundle is damaged/);
