@@ -10,7 +10,8 @@
  * now live in the sharded stacks, so it is retired like any stack whose routes are gone —
  * left running, its rules would route every event a second time.
  */
-import { DescribeStacksCommand, ListStackResourcesCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { mapLimit } from '../engine/limiter.ts';
 
 export const DEPLOYMENT_TAG = 'switchyard:deployment';
 export const KIND_TAG = 'switchyard:kind';
@@ -25,6 +26,8 @@ export interface ExistingStack {
   kind: StackKind | 'legacy' | undefined;
   parameters: Record<string, string>;
   tags: Record<string, string>;
+  /** The deployed template's text, once read (see withTemplates). */
+  template?: string;
 }
 
 /** The tags every stack of `deployment` is created with. */
@@ -46,6 +49,15 @@ export async function existingStacks(cfn: CloudFormationClient, deployment: stri
     token = page.NextToken;
   }
   return found;
+}
+
+/** Reads every stack's deployed template, at most `concurrency` at a time: the unchanged check and the order of name moves need them. */
+export async function withTemplates(cfn: CloudFormationClient, stacks: Map<string, ExistingStack>, concurrency: number): Promise<Map<string, ExistingStack>> {
+  const read = await mapLimit([...stacks.values()], concurrency, async (stack) => {
+    const got = await cfn.send(new GetTemplateCommand({ StackName: stack.stackId, TemplateStage: 'Original' }));
+    return got.TemplateBody !== undefined ? { ...stack, template: got.TemplateBody } : stack;
+  });
+  return new Map(read.map((s) => [s.name, s]));
 }
 
 /** How many resources a stack holds (what deleting it removes). */

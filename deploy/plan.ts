@@ -17,7 +17,7 @@ import { MAX_TEMPLATE_BODY_BYTES, type ChangeSetRequest } from './changeset.ts';
 import { deployClients, resolvedRegion, type DeployClients } from './clients.ts';
 import type { DesiredStack } from './desired-stack.ts';
 import { DeployError } from './errors.ts';
-import { existingStacks, stackTags, type ExistingStack } from './existing-stacks.ts';
+import { existingStacks, stackTags, withTemplates, type ExistingStack } from './existing-stacks.ts';
 import { prefixedOutput } from './prefixed-output.ts';
 import { bundleKey, defaultCodeBucketName, ensureCodeBucket, uploadBundle, uploadTemplate, type CodeBucket } from './upload.ts';
 import { DEFAULT_WAIT, type WaitOptions } from './wait.ts';
@@ -82,7 +82,7 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const needsBucket = uploadCode || deployment.stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES);
   const [bundles, existing] = await Promise.all([
     bundleFunctions(options.routesDir, deployment.stacks, out),
-    existingStacks(clients.cloudformation, deployment.name),
+    existingStacks(clients.cloudformation, deployment.name).then((found) => withTemplates(clients.cloudformation, found, options.concurrency ?? DEFAULT_CONCURRENCY)),
     needsBucket ? ensureCodeBucket(clients.s3, bucket, out) : undefined,
   ]);
   const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));

@@ -15,6 +15,7 @@ import { prefixedOutput } from './prefixed-output.ts';
 import { deleteStack, executeChangeSet } from './progress.ts';
 import { discardProposal, printProposal, proposeStack, type Proposal, type StackWork } from './stack-proposal.ts';
 import { stackState } from './stack-state.ts';
+import { nameReleases } from './name-moves.ts';
 import { deploymentWaves } from './waves.ts';
 
 export interface Rollout {
@@ -38,12 +39,21 @@ const SUCCEEDED = new Set(['create', 'update', 'unchanged']);
 /** Deploys every stack and deletes the orphaned ones; one outcome per stack, in deployment order then deletions. */
 export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes = new Map<string, StackOutcome>();
+  const { stacks, heldByOrphans, waitsForOrphans } = orderedByNameReleases(rollout);
+  // An orphan holding a name another stack takes over must go first (a shard merged back).
+  const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name));
+  if (early.length > 0) {
+    rollout.work.out.stderr(`${listNames(early)} hold${early.length === 1 ? 's' : ''} names (${[...new Set(early.flatMap((o) => heldByOrphans.get(o.name) ?? []))].join(', ')}) that other stacks take over, so ${early.length === 1 ? 'it is' : 'they are'} deleted first.`);
+    for (const o of await deleteOrphans(rollout, early, undefined)) outcomes.set(o.stack, o);
+  }
   let declined = false;
-  for (const wave of deploymentWaves(rollout.stacks)) {
+  for (const wave of deploymentWaves(stacks)) {
     const ready: DesiredStack[] = [];
     for (const stack of wave) {
       const blockers = stack.dependsOn.filter((d) => !SUCCEEDED.has(outcomes.get(d)?.action ?? ''));
+      const holders = (waitsForOrphans.get(stack.name) ?? []).filter((o) => outcomes.get(o)?.action !== 'delete');
       if (declined) outcomes.set(stack.name, skipped(stack.name, rollout, 'not executed: the change sets were not confirmed'));
+      else if (holders.length > 0) outcomes.set(stack.name, skipped(stack.name, rollout, `not deployed: ${holders.join(', ')} still hold${holders.length === 1 ? 's' : ''} names it takes over and ${holders.length === 1 ? 'was' : 'were'} not deleted`));
       else if (blockers.length > 0) outcomes.set(stack.name, skipped(stack.name, rollout, `not deployed: it needs ${blockers.join(', ')}, which did not deploy`));
       else ready.push(stack);
     }
@@ -61,7 +71,33 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
     for (const outcome of await mapLimit(changes, rollout.concurrency, (p) => execute(rollout.work, p))) outcomes.set(outcome.stack, outcome);
   }
   const deployed = rollout.stacks.map((s) => outcomes.get(s.name)).filter((o): o is StackOutcome => o !== undefined);
-  return [...deployed, ...(await deleteOrphans(rollout, allSucceeded(deployed) ? undefined : 'kept: another stack of the deployment did not deploy; deploy again once it does'))];
+  const earlyOutcomes = early.map((o) => outcomes.get(o.name)).filter((o): o is StackOutcome => o !== undefined);
+  const rest = orphansOf(rollout).filter((o) => !heldByOrphans.has(o.name));
+  const keptBecause = allSucceeded(deployed) ? undefined : 'kept: another stack of the deployment did not deploy; deploy again once it does';
+  return [...earlyOutcomes, ...deployed, ...(await deleteOrphans(rollout, rest, keptBecause))];
+}
+
+/**
+ * The stacks with one more dependency for every name they take over from another stack of the
+ * deployment (that stack must give it up first); the orphans holding such names (deleted before
+ * the waves) and which stacks wait for them.
+ */
+function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]> } {
+  const desired = new Set(rollout.stacks.map((s) => s.name));
+  const deployed = new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
+  const releases = nameReleases(rollout.stacks, deployed);
+  const heldByOrphans = new Map<string, string[]>();
+  const waitsForOrphans = new Map<string, string[]>();
+  const stacks = rollout.stacks.map((stack) => {
+    const holders = [...(releases.get(stack.name) ?? new Map<string, string[]>())];
+    for (const [holder, names] of holders.filter(([h]) => !desired.has(h))) {
+      heldByOrphans.set(holder, [...(heldByOrphans.get(holder) ?? []), ...names]);
+      waitsForOrphans.set(stack.name, [...(waitsForOrphans.get(stack.name) ?? []), holder]);
+    }
+    const before = holders.map(([h]) => h).filter((h) => desired.has(h) && !stack.dependsOn.includes(h));
+    return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
+  });
+  return { stacks, heldByOrphans, waitsForOrphans };
 }
 
 /** The change set of every stack, each deleted again; stacks whose routes are all gone are listed as deletions. Nothing is changed. */
@@ -118,8 +154,7 @@ async function execute(work: StackWork, p: Changes): Promise<StackOutcome> {
   }
 }
 
-async function deleteOrphans(rollout: Rollout, keptBecause: string | undefined): Promise<StackOutcome[]> {
-  const orphans = orphansOf(rollout);
+async function deleteOrphans(rollout: Rollout, orphans: ExistingStack[], keptBecause: string | undefined): Promise<StackOutcome[]> {
   if (orphans.length === 0) return [];
   const row = (stack: ExistingStack): Omit<StackOutcome, 'action' | 'reason'> => ({ stack: stack.name, resourcesChanged: 0, status: stack.status });
   const { out } = rollout.work;
@@ -164,6 +199,10 @@ async function deleteOrphans(rollout: Rollout, keptBecause: string | undefined):
 function orphansOf(rollout: Rollout): ExistingStack[] {
   const wanted = new Set(rollout.stacks.map((s) => s.name));
   return [...rollout.existing.values()].filter((s) => !wanted.has(s.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function listNames(stacks: ExistingStack[]): string {
+  return stacks.length === 1 ? `Stack ${stacks[0]?.name}` : `Stacks ${stacks.map((s) => s.name).join(', ')}`;
 }
 
 function proposalOutcome(p: Proposal): StackOutcome {

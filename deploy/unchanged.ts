@@ -16,8 +16,8 @@ export async function matchesDeployed(cfn: CloudFormationClient, existing: Exist
   // Parameters the template defaults are listed too; only the ones deploy passes decide.
   if (Object.entries(desired.parameters).some(([key, value]) => existing.parameters[key] !== value)) return false;
   if (Object.entries(desired.tags).some(([key, value]) => existing.tags[key] !== value)) return false;
-  const deployed = await cfn.send(new GetTemplateCommand({ StackName: existing.stackId, TemplateStage: 'Original' }));
-  return deployed.TemplateBody !== undefined && sameTemplate(deployed.TemplateBody, desired.body);
+  const deployed = existing.template ?? (await cfn.send(new GetTemplateCommand({ StackName: existing.stackId, TemplateStage: 'Original' }))).TemplateBody;
+  return deployed !== undefined && sameTemplate(deployed, desired.body);
 }
 
 /** Equal as JSON documents: CloudFormation may hand the body back re-serialised. */

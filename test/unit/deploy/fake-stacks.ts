@@ -142,7 +142,7 @@ export class FakeStacks {
     const pending = stack.pending;
     if (!pending || --stack.pollsLeft > 0) return;
     stack.pending = undefined;
-    const reason = this.failing.get(stack.name);
+    const reason = this.failing.get(stack.name) ?? (pending.template !== undefined ? this.#queueNameTaken(stack, pending.template) : undefined);
     if (pending.kind === 'DELETE') {
       stack.status = 'DELETE_COMPLETE';
     } else if (reason !== undefined) {
@@ -155,6 +155,18 @@ export class FakeStacks {
       stack.status = `${pending.kind}_COMPLETE`;
     }
     this.#event(stack, stack.name, stack.status);
+  }
+
+  /** As CloudFormation refuses to create a queue whose name another stack's queue has. */
+  #queueNameTaken(stack: Stack, template: string): string | undefined {
+    const names = (body: string): string[] => Object.values(resourcesOf(body)).map((r) => (r as { Properties?: { QueueName?: string } }).Properties?.QueueName ?? '').filter(Boolean);
+    const wanted = names(template);
+    for (const other of this.stacks.values()) {
+      if (other === stack || other.status === 'DELETE_COMPLETE') continue;
+      const taken = names(other.template).find((n) => wanted.includes(n));
+      if (taken) return `${taken} already exists in stack ${other.id}`;
+    }
+    return undefined;
   }
 
   #event(stack: Stack, logicalId: string, status: string, reason?: string): void {

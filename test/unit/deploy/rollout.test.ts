@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Output } from '../../../cli/output.ts';
 import type { DesiredStack } from '../../../deploy/desired-stack.ts';
-import { existingStacks, stackTags } from '../../../deploy/existing-stacks.ts';
+import { existingStacks, stackTags, withTemplates } from '../../../deploy/existing-stacks.ts';
 import { allSucceeded, type StackOutcome } from '../../../deploy/outcome-table.ts';
 import { deployStacks, diffStacks, type Rollout } from '../../../deploy/rollout.ts';
 import { FakeStacks } from './fake-stacks.ts';
@@ -39,7 +39,7 @@ async function rollout(cfn: FakeStacks, stacks: DesiredStack[], io: Output, extr
   return {
     deployment: DEPLOYMENT,
     stacks,
-    existing: await existingStacks(cfn.client, DEPLOYMENT),
+    existing: await withTemplates(cfn.client, await existingStacks(cfn.client, DEPLOYMENT), 2),
     work: { cfn: cfn.client, wait: FAST, out: io, stage: async (s) => ({ body: s.body }) },
     concurrency: 2,
     yes: true,
@@ -214,6 +214,41 @@ describe('deployStacks: stacks whose routes are all gone', () => {
     expect(actions(outcomes)).toMatchObject({ 'router-s1': 'failed', 'router-s3': 'skipped' });
     expect(outcomes.find((o) => o.stack === 'router-s3')?.reason).toMatch(/^kept: another stack/);
     expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+});
+
+describe('deployStacks: a queue name that moves to another stack', () => {
+  it('is given up first: the stack losing it is updated before the stack taking it over is created', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2, template('Queue2', 'orders-q'))], capture()));
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
+    const index = (command: string, stack: string): number => cfn.calls.findIndex((c) => c.command === command && c.stack === stack);
+    expect(index('CreateChangeSet', 'router-s2')).toBeGreaterThan(index('ExecuteChangeSet', 'router-s1'));
+  });
+
+  it('a shard merged back takes over a name its retired half holds: that half is deleted first', async () => {
+    const cfn = await deployed([core(), shard(1), shard(2, template('Queue2', 'orders-q'))]);
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q'))], io));
+    expect(outcomes.map((o) => [o.stack, o.action])).toEqual([
+      ['router-s2', 'delete'],
+      ['router-core', 'unchanged'],
+      ['router-s1', 'update'],
+    ]);
+    expect(io.err).toContain('Stack router-s2 holds names (AWS::SQS::Queue QueueName=orders-q) that other stacks take over, so it is deleted first.');
+  });
+
+  it('when that deletion is declined, the stack taking the name over is skipped and says why', async () => {
+    const cfn = await deployed([core(), shard(1), shard(2, template('Queue2', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q'))], capture(), { yes: false, confirm: async () => false }));
+    expect(outcomes.find((o) => o.stack === 'router-s1')).toMatchObject({ action: 'skipped', reason: 'not deployed: router-s2 still holds names it takes over and was not deleted' });
+    expect(cfn.commands('CreateChangeSet')).toEqual([]);
+  });
+
+  it('a name another stack still holds is refused, as CloudFormation does (what the ordering above avoids)', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q')), shard(2, template('Queue2', 'orders-q'))], capture()));
+    expect(outcomes.find((o) => o.stack === 'router-s2')).toMatchObject({ action: 'failed', reason: expect.stringContaining('orders-q already exists') });
   });
 });
 
