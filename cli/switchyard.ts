@@ -75,7 +75,7 @@ program
   .description('write the CloudFormation templates (a core stack and shards by source bucket) and the policies other accounts must apply')
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--out <dir>', 'output directory', 'out')
-  .option('--stack <name>', 'stack name, the prefix of physical names', 'switchyard')
+  .option('--stack <name>', 'deployment name: its stacks are <name>-core and <name>-shard-…', 'switchyard')
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
   .option('--reserved-concurrency <n>', 'concurrent executions reserved for each stack\'s function (0 reserves none)')

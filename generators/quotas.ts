@@ -55,8 +55,9 @@ export function measureStack(template: CfnTemplate, body: string): StackMeasure 
   const resources = Object.values(template.Resources);
   const policies = resources.filter((r) => r.Type === 'AWS::IAM::ManagedPolicy');
   const functionRole = template.Resources.RouterFunctionRole;
-  const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined);
-  const patterns = rules.map((r) => JSON.stringify(r.Properties?.EventPattern));
+  // Schedules (batch.schedule) are rules on the default bus too: they count toward its 300.
+  const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
+  const patterns = rules.filter((r) => r.Properties?.EventPattern !== undefined).map((r) => JSON.stringify(r.Properties?.EventPattern));
   const environments = resources
     .filter((r) => r.Type === 'AWS::Lambda::Function')
     .map((r) => environmentBytes((r.Properties?.Environment as { Variables?: Record<string, CfnValue> } | undefined)?.Variables ?? {}));

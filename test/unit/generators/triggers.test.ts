@@ -5,8 +5,10 @@ import { MAX_PATTERN_CHARS, patternsFor } from '../../../generators/cloudformati
 import { contextFor } from '../../../generators/cloudformation/defaults.ts';
 import { generateTemplate, stackTemplate } from '../../../generators/cloudformation/template.ts';
 import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
+import { notificationSources } from '../../../generators/cloudformation/sources.ts';
 import { matchesPattern } from './event-pattern-evaluator.ts';
 import { loadRouteSet } from './load-fixture-routes.ts';
+import { compileRouteFiles } from './synthetic-routes.ts';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -151,5 +153,24 @@ describe('bucket-only patterns (the fallback when key filters would need more th
     expect(JSON.stringify(patterns)).not.toContain('"object"');
     expect(patterns.some((p) => matchesPattern(p, at(CREATED, 'finance-inbox', 'drafts/anything')))).toBe(true);
     expect(patterns.some((p) => matchesPattern(p, at(CREATED, 'someone-elses-bucket', 'invoices/1.pdf')))).toBe(false);
+  });
+});
+
+describe('S3 notification filters pushed down from match', () => {
+  const yaml = (name: string, match: string): string =>
+    `name: ${name}\nsource: { bucket: drop-${name}, trigger: s3-notification }\nmatch: ${match}\nactions:\n  - copy: { to: out-bucket, key: "='${name}/' & $key" }\n`;
+  const routes = compileRouteFiles({
+    'routes/one-prefix.yaml': yaml('one-prefix', '{ prefix: incoming/, suffix: .csv }'),
+    'routes/two-prefixes.yaml': yaml('two-prefixes', '{ prefix: [in/a/, in/b/] }'),
+    'routes/case-blind.yaml': yaml('case-blind', '{ suffix: .pdf, ignoreCase: true }'),
+  });
+  const filters = Object.fromEntries(notificationSources('s', routes).map((s) => [s.bucket, { prefix: s.prefix, suffix: s.suffix }]));
+
+  it('take the route\'s one prefix and suffix, the longest prefix its prefixes share, and no suffix compared ignoring case', () => {
+    expect(filters).toEqual({
+      'drop-one-prefix': { prefix: 'incoming/', suffix: '.csv' },
+      'drop-two-prefixes': { prefix: 'in/', suffix: undefined },
+      'drop-case-blind': { prefix: undefined, suffix: undefined },
+    });
   });
 });
