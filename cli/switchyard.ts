@@ -100,7 +100,7 @@ function stackCommand(name: string, description: string): Command {
     .command(name)
     .description(description)
     .option('--routes <dir>', 'route directory', 'routes')
-    .option('--stack <name>', 'deployment name: the stack name, and the prefix of every stack name when the routes need several', 'switchyard')
+    .option('--stack <name>', 'deployment name: its stacks are <name>-core and <name>-shard-…', 'switchyard')
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
     .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)')
