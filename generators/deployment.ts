@@ -15,7 +15,8 @@ import { GeneratorError } from './cloudformation/errors.ts';
 import { PolicyTooLargeError } from './cloudformation/role.ts';
 import { lifecycleRules } from './cloudformation/state.ts';
 import { stackTemplate } from './cloudformation/template.ts';
-import type { CfnTemplate, GenerateOptions, GeneratorContext, TemplatePart } from './cloudformation/types.ts';
+import { eventRules } from './cloudformation/triggers.ts';
+import type { CfnTemplate, GenerateOptions, GeneratorContext, PatternDetail, TemplatePart } from './cloudformation/types.ts';
 import { placeRoutes, shardSuffix, type Shard } from './placement.ts';
 import { measureStack, QUOTAS, stackBreach, type QuotaBreach, type StackMeasure } from './quotas.ts';
 
@@ -41,8 +42,8 @@ export interface Deployment {
   stacks: StackTemplate[];
   /** EventBridge rules across every stack (a bus takes 300). */
   rules: number;
-  /** True when key-filtered patterns would have needed more rules than a bus takes, so patterns name buckets only. */
-  bucketOnlyPatterns: boolean;
+  /** How much of the routes' key filters the patterns carry: coarser than `keys` only when finer patterns would need more rules than a bus takes. */
+  patternDetail: PatternDetail;
 }
 
 export interface DeploymentOptions extends GenerateOptions {
@@ -66,24 +67,36 @@ export function shardStackName(deploymentName: string, bits: string): string {
 export function generateDeployment(routes: CompiledRoute[], options: DeploymentOptions = {}): Deployment {
   const base = contextFor(routes, options);
   const core = coreStack(base, options.extraParts ?? []);
-  let shards = shardStacks(base, false);
-  let rules = countRules(shards);
-  const bucketOnlyPatterns = rules > QUOTAS.rules;
-  if (bucketOnlyPatterns) {
-    shards = shardStacks(base, true);
-    rules = countRules(shards);
-    if (rules > QUOTAS.rules) {
-      throw new GeneratorError(
-        'TooManyRules',
-        `the deployment needs ${rules} EventBridge rules even with patterns that name buckets only; a bus takes ${QUOTAS.rules}: move some sources to trigger: s3-notification, or deploy the routes as two deployments (--stack)`,
-      );
-    }
+  const placed = shardStacks(base);
+  const rules = countRules(placed.stacks);
+  if (rules <= QUOTAS.rules) return { name: base.deploymentName, stacks: [core, ...placed.stacks], rules, patternDetail: 'keys' };
+  // Coarser patterns need fewer rules and resources and leave IAM as it is, so the same placement still fits.
+  const coarser = COARSER.map((detail) => ({ detail, rules: placed.contexts.reduce((n, c) => n + ruleCount({ ...c, patternDetail: detail }), 0) }));
+  const chosen = coarser.find((c) => c.rules <= QUOTAS.rules);
+  if (chosen === undefined) {
+    throw new GeneratorError(
+      'TooManyRules',
+      `the deployment needs ${coarser[coarser.length - 1]?.rules} EventBridge rules even with patterns that name buckets only; a bus takes ${QUOTAS.rules}: move some sources to trigger: s3-notification, or deploy the routes as two deployments (--stack)`,
+    );
   }
-  return { name: base.deploymentName, stacks: [core, ...shards], rules, bucketOnlyPatterns };
+  const stacks = placed.contexts.map((c) => {
+    const stack = stackOf({ ...c, patternDetail: chosen.detail }, 'shard', [coreStackName(base.deploymentName)]);
+    const breach = stackBreach(stack.measure);
+    if (breach !== undefined) throw new GeneratorError('TemplateTooLarge', `stack ${stack.name} is over AWS's ${breach.quota} (${breach.actual}) with coarser EventBridge patterns: report this with the routes`);
+    return stack;
+  });
+  return { name: base.deploymentName, stacks: [core, ...stacks], rules: chosen.rules, patternDetail: chosen.detail };
 }
+
+const COARSER: PatternDetail[] = ['shared-prefix', 'buckets'];
 
 function countRules(stacks: StackTemplate[]): number {
   return stacks.reduce((n, s) => n + s.measure.rules, 0);
+}
+
+/** Rules a shard would have: its EventBridge rules at the context's detail, and its schedules. */
+function ruleCount(context: GeneratorContext): number {
+  return eventRules(context).length + context.routes.filter((r) => r.definition.batch?.schedule !== undefined).length;
 }
 
 function coreStack(base: GeneratorContext, extraParts: readonly TemplatePart[]): StackTemplate {
@@ -103,14 +116,13 @@ function coreStack(base: GeneratorContext, extraParts: readonly TemplatePart[]):
   return stack;
 }
 
-function shardStacks(base: GeneratorContext, bucketOnlyPatterns: boolean): StackTemplate[] {
+function shardStacks(base: GeneratorContext): { stacks: StackTemplate[]; contexts: GeneratorContext[] } {
   const built = new Map<string, StackTemplate>();
   const contextOf = (routes: CompiledRoute[], bits: string): GeneratorContext => ({
     ...base,
     routes,
     layout: 'shard',
     stackName: shardStackName(base.deploymentName, bits),
-    ...(bucketOnlyPatterns ? { bucketOnlyPatterns } : {}),
   });
   const fits = (routes: CompiledRoute[], bits: string): QuotaBreach | undefined => {
     const obvious = obviouslyOver(routes);
@@ -126,7 +138,8 @@ function shardStacks(base: GeneratorContext, bucketOnlyPatterns: boolean): Stack
     if (breach === undefined) built.set(bits, stack);
     return breach;
   };
-  return placeRoutes(base.routes, fits).map((shard: Shard) => built.get(shard.bits) as StackTemplate);
+  const shards = placeRoutes(base.routes, fits);
+  return { stacks: shards.map((shard: Shard) => built.get(shard.bits) as StackTemplate), contexts: shards.map((shard) => contextOf(shard.routes, shard.bits)) };
 }
 
 /**

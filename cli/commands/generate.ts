@@ -72,7 +72,9 @@ function summary(deployment: Deployment): string[] {
     `  largest stack: ${largest((s) => s.measure.resources)} of ${QUOTAS.resources} resources, ${largest((s) => s.measure.outputs)} of ${QUOTAS.outputs} outputs, ${largest((s) => s.measure.bytes)} of ${QUOTAS.templateBytes} bytes` +
       (uploaded > 0 ? ` (${uploaded} over ${QUOTAS.inlineTemplateBytes} bytes: deploy uploads them and passes a TemplateURL)` : ''),
     `  function roles: at most ${largest((s) => s.measure.managedPolicies)} of ${QUOTAS.managedPolicies} managed policies, the largest ${largest((s) => s.measure.largestPolicyChars)} of ${QUOTAS.managedPolicyChars} characters`,
-    `  EventBridge rules: ${deployment.rules} of ${QUOTAS.rules} on the bus` + (deployment.bucketOnlyPatterns ? ' (patterns name buckets only: key filters would need more rules than a bus takes; the function matches keys)' : ''),
+    `  EventBridge rules: ${deployment.rules} of ${QUOTAS.rules} on the bus` + (deployment.patternDetail === 'keys'
+        ? ''
+        : ` (patterns carry ${deployment.patternDetail === 'buckets' ? 'bucket names only' : "each bucket's longest shared prefix"}: every route's own key filters would need more rules than a bus takes; the function matches keys)`),
   ];
 }
 

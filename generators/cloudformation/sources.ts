@@ -6,6 +6,7 @@
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { logicalId, queueName } from './names.ts';
+import type { PatternDetail } from './types.ts';
 
 /** One `key` condition of an EventBridge pattern. */
 export type KeyFilter = { prefix: string } | { suffix: string };
@@ -119,6 +120,19 @@ export function queueSources(routes: CompiledRoute[]): QueueSource[] {
     if (arn !== undefined) groups.set(arn, [...(groups.get(arn) ?? []), route.name]);
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queueArn, names]) => ({ queueArn, routes: names }));
+}
+
+/**
+ * A bucket's key filters at a coarser detail (never narrower): `shared-prefix` keeps the
+ * longest prefix all its prefix filters share (none if a suffix filter or an empty prefix is
+ * among them), `buckets` keeps none.
+ */
+export function coarsened(source: EventBridgeSource, detail: PatternDetail): EventBridgeSource {
+  const { keyFilters, ...rest } = source;
+  if (detail === 'keys') return source;
+  if (detail === 'buckets' || keyFilters === undefined || keyFilters.some((f) => !('prefix' in f))) return rest;
+  const shared = commonPrefix(keyFilters.map((f) => ('prefix' in f ? f.prefix : '')));
+  return shared === '' ? rest : { ...rest, keyFilters: [{ prefix: shared }] };
 }
 
 function uniqueFilters(filters: KeyFilter[]): KeyFilter[] {

@@ -7,10 +7,10 @@
  * mapping on the existing queue. Async invocations that still fail end in the function's own DLQ.
  */
 import { getAtt } from './arn.ts';
-import { rulesFor } from './eventbridge-pattern.ts';
+import { rulesFor, type EventRule } from './eventbridge-pattern.ts';
 import { ASYNC_DLQ_ID, FUNCTION_ID, fitName, logicalId, queueName } from './names.ts';
 import { deadLetterQueue, QUEUE_POLICIES } from './queues.ts';
-import { eventBridgeSources, notificationSources, queueSources } from './sources.ts';
+import { coarsened, eventBridgeSources, notificationSources, queueSources } from './sources.ts';
 import type { CfnResource, CfnValue, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
 
 /** EventBridge gives up on delivering to the function after this many attempts or this age. */
@@ -33,8 +33,7 @@ export function triggersPart(context: GeneratorContext): PartOutput {
 
 /** The stack's EventBridge rules: several buckets a rule, one dead-letter queue for all of them. */
 function eventBridgeTriggers(context: GeneratorContext, part: PartOutput): void {
-  const sources = eventBridgeSources(context.routes).map(({ keyFilters, ...source }) => (context.bucketOnlyPatterns === true ? source : { ...source, ...(keyFilters !== undefined ? { keyFilters } : {}) }));
-  const rules = rulesFor(sources);
+  const rules = eventRules(context);
   if (rules.length === 0) return;
   const ruleIds: string[] = [];
   rules.forEach((rule, index) => {
@@ -79,6 +78,11 @@ function eventBridgeTriggers(context: GeneratorContext, part: PartOutput): void 
     Description: `Events EventBridge could not deliver to the function`,
     Value: { Ref: EVENTS_DLQ_ID },
   };
+}
+
+/** The stack's EventBridge rules at the context's pattern detail. */
+export function eventRules(context: GeneratorContext): EventRule[] {
+  return rulesFor(eventBridgeSources(context.routes).map((source) => coarsened(source, context.patternDetail ?? 'keys')));
 }
 
 function notificationTriggers(context: GeneratorContext, part: PartOutput): void {

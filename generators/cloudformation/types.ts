@@ -79,6 +79,8 @@ export interface GenerateOptions {
  */
 export type StackLayout = 'standalone' | 'core' | 'shard';
 
+export type PatternDetail = 'keys' | 'shared-prefix' | 'buckets';
+
 /** Options with every default filled in, plus the routes: what every part is given. */
 export interface GeneratorContext {
   routes: CompiledRoute[];
@@ -88,10 +90,11 @@ export interface GeneratorContext {
   deploymentName: string;
   layout: StackLayout;
   /**
-   * EventBridge patterns name the buckets only, without key filters: what a deployment falls
-   * back to when its key-filtered patterns would need more rules than a bus takes.
+   * How much of the routes' key filters EventBridge patterns carry: all of them (`keys`, the
+   * default), each bucket's longest shared prefix (`shared-prefix`), or none (`buckets`). A
+   * deployment falls back when the finer patterns would need more rules than a bus takes.
    */
-  bucketOnlyPatterns?: boolean;
+  patternDetail?: PatternDetail;
   deployAccount: string;
   region: string;
   partition: string;

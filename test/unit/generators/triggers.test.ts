@@ -5,7 +5,7 @@ import { MAX_PATTERN_CHARS, patternsFor } from '../../../generators/cloudformati
 import { contextFor } from '../../../generators/cloudformation/defaults.ts';
 import { generateTemplate, stackTemplate } from '../../../generators/cloudformation/template.ts';
 import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
-import { notificationSources } from '../../../generators/cloudformation/sources.ts';
+import { coarsened, notificationSources } from '../../../generators/cloudformation/sources.ts';
 import { matchesPattern } from './event-pattern-evaluator.ts';
 import { loadRouteSet } from './load-fixture-routes.ts';
 import { compileRouteFiles } from './synthetic-routes.ts';
@@ -145,7 +145,7 @@ describe('pattern size', () => {
 
 describe('bucket-only patterns (the fallback when key filters would need more than 300 rules)', () => {
   const routes = loadRouteSet('test/fixtures/generators/mixed');
-  const context = { ...contextFor(routes), layout: 'shard' as const, stackName: 'switchyard-shard-0', bucketOnlyPatterns: true };
+  const context = { ...contextFor(routes), layout: 'shard' as const, stackName: 'switchyard-shard-0', patternDetail: 'buckets' as const };
   const patterns = rulePatterns(stackTemplate(context));
 
   it('name the buckets without key filters, so they still take every object of those buckets and nothing else', () => {
@@ -172,5 +172,17 @@ describe('S3 notification filters pushed down from match', () => {
       'drop-two-prefixes': { prefix: 'in/', suffix: undefined },
       'drop-case-blind': { prefix: undefined, suffix: undefined },
     });
+  });
+});
+
+describe('coarser key filters, never narrower', () => {
+  const source = { bucket: 'b', detailTypes: ['Object Created'], routes: ['r1', 'r2'], keyFilters: [{ prefix: 'landing/a/in/' }, { prefix: 'landing/b/in/' }] };
+
+  it('keep the longest prefix every prefix filter of a bucket shares, or nothing', () => {
+    expect(coarsened(source, 'keys')).toEqual(source);
+    expect(coarsened(source, 'shared-prefix').keyFilters).toEqual([{ prefix: 'landing/' }]);
+    expect(coarsened({ ...source, keyFilters: [{ prefix: 'a/' }, { prefix: 'b/' }] }, 'shared-prefix').keyFilters).toBeUndefined();
+    expect(coarsened({ ...source, keyFilters: [{ prefix: 'a/' }, { suffix: '.pdf' }] }, 'shared-prefix').keyFilters).toBeUndefined();
+    expect(coarsened(source, 'buckets').keyFilters).toBeUndefined();
   });
 });
