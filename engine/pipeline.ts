@@ -111,7 +111,7 @@ export class Pipeline {
       ...r.actions.flatMap((a) => (a.type === 'copy' && a.to.kind !== 'expression' ? (a.to.kind === 'list' ? a.to.values : [a.to.value]) : []).map((name) => (b: string) => b === name)),
     ]);
     this.markers = options.stateBucket
-      ? { storage: options.ports.storage, bucket: options.stateBucket, now: () => options.ports.clock.now(), staleAfterMs: FIFTEEN_MINUTES }
+      ? { storage: options.ports.storage, bucket: options.stateBucket, now: () => options.ports.clock.now(), staleAfterMs: FIFTEEN_MINUTES, unsettled: new Map() }
       : undefined;
   }
 
@@ -245,7 +245,7 @@ export class Pipeline {
   private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date): Promise<void> {
     const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
     for (const r of report.results) {
-      this.log.write(r.outcome === 'failed' ? 'error' : 'info', `${r.type} ${r.outcome}`, {
+      this.log.write(r.outcome === 'failed' ? 'error' : r.warning ? 'warn' : 'info', `${r.type} ${r.outcome}`, {
         ...where,
         action: r.actionId,
         destination: r.destination,
@@ -254,6 +254,7 @@ export class Pipeline {
         durationMs: r.durationMs,
         ...(r.detail ? { detail: r.detail } : {}),
         ...(r.error ? { error: r.error } : {}),
+        ...(r.warning ? { warning: r.warning } : {}),
       });
     }
     for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
