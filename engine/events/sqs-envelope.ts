@@ -3,6 +3,7 @@ import type { NormaliseContext } from './context.ts';
 import { normalisePayload } from './payload.ts';
 import { outcomeOf, rejectedOutcome, toInputRecord, within } from './outcome.ts';
 import { isJsonObject } from './shape.ts';
+import { oversized } from './size-limit.ts';
 
 /** A record of a Lambda SQS event (`eventSource: 'aws:sqs'`). */
 export function isSqsRecord(value: unknown): boolean {
@@ -27,6 +28,8 @@ export function normaliseSqsMessage(message: unknown, index: number, context: No
   }
   const body = message['body'];
   if (typeof body !== 'string') return toInputRecord(messageId, rejectedOutcome(`${where} has no body`));
+  const tooLarge = oversized(body, `${where} body`);
+  if (tooLarge) return toInputRecord(messageId, tooLarge);
   let payload: unknown;
   try {
     payload = JSON.parse(body);
