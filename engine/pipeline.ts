@@ -6,6 +6,7 @@ import { executeStep, type ActionResult } from './actions/execute.ts';
 import { LOOP_MARKER } from './actions/copy.ts';
 import type { MarkerStore } from './actions/idempotency.ts';
 import type { PlannedStep, Refusal } from './actions/planned-action.ts';
+import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
 import { isReplayRequest, isRequested, isRequestedRefusal, replayRequestProblems, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage, type FailureClass } from './errors.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
@@ -211,12 +212,24 @@ export class Pipeline {
       Object.assign(report, { steps: resolution.steps, refused: resolution.refused, skipped: resolution.skipped, values: resolution.values });
       report.results = await this.act(route, event, facts, resolution.steps, context);
     } catch (error) {
+      const gone = await this.deletedSinceEvent(route, event, error);
+      if (gone) return gone;
       const e = error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
       report.error = { code: e.code, message: e.message, failureClass: e.failureClass };
     }
     report.failed = routeFailed(route, report);
     await this.reportRoute(route, event, report, started);
     return report;
+  }
+
+  /** A lookup of the object (tags, body, head) found nothing because the object was deleted after the event: skipped, with the reason. */
+  private async deletedSinceEvent(route: CompiledRoute, event: ObjectEvent, error: unknown): Promise<RouteReport | undefined> {
+    if (!isNotFound(error) || event.kind !== 'created') return undefined;
+    const exists = await sourceStillExists(this.options.ports.storage, event, sourceAccess(route)).catch(() => true);
+    if (exists) return undefined;
+    const reason = sourceGoneReason(event);
+    this.log.write('warn', `route ${route.name} skipped: ${reason}`, { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, error: { code: error.code, message: error.message } });
+    return { ...emptyReport(route.name, true, reason), skipped: [{ actionId: '*', reason }] };
   }
 
   private async act(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, steps: PlannedStep[], context: InvocationContext): Promise<ActionResult[]> {
