@@ -4,7 +4,7 @@
  * (the fault proxy answers ExpiredToken to requests signed with them).
  */
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromFiles } from '../../engine/load/route-set.ts';
 import { Pipeline } from '../../engine/pipeline.ts';
@@ -12,9 +12,8 @@ import type { Ports } from '../../engine/ports/types.ts';
 import { memoryLog } from '../../engine/report/log.ts';
 import { parseFailureRecord } from '../../engine/report/failure-record.ts';
 import { s3Created } from '../unit/pipeline/fake-world.ts';
-import { createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
-import { startFaultProxy, type FaultProxy, type FaultRequest } from './support/fault-proxy.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import type { FaultRequest } from './support/fault-proxy.ts';
+import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 import { motoPorts, objectExists, onlyRoute, putObject, readObject } from './pipeline-support.ts';
 
 const STATE = 'switchyard-state';
@@ -39,36 +38,23 @@ actions:
   }),
 );
 
-let moto: MotoServer;
-let env: AwsTestEnv;
-let proxy: FaultProxy;
+const aws = useMotoBehindFaultProxy(8);
 let ports: Ports;
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint, [], { seed: 8 });
-  env = createAwsTestEnv(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
-  proxy.setRules([]);
   // A fresh resolver per test: no credentials cached from the last one.
-  ports = (await motoPorts(proxy.endpoint, { fastClock: true })).ports;
-  for (const bucket of ['inbox', 'handover-inbox', 'archive-a', STATE]) await env.createBucket(bucket);
+  ports = (await motoPorts(aws.proxy.endpoint, { fastClock: true })).ports;
+  for (const bucket of ['inbox', 'handover-inbox', 'archive-a', STATE]) await aws.env.createBucket(bucket);
 });
 
 async function failureRecords(): Promise<string[]> {
-  const listed = await env.s3.send(new ListObjectsV2Command({ Bucket: STATE, Prefix: 'failures/' }));
+  const listed = await aws.env.s3.send(new ListObjectsV2Command({ Bucket: STATE, Prefix: 'failures/' }));
   return (listed.Contents ?? []).map((o) => o.Key ?? '');
 }
 
 describe('bad input at run time', () => {
   it('an object deleted between the event and the copy is skipped with the reason, not retried, not recorded', async () => {
-    await putObject(env, 'inbox', 'gone.pdf', 'bytes');
-    await env.s3.send(new DeleteObjectCommand({ Bucket: 'inbox', Key: 'gone.pdf' }));
+    await putObject(aws.env, 'inbox', 'gone.pdf', 'bytes');
+    await aws.env.s3.send(new DeleteObjectCommand({ Bucket: 'inbox', Key: 'gone.pdf' }));
     const log = memoryLog();
 
     const report = await new Pipeline({ routes, ports, stateBucket: STATE, log }).processInput(s3Created('inbox', 'gone.pdf'));
@@ -84,7 +70,7 @@ describe('bad input at run time', () => {
   });
 
   it('a destination bucket that does not exist fails that destination at once, with a failure record naming it', async () => {
-    await putObject(env, 'inbox', 'doc.pdf', 'bytes');
+    await putObject(aws.env, 'inbox', 'doc.pdf', 'bytes');
 
     const report = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput(s3Created('inbox', 'doc.pdf'));
     const results = onlyRoute(report, 'keep').results;
@@ -96,7 +82,7 @@ describe('bad input at run time', () => {
     ]);
     expect(results[1]?.error).toMatchObject({ code: 'NoSuchBucket', failureClass: 'not-found', message: expect.stringMatching(/^destination bucket archive-missing does not exist: create it/) });
     const [key] = await failureRecords();
-    const body = await readObject(env, STATE, key ?? '');
+    const body = await readObject(aws.env, STATE, key ?? '');
     expect(parseFailureRecord(body.body.toString('utf8'))).toMatchObject({ route: 'keep', destination: { kind: 's3', bucket: 'archive-missing' }, error: { code: 'NoSuchBucket' }, eventFailed: false });
   });
 });
@@ -113,9 +99,9 @@ describe('assumed-role credentials that expire mid-batch', () => {
   };
 
   it('the role is assumed again once and the copy goes through', async () => {
-    await putObject(env, 'handover-inbox', 'a.pdf', 'bytes');
+    await putObject(aws.env, 'handover-inbox', 'a.pdf', 'bytes');
     assumed = 0;
-    proxy.setRules([
+    aws.proxy.setRules([
       { when: countAssumeRole, action: { status: 500 } },
       { when: signedByRole, action: { status: 400, s3Error: 'ExpiredToken', message: 'The provided token has expired.' }, count: 1 },
     ]);
@@ -123,15 +109,15 @@ describe('assumed-role credentials that expire mid-batch', () => {
     const report = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput(s3Created('handover-inbox', 'a.pdf'));
 
     expect(onlyRoute(report, 'handover').results).toEqual([expect.objectContaining({ outcome: 'succeeded', attempts: 1 })]);
-    expect(proxy.stats.byRule[1]).toBe(1);
+    expect(aws.proxy.stats.byRule[1]).toBe(1);
     expect(assumed).toBe(2);
-    expect(await objectExists(env, 'archive-a', 'a.pdf')).toBe(true);
+    expect(await objectExists(aws.env, 'archive-a', 'a.pdf')).toBe(true);
   });
 
   it('credentials refused again after assuming once more fail with the reason, not in a loop', async () => {
-    await putObject(env, 'handover-inbox', 'b.pdf', 'bytes');
+    await putObject(aws.env, 'handover-inbox', 'b.pdf', 'bytes');
     assumed = 0;
-    proxy.setRules([
+    aws.proxy.setRules([
       { when: countAssumeRole, action: { status: 500 } },
       { when: signedByRole, action: { status: 400, s3Error: 'ExpiredToken', message: 'The provided token has expired.' } },
     ]);

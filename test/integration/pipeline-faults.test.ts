@@ -3,15 +3,14 @@
  * to moto, through the real SDK: each case delivers the event as SQS would (again after a
  * failure, once more as a duplicate) and counts the messages that reached the queue.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromFiles } from '../../engine/load/route-set.ts';
 import { Pipeline, type InputReport } from '../../engine/pipeline.ts';
 import type { Ports } from '../../engine/ports/types.ts';
 import { s3Created } from '../unit/pipeline/fake-world.ts';
-import { createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
-import { startFaultProxy, type FaultProxy, type FaultRequest, type FaultRule } from './support/fault-proxy.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import type { FaultRequest, FaultRule } from './support/fault-proxy.ts';
+import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 import { motoPorts, putObject } from './pipeline-support.ts';
 
 const STATE = 'switchyard-state';
@@ -27,27 +26,14 @@ actions:
 );
 const routes = loaded.routes;
 
-let moto: MotoServer;
-let env: AwsTestEnv;
-let proxy: FaultProxy;
+const aws = useMotoBehindFaultProxy(13);
 let ports: Ports;
 let queueUrl: string;
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint, [], { seed: 13 });
-  env = createAwsTestEnv(moto.endpoint);
-  ports = (await motoPorts(proxy.endpoint, { fastClock: true })).ports;
-}, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
-  proxy.setRules([]);
-  for (const bucket of ['inbox', STATE]) await env.createBucket(bucket);
-  queueUrl = (await env.createQueue('customer-a')).url;
-  await putObject(env, 'inbox', 'a.json', '{}');
+  ports ??= (await motoPorts(aws.proxy.endpoint, { fastClock: true })).ports;
+  for (const bucket of ['inbox', STATE]) await aws.env.createBucket(bucket);
+  queueUrl = (await aws.env.createQueue('customer-a')).url;
+  await putObject(aws.env, 'inbox', 'a.json', '{}');
 });
 
 const markerKey = (r: FaultRequest): boolean => r.url.startsWith(`/${STATE}/markers/`);
@@ -66,7 +52,7 @@ function deliver(container = new Pipeline({ routes, ports, stateBucket: STATE })
 }
 
 async function messagesInQueue(): Promise<number> {
-  return (await env.receiveAll(queueUrl)).length;
+  return (await aws.env.receiveAll(queueUrl)).length;
 }
 
 describe('a marker request that keeps failing: the action fails, nothing is sent; the redelivery sends once', () => {
@@ -78,10 +64,10 @@ describe('a marker request that keeps failing: the action fails, nothing is sent
 
   it.each(cases)('$proves', async ({ step, action, sentBefore }) => {
     if (sentBefore) expect(tell(await deliver())).toMatchObject({ outcome: 'succeeded' });
-    proxy.setRules([{ when: MARKER[step], action }]);
+    aws.proxy.setRules([{ when: MARKER[step], action }]);
 
     const faulted = await deliver();
-    proxy.setRules([]);
+    aws.proxy.setRules([]);
     const redelivered = await deliver();
 
     expect(tell(faulted)).toMatchObject({ outcome: 'failed', attempts: 0, error: { message: expect.stringContaining('idempotency marker markers/notify/tell/') } });
@@ -100,12 +86,12 @@ describe('a marker request that fails and recovers within the retries sends once
 
   it.each(cases)('$proves', async ({ rule, sentBefore, outcome }) => {
     if (sentBefore) await deliver();
-    proxy.setRules([rule]);
+    aws.proxy.setRules([rule]);
 
     const report = await deliver();
 
     expect(tell(report)?.outcome).toBe(outcome);
-    expect(proxy.stats.byRule[0]).toBe(rule.count);
+    expect(aws.proxy.stats.byRule[0]).toBe(rule.count);
     expect(await messagesInQueue()).toBe(1);
   });
 });
@@ -113,10 +99,10 @@ describe('a marker request that fails and recovers within the retries sends once
 describe('a settle that keeps failing after the send', () => {
   it("reports the unsettled marker; a duplicate to the same container sends nothing; another container backs off during the lease", async () => {
     const container = new Pipeline({ routes, ports, stateBucket: STATE });
-    proxy.setRules([{ when: MARKER.settle, action: { status: 500, s3Error: 'InternalError' } }]);
+    aws.proxy.setRules([{ when: MARKER.settle, action: { status: 500, s3Error: 'InternalError' } }]);
 
     const first = await deliver(container);
-    proxy.setRules([]);
+    aws.proxy.setRules([]);
     const sameContainer = await deliver(container);
     const otherContainer = await deliver();
 
