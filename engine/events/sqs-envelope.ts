@@ -37,5 +37,12 @@ export function normaliseSqsMessage(message: unknown, index: number, context: No
     const detail = error instanceof Error ? error.message : String(error);
     return toInputRecord(messageId, rejectedOutcome(`${where} body is not JSON (${detail})`));
   }
-  return toInputRecord(messageId, within(where, outcomeOf(() => normalisePayload(payload, context))));
+  const record = toInputRecord(messageId, within(where, outcomeOf(() => normalisePayload(payload, context))));
+  return record.status === 'events' && receiveCount(message) > 1 ? { ...record, redelivered: true } : record;
+}
+
+function receiveCount(message: Record<string, unknown>): number {
+  const attributes = message['attributes'];
+  const count = isJsonObject(attributes) ? Number(attributes['ApproximateReceiveCount']) : NaN;
+  return Number.isFinite(count) ? count : 1;
 }
