@@ -83,6 +83,8 @@ export async function startFaultProxy(
     stats.peakInFlight = stats.inFlight;
   };
   setRules(rules);
+  /** Requests forwarded for a `resetAfterForward` rule: their answers are dropped and the socket reset. */
+  const answersToDrop = new WeakSet<ServerResponse>();
 
   const chooseAction = (req: IncomingMessage): FaultAction | undefined => {
     for (const [index, entry] of active.entries()) {
@@ -96,7 +98,7 @@ export async function startFaultProxy(
     return undefined;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, resetAnswer = false): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
@@ -110,7 +112,7 @@ export async function startFaultProxy(
         agent,
       },
       (answer) => {
-        if (resetAnswer) {
+        if (answersToDrop.has(res)) {
           answer.resume();
           answer.on('end', () => res.socket?.destroy());
           return;
@@ -142,7 +144,8 @@ export async function startFaultProxy(
     }
     if ('resetAfterForward' in action) {
       stats.faulted++;
-      return forward(req, res, true);
+      answersToDrop.add(res);
+      return forward(req, res);
     }
     if ('delayMs' in action) {
       stats.delayed++;
