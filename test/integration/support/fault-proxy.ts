@@ -3,7 +3,7 @@
  * responses (503 SlowDown), connection resets and delays. Loopback only, bounded.
  * Bodies are streamed both ways, so multipart uploads pass through unchanged.
  */
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../../support/seeded-random.ts';
 
@@ -13,7 +13,17 @@ export type FaultAction =
   /** Destroy the client's socket without answering. */
   | { reset: true }
   /** Wait, then forward as usual. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Forward to moto (the request takes effect), then destroy the client's socket instead of answering. */
+  | { resetAfterForward: true };
+
+/** What a `when` predicate sees of a request. */
+export interface FaultRequest {
+  method: string;
+  /** Path and query string, as sent (path-style S3: `/<bucket>/<key>`). */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
 
 export interface FaultRule {
   /** HTTP method, e.g. `PUT`; any when absent. */
@@ -22,6 +32,8 @@ export interface FaultRule {
   path?: RegExp;
   /** A header that must be present (and match `value` when given), e.g. `x-amz-copy-source`. */
   header?: { name: string; value?: RegExp };
+  /** Any further test of the request, e.g. "a PUT of a markers/ key without If-None-Match". */
+  when?: (request: FaultRequest) => boolean;
   action: FaultAction;
   /** Apply to the first N matching requests only. */
   count?: number;
@@ -71,6 +83,8 @@ export async function startFaultProxy(
     stats.peakInFlight = stats.inFlight;
   };
   setRules(rules);
+  /** Requests forwarded for a `resetAfterForward` rule: their answers are dropped and the socket reset. */
+  const answersToDrop = new WeakSet<ServerResponse>();
 
   const chooseAction = (req: IncomingMessage): FaultAction | undefined => {
     for (const [index, entry] of active.entries()) {
@@ -98,6 +112,11 @@ export async function startFaultProxy(
         agent,
       },
       (answer) => {
+        if (answersToDrop.has(res)) {
+          answer.resume();
+          answer.on('end', () => res.socket?.destroy());
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
@@ -122,6 +141,11 @@ export async function startFaultProxy(
       stats.faulted++;
       req.socket.destroy();
       return;
+    }
+    if ('resetAfterForward' in action) {
+      stats.faulted++;
+      answersToDrop.add(res);
+      return forward(req, res);
     }
     if ('delayMs' in action) {
       stats.delayed++;
@@ -169,6 +193,7 @@ function matches(rule: FaultRule, req: IncomingMessage): boolean {
     const text = Array.isArray(value) ? value.join(',') : value;
     if (rule.header.value !== undefined && !rule.header.value.test(text)) return false;
   }
+  if (rule.when !== undefined && !rule.when({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers })) return false;
   return true;
 }
 
