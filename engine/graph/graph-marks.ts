@@ -1,5 +1,5 @@
 /** Two graphs drawn as one: the union, with the edges only one side has marked. */
-import { edgeId, type GraphEdge, type RouteGraph } from './route-graph.ts';
+import { edgeId, edgeOrder, nodeOrder, type GraphEdge, type RouteGraph } from './route-graph.ts';
 
 export type EdgeMark = 'added' | 'removed';
 
@@ -16,15 +16,5 @@ export function markChanges(before: RouteGraph, after: RouteGraph): MarkedGraph 
   for (const id of beforeIds) if (!afterIds.has(id)) marks.set(id, 'removed');
   const nodes = new Map([...before.nodes, ...after.nodes].map((n) => [n.id, n]));
   const edges = new Map<string, GraphEdge>([...before.edges, ...after.edges].map((e) => [edgeId(e), e]));
-  const order = after.nodes.map((n) => n.id);
-  return {
-    nodes: [...nodes.values()].sort((a, b) => rank(order, a.id) - rank(order, b.id) || a.id.localeCompare(b.id)),
-    edges: [...edges.values()].sort((a, b) => a.route.localeCompare(b.route) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.label.localeCompare(b.label)),
-    marks,
-  };
-}
-
-function rank(order: string[], id: string): number {
-  const at = order.indexOf(id);
-  return at === -1 ? order.length : at;
+  return { nodes: [...nodes.values()].sort(nodeOrder), edges: [...edges.values()].sort(edgeOrder), marks };
 }

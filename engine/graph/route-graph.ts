@@ -59,12 +59,22 @@ export function routeGraph(routes: readonly CompiledRoute[]): RouteGraph {
     if (def.batch?.notify?.sns) edge(routeId, node('sns', def.batch.notify.sns), 'backfill report', route.name);
   }
   return {
-    nodes: [...nodes.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name)),
-    edges: [...edges.values()].sort((a, b) => a.route.localeCompare(b.route) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.label.localeCompare(b.label)),
+    nodes: [...nodes.values()].sort(nodeOrder),
+    edges: [...edges.values()].sort(edgeOrder),
   };
 }
 
 const KIND_ORDER: NodeKind[] = ['bucket', 'route', 'queue', 'sns', 'ses'];
+
+/** Buckets, routes, queues, SNS topics, SES; by name within each. */
+export function nodeOrder(a: GraphNode, b: GraphNode): number {
+  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name);
+}
+
+/** Grouped by route, so each route's trigger and destinations are drawn together. */
+export function edgeOrder(a: GraphEdge, b: GraphEdge): number {
+  return a.route.localeCompare(b.route) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.label.localeCompare(b.label);
+}
 
 export function edgeId(edge: Pick<GraphEdge, 'from' | 'to' | 'label'>): string {
   return `${edge.from} -> ${edge.to} [${edge.label}]`;
@@ -78,8 +88,9 @@ function triggerLabel(route: CompiledRoute): string {
   return `${trigger}${filter}${kinds}`;
 }
 
+/** `copy replicate`; just `copy` when the action has no id of its own (`copy-1`). */
 function actionLabel(action: CompiledAction): string {
-  return action.id === action.type ? action.type : `${action.type} ${action.id}`;
+  return action.id === action.type || new RegExp(`^${action.type}-\\d+$`).test(action.id) ? action.type : `${action.type} ${action.id}`;
 }
 
 interface Target {

@@ -6,7 +6,7 @@
 import type { ObjectEvent } from '../events/object-event.ts';
 import { KeyPattern } from './key-patterns.ts';
 import type { ChangeKind, RouteChange } from './object-diff.ts';
-import { destinationText, type Destination } from './outcome.ts';
+import { destinationId, destinationText } from './outcome.ts';
 
 export interface ChangeExample {
   object: string;
@@ -19,7 +19,7 @@ export interface ChangeExample {
 export interface ChangeGroup {
   route: string;
   kind: ChangeKind;
-  /** Destinations as patterns: `s3://region-b-builds/{key}`, `sqs change-notifications-hts`. */
+  /** Destinations with the object's key as `{key}`: `s3://region-b-builds/{key}`, `sqs change-notifications-hts`. */
   lost: string[];
   gained: string[];
   reason?: string;
@@ -41,9 +41,9 @@ export class ChangeGroups {
   private readonly groups = new Map<string, Building>();
 
   add(event: ObjectEvent, change: RouteChange, test?: string): void {
-    const lost = change.lost.map((d) => destinationPattern(d, event.key));
-    const gained = change.gained.map((d) => destinationPattern(d, event.key));
-    const reason = change.reason?.split(event.key).join('{key}');
+    const lost = change.lost.map(destinationId);
+    const gained = change.gained.map(destinationId);
+    const reason = change.reason;
     const id = JSON.stringify([change.route, change.kind, lost, gained, reason ?? '']);
     let building = this.groups.get(id);
     if (!building) {
@@ -58,8 +58,8 @@ export class ChangeGroups {
       building.group.examples.push({
         object: `s3://${event.bucket}/${event.key}`,
         ...(test !== undefined ? { test } : {}),
-        lost: change.lost.map(destinationText),
-        gained: change.gained.map(destinationText),
+        lost: change.lost.map((d) => destinationText(d, event.key)),
+        gained: change.gained.map((d) => destinationText(d, event.key)),
       });
     }
   }
@@ -69,12 +69,4 @@ export class ChangeGroups {
       .map(({ group, patterns }) => ({ ...group, keys: [...patterns].sort(([a], [b]) => a.localeCompare(b)).map(([bucket, p]) => `s3://${bucket}/${p.toString()}`) }))
       .sort((a, b) => a.route.localeCompare(b.route) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.objects - a.objects || a.keys.join().localeCompare(b.keys.join()));
   }
-}
-
-/** A destination with the object's key written as `{key}`, so objects that move alike group together. */
-export function destinationPattern(d: Destination, objectKey: string): string {
-  if (d.kind !== 'copy') return destinationText(d);
-  const key = d.key ?? '';
-  const relative = key === objectKey ? '{key}' : objectKey !== '' && key.endsWith(objectKey) ? `${key.slice(0, -objectKey.length)}{key}` : key;
-  return `s3://${d.target}/${relative}`;
 }

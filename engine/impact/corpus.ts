@@ -77,5 +77,7 @@ export function overlayFixtures(base: Fixtures, overlay: Fixtures): Fixtures {
 
 /** A listed object as the event a new object would raise: created, size unknown. */
 export function listedObjectEvent(object: ListedObject, eventTime: string): ObjectEvent {
-  return buildObjectEvent({ origin: 'batch', kind: 'created', eventName: 'ObjectCreated:Put', bucket: object.bucket, key: object.key, eventTime });
+  // The id only names the object in plans; a hash per key (objectEventId) would cost more than resolving it.
+  const facts = { origin: 'batch' as const, kind: 'created' as const, eventName: 'ObjectCreated:Put', bucket: object.bucket, key: object.key, eventTime };
+  return buildObjectEvent(facts, `listed:${object.bucket}/${object.key}`);
 }

@@ -23,8 +23,3 @@ function mentions(value: unknown, path: Array<string | number>): boolean {
 function isIdentityCopyKey(value: string, path: Array<string | number>): boolean {
   return path.length === 4 && path[0] === 'actions' && path[2] === 'copy' && path[3] === 'key' && IDENTITY.has(value.trim());
 }
-
-/** Whether an action's destination key is the object's own key (`key: $key`). */
-export function copiesUnderOwnKey(source: { kind: 'literal'; value: string } | { kind: 'expression'; source: string }): boolean {
-  return source.kind === 'expression' && source.source.trim() === '$key';
-}

@@ -1,0 +1,80 @@
+/**
+ * `switchyard impact` on the seed routes against an edited copy (test/fixtures/impact/edited-routes:
+ * region-b-builds renamed region-c-builds, `.pdf` dropped from artifacts-export, a backup-* bucket
+ * allowed in one-to-many), over the route tests' events and test/fixtures/impact/keys.txt.
+ * The outputs are golden files, compared exactly.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { impactCommand, type ImpactOptions } from '../../../cli/commands/impact.ts';
+import type { Output } from '../../../cli/output.ts';
+
+const FIXTURES = 'test/fixtures/impact';
+const NOW = () => new Date('2026-11-30T12:00:00Z');
+
+async function impact(options: Partial<ImpactOptions>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out: Output = { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), isTTY: false };
+  const code = await impactCommand(
+    { base: 'routes', routes: `${FIXTURES}/edited-routes`, tests: 'routes/tests', keys: `${FIXTURES}/keys.txt`, format: 'markdown', graph: false, now: NOW, ...options },
+    out,
+  );
+  return { code, stdout: `${stdout.join('\n')}\n`, stderr: stderr.join('\n') };
+}
+
+function golden(name: string): string {
+  return readFileSync(path.join(FIXTURES, name), 'utf8');
+}
+
+describe('switchyard impact', () => {
+  it('writes the Markdown report for a pull request, with the marked graph', async () => {
+    const result = await impact({ graph: true });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(golden('seed-vs-edited.md'));
+  });
+
+  it('writes the same report as JSON for tools', async () => {
+    const result = await impact({ format: 'json' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(golden('seed-vs-edited.json'));
+  });
+
+  it('exits 1 with --fail-on removed when some object stops going somewhere, and says why', async () => {
+    const result = await impact({ failOn: 'removed' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('switchyard: 9 object(s) would stop going to a destination they reach today (--fail-on removed).');
+  });
+
+  it('exits 0 with --fail-on removed when nothing is lost', async () => {
+    const result = await impact({ base: 'routes', routes: 'routes', failOn: 'removed' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('No object changes destination.');
+    expect(result.stdout).toContain('No route, trigger, destination or permission changes.');
+  });
+
+  it('refuses a base whose routes do not validate, with the diagnostics', async () => {
+    const result = await impact({ base: 'test/fixtures/bad-routes' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^test\/fixtures\/bad-routes\/[\w-]+\.yaml:\d+:\d+: error: /m);
+    expect(result.stderr).toContain('in the base (test/fixtures/bad-routes): impact compares valid route sets only');
+    expect(result.stdout).toBe('\n');
+  });
+
+  it('names every line of a key list that names no object, and evaluates nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'impact-keys-'));
+    const keys = path.join(dir, 'keys.txt');
+    writeFileSync(keys, 's3://global-builds/builds/a.zip\nbuilds/b.zip\ns3://no-key\n');
+    const result = await impact({ keys });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `${keys}:2: key 'builds/b.zip' names no bucket: write s3://bucket/key, or pass --bucket`,
+      `${keys}:3: 's3://no-key' is not s3://bucket/key`,
+      `switchyard: 2 line(s) of ${keys} name no object; nothing was evaluated.`,
+    ]);
+  });
+});
