@@ -29,10 +29,13 @@ export interface TestCorpus {
   problems: string[];
 }
 
-/** Every case of every `*.yaml` in `testsDir` (missing directory: no tests). */
+/** Every case of every `*.yaml` in `testsDir` (a missing directory gives no objects and says so). */
 export async function routeTestCorpus(testsDir: string, now: () => Date): Promise<TestCorpus> {
   const corpus: TestCorpus = { objects: [], fixtures: emptyFixtures(), problems: [] };
-  if (!existsSync(testsDir)) return corpus;
+  if (!existsSync(testsDir)) {
+    corpus.problems.push(`${testsDir} does not exist: no route-test events were evaluated`);
+    return corpus;
+  }
   const files = readdirSync(testsDir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
