@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
-import { routeSetFromFiles, type RouteSet } from '../load/route-set.ts';
+import type { RouteSet } from '../load/route-set.ts';
 
 export function routeSetAtRef(ref: string, routesDir: string, cwd = process.cwd()): RouteSet {
   const top = git(['rev-parse', '--show-toplevel'], cwd, `${cwd} is not inside a git repository: pass --base a directory, or run impact in the routes repository`).toString('utf8').trim();
@@ -23,15 +23,26 @@ export function routeSetAtRef(ref: string, routesDir: string, cwd = process.cwd(
     });
   const bodies = readBlobs(entries.map((e) => e.oid), top);
   const shown = (file: string): string => `${ref}:${path.posix.join(routesDir.split(path.sep).join('/'), path.posix.relative(inRepo, file))}`;
-  const files: Record<string, string> = {};
-  // Route files first: routeSetFromFiles takes the directory of the first route file as the routes directory.
   const topLevel = (file: string): boolean => path.posix.dirname(file) === (inRepo === '' ? '.' : inRepo) && /\.ya?ml$/.test(file);
-  for (const pass of [true, false]) {
-    entries.forEach((entry, i) => {
-      if (topLevel(entry.file) === pass) files[shown(entry.file)] = bodies[i] ?? '';
-    });
-  }
-  return routeSetFromFiles(files);
+  const routeFiles: Record<string, string> = {};
+  const others: Record<string, string> = {};
+  entries.forEach((entry, i) => {
+    (topLevel(entry.file) ? routeFiles : others)[shown(entry.file)] = bodies[i] ?? '';
+  });
+  return routeSetInMemory(routeFiles, others);
+}
+
+/** Route files and the files they refer to (templates), held in memory under the names shown to the user. */
+export function routeSetInMemory(routeFiles: Record<string, string>, others: Record<string, string> = {}): RouteSet {
+  return {
+    routeFiles: Object.keys(routeFiles)
+      .sort()
+      .map((file) => ({ file, bytes: routeFiles[file] ?? '' })),
+    readRelative(routeFile, relativePath) {
+      return others[path.posix.normalize(path.posix.join(path.posix.dirname(routeFile), relativePath))];
+    },
+    missing: [],
+  };
 }
 
 function git(args: string[], cwd: string, failure: string): Buffer {
