@@ -16,7 +16,7 @@ export interface RouteChange {
 
 export interface ObjectDiff {
   changes: RouteChange[];
-  /** Destinations the object reached before through any route and reaches through none now. */
+  /** Destinations the object reached before through any route and reaches through none now (refusals never count). */
   stopsGoingTo: Destination[];
 }
 
@@ -38,7 +38,7 @@ export function diffObject(before: ObjectOutcomes, after: ObjectOutcomes): Objec
     }
     const was = destinationsOf(b);
     const now = destinationsOf(a);
-    for (const d of was) beforeAll.set(destinationId(d), d);
+    for (const d of was) if (d.kind !== 'refused') beforeAll.set(destinationId(d), d);
     const lost = minus(was, now);
     const gained = minus(now, was);
     if (a?.state === 'failed' && b?.state !== 'failed') changes.push({ route, kind: 'fails', lost, gained, reason: a.reason });

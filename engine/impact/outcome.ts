@@ -6,11 +6,12 @@
 import type { PlannedAction } from '../actions/planned-action.ts';
 import type { RouteReport } from '../pipeline.ts';
 
-export type DestinationKind = 'copy' | 'sqs' | 'email';
+/** `refused`: a destination the allow-list turned away (reported, never written). */
+export type DestinationKind = 'copy' | 'sqs' | 'email' | 'refused';
 
 export interface Destination {
   kind: DestinationKind;
-  /** Bucket, queue, or contact list (with `/topic`) or addresses for email. */
+  /** Bucket, queue, contact list (with `/topic`) or addresses for email, or what was refused. */
   target: string;
   /** Copies only: the destination key, `{key}` for the object's own key. */
   key?: string;
@@ -37,7 +38,10 @@ export function outcomeOf(report: RouteReport, object: { bucket: string; key: st
     const state = UNANSWERED.has(report.error.code) ? 'unresolved' : 'failed';
     return { state, reason, signature: `${state} ${reason}` };
   }
-  const destinations = report.steps.map((s) => destinationOfAction(s.action, objectKey));
+  const destinations = [
+    ...report.steps.map((s) => destinationOfAction(s.action, objectKey)),
+    ...report.refused.map((r): Destination => ({ kind: 'refused', target: r.destination })),
+  ];
   return { state: 'routed', destinations, signature: destinations.map(destinationId).join('\n') };
 }
 
@@ -52,9 +56,10 @@ function destinationOfAction(action: PlannedAction, objectKey: string): Destinat
   }
 }
 
-/** Identity within one object: `s3://bucket/{key}`, `sqs queue`, `email list/topic`. */
+/** Identity within one object: `s3://bucket/{key}`, `sqs queue`, `email list/topic`, `refused by allow-list: x`. */
 export function destinationId(d: Destination): string {
-  return d.kind === 'copy' ? `s3://${d.target}/${d.key ?? ''}` : `${d.kind} ${d.target}`;
+  if (d.kind === 'copy') return `s3://${d.target}/${d.key ?? ''}`;
+  return d.kind === 'refused' ? `refused by allow-list: ${d.target}` : `${d.kind} ${d.target}`;
 }
 
 /** As shown for one object: the `{key}` filled in. */

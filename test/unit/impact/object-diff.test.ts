@@ -28,6 +28,14 @@ describe('diffObject', () => {
       [],
     ],
     ['a route that now fails says why', { r: routed(copy('a')) }, { r: failed('RouteError: no org') }, [['r', 'fails', ['s3://a/{key}'], []]], ['s3://a/{key}']],
+    [
+      'a destination now refused by the allow-list is lost, and the refusal shown',
+      { r: routed(copy('a')) },
+      { r: routed({ kind: 'refused', target: 'a' }) },
+      [['r', 'changes', ['s3://a/{key}'], ['refused by allow-list: a']]],
+      ['s3://a/{key}'],
+    ],
+    ['a refusal that goes away is never a destination lost', { r: routed({ kind: 'refused', target: 'x' }) }, { r: routed() }, [['r', 'loses', ['refused by allow-list: x'], []]], []],
     ['unresolved on either side is counted, never compared', { r: routed(copy('a')) }, { r: unresolved('NoSuchKey: no tags') }, [['r', 'unresolved', [], []]], []],
     ['unresolved on both sides is still reported', { r: unresolved('x') }, { r: unresolved('x') }, [['r', 'unresolved', [], []]], []],
   ])('%s', (_name, before, after, changes, stops) => {
