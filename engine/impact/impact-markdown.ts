@@ -11,6 +11,9 @@ export interface ImpactLabels {
   head: string;
 }
 
+/** Rows per table: a pull-request comment holds at most 65,536 characters. */
+const MAX_ROWS = 60;
+
 const CHANGE_WORDS: Record<ChangeGroup['kind'], string> = {
   loses: 'stops going to',
   changes: 'moves',
@@ -35,12 +38,12 @@ export function impactMarkdown(report: ImpactReport, labels: ImpactLabels, optio
   if (changes.length === 0) lines.push('No object changes destination.', '');
   else {
     lines.push('| route | change | objects | keys | no longer to | now to |', '|---|---|--:|---|---|---|');
-    for (const g of changes) {
+    for (const g of changes.slice(0, MAX_ROWS)) {
       const change = g.kind === 'fails' && g.reason ? `now fails: ${g.reason}` : CHANGE_WORDS[g.kind];
       lines.push(`| ${cell(g.route)} | ${cell(change)} | ${g.objects} | ${codes(g.keys)} | ${codes(g.lost)} | ${codes(g.gained)} |`);
     }
-    lines.push('', '<details><summary>Examples</summary>', '');
-    for (const g of changes) {
+    lines.push(...more(changes.length, 'groups'), '', '<details><summary>Examples</summary>', '');
+    for (const g of changes.slice(0, MAX_ROWS)) {
       for (const e of g.examples) {
         const moves = [...e.lost.map((d) => `− \`${d}\``), ...e.gained.map((d) => `+ \`${d}\``)].join(' ');
         lines.push(`- ${g.route}: \`${e.object}\`${e.test ? ` (route test ${e.test})` : ''}: ${moves}`);
@@ -53,16 +56,16 @@ export function impactMarkdown(report: ImpactReport, labels: ImpactLabels, optio
   if (unresolved.length > 0) {
     lines.push('### Not resolved from the fixtures', '', 'Add the missing values to a route test or to `--fixtures` to see where these objects go.', '');
     lines.push('| route | objects | keys | reason |', '|---|--:|---|---|');
-    for (const g of unresolved) lines.push(`| ${cell(g.route)} | ${g.objects} | ${codes(g.keys)} | ${cell(g.reason ?? '')} |`);
-    lines.push('');
+    for (const g of unresolved.slice(0, MAX_ROWS)) lines.push(`| ${cell(g.route)} | ${g.objects} | ${codes(g.keys)} | ${cell(g.reason ?? '')} |`);
+    lines.push(...more(unresolved.length, 'groups'), '');
   }
 
   lines.push('### Static changes', '');
   if (report.static.length === 0) lines.push('No route, trigger, destination or permission changes.', '');
   else {
     lines.push('| route | what | change |', '|---|---|---|');
-    for (const s of report.static) lines.push(`| ${cell(s.route)} | ${s.area} ${s.change} | ${codes([s.detail])} |`);
-    lines.push('');
+    for (const s of report.static.slice(0, MAX_ROWS)) lines.push(`| ${cell(s.route)} | ${s.area} ${s.change} | ${codes([s.detail])} |`);
+    lines.push(...more(report.static.length, 'changes'), '');
   }
 
   if (options.graph) {
@@ -75,6 +78,10 @@ export function impactMarkdown(report: ImpactReport, labels: ImpactLabels, optio
     lines.push('');
   }
   return lines.join('\n').trimEnd();
+}
+
+function more(total: number, what: string): string[] {
+  return total > MAX_ROWS ? ['', `… and ${total - MAX_ROWS} more ${what}: run with \`--format json\` for all of them.`] : [];
 }
 
 function cell(text: string): string {
