@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { SwitchyardError } from '../../engine/errors.ts';
 import { routeTestCorpus, overlayFixtures } from '../../engine/impact/corpus.ts';
 import { routeSetAtRef } from '../../engine/impact/git-route-set.ts';
@@ -106,7 +107,9 @@ async function listedObjects(options: ImpactOptions, out: Output): Promise<Itera
   if (!options.keys) return [];
   let text: string;
   try {
-    text = await readFile(options.keys, 'utf8');
+    const bytes = await readFile(options.keys);
+    // S3 Inventory writes its CSV files gzipped.
+    text = (options.keys.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
     throw new SwitchyardError('SY221', `cannot read the key list ${options.keys}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

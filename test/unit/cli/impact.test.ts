@@ -4,10 +4,10 @@
  * allowed in one-to-many), over the route tests' events and test/fixtures/impact/keys.txt.
  * The outputs are golden files, compared exactly.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { impactCommand, type ImpactOptions } from '../../../cli/commands/impact.ts';
 import type { Output } from '../../../cli/output.ts';
@@ -76,5 +76,17 @@ describe('switchyard impact', () => {
       `${keys}:3: 's3://no-key' is not s3://bucket/key`,
       `switchyard: 2 line(s) of ${keys} name no object; nothing was evaluated.`,
     ]);
+  });
+
+  it('reads a gzipped S3 Inventory CSV', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'impact-inventory-'));
+    const keys = path.join(dir, 'inventory.csv.gz');
+    writeFileSync(keys, gzipSync('"global-builds","builds/app+9.zip","12"\n"global-builds","builds/app+10.zip","12"\n'));
+    const result = await impact({ keys, tests: path.join(dir, 'no-tests'), format: 'json' });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { summary: { listed: number }; groups: Array<{ route: string; keys: string[]; objects: number }>; notes: string[] };
+    expect(report.summary.listed).toBe(2);
+    expect(report.groups.find((g) => g.route === 'global-builds')).toMatchObject({ objects: 2, keys: ['s3://global-builds/builds/app *.zip'] });
+    expect(report.notes).toEqual([`${path.join(dir, 'no-tests')} does not exist: no route-test events were evaluated`]);
   });
 });
