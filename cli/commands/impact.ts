@@ -18,7 +18,6 @@ import { mermaidGraph } from '../../engine/graph/mermaid.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromDisk, type RouteSet } from '../../engine/load/route-set.ts';
-import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import { FixtureError, loadFixtures } from '../../engine/ports/fixtures.ts';
 import { formatText } from '../format-diagnostics.ts';
 import type { Output } from '../output.ts';
@@ -101,6 +100,8 @@ async function listedObjects(options: ImpactOptions, out: Output): Promise<Itera
   if (options.keys && options.list) throw new SwitchyardError('SY221', '--keys and --list both name the objects: pass one of them');
   if (options.list) {
     const { bucket, prefix } = parseListUrl(options.list);
+    // The AWS SDK is loaded only when a live listing is asked for.
+    const { createAwsPorts } = await import('../../engine/ports/aws/index.ts');
     const ports = createAwsPorts({ ...(options.region ? { region: options.region } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
     return listObjects(ports.storage, bucket, prefix);
   }
