@@ -3,6 +3,7 @@
  * through the one pipeline; what differs per object is grouped for review, next to the changes
  * that need no object (triggers, destinations, permissions).
  */
+import type { ObjectEvent } from '../events/object-event.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
 import type { Fixtures } from '../ports/fixtures.ts';
 import { routeGraph, type RouteGraph } from '../graph/route-graph.ts';
@@ -68,12 +69,23 @@ export async function impactOf(input: ImpactInput): Promise<ImpactReport> {
     count(diff);
   }
   const eventTime = input.now().toISOString();
-  for await (const listed of input.listed) {
-    const event = listedObjectEvent(listed, eventTime);
-    const diff = diffObject(await before.object(event), await after.object(event));
+  const record = (event: ObjectEvent, diff: ObjectDiff): void => {
     for (const change of diff.changes) groups.add(event, change);
     summary.listed++;
     count(diff);
+  };
+  // `??` awaits only when a route still needs the pipeline: most keys take no await at all.
+  const listed = input.listed;
+  if (Symbol.asyncIterator in listed) {
+    for await (const object of listed) {
+      const event = listedObjectEvent(object, eventTime);
+      record(event, diffObject(before.reused(event) ?? (await before.object(event)), after.reused(event) ?? (await after.object(event))));
+    }
+  } else {
+    for (const object of listed) {
+      const event = listedObjectEvent(object, eventTime);
+      record(event, diffObject(before.reused(event) ?? (await before.object(event)), after.reused(event) ?? (await after.object(event))));
+    }
   }
   const graphs = { before: routeGraph(input.before), after: routeGraph(input.after) };
   return { summary, groups: groups.list(), static: staticChanges(input.before, input.after, graphs), graphs };

@@ -49,6 +49,22 @@ export class RouteSetEvaluator {
     return outcomesOf((await new Pipeline({ routes: this.routes, ports }).processEvent(event)).routes, event);
   }
 
+  /**
+   * A listed object's outcomes when every route that takes it has already been resolved for keys
+   * like it; undefined when something must still go through the pipeline (then call `object`).
+   * Saves an await per object on the path 100,000 keys take.
+   */
+  reused(event: ObjectEvent): ObjectOutcomes | undefined {
+    if (!this.reuse || this.sharedFixtures.objects[objectFixtureKey(event.bucket, event.key)] !== undefined) return undefined;
+    const outcomes: ObjectOutcomes = new Map();
+    for (const route of this.matcher.candidates(event)) {
+      if (this.keyReaders.has(route.name) || !this.resolved.has(route.name)) return undefined;
+      const outcome = this.resolved.get(route.name);
+      if (outcome) outcomes.set(route.name, outcome);
+    }
+    return outcomes;
+  }
+
   /** A listed object, with the shared fixtures. */
   async object(event: ObjectEvent): Promise<ObjectOutcomes> {
     const known = this.sharedFixtures.objects[objectFixtureKey(event.bucket, event.key)] !== undefined;
