@@ -3,12 +3,13 @@
  * and what changes without any object (triggers, destinations, permissions).
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SwitchyardError } from '../../engine/errors.ts';
-import { routeTestCorpus, overlayFixtures } from '../../engine/impact/corpus.ts';
-import { routeSetAtRef } from '../../engine/impact/git-route-set.ts';
+import { combineCorpora, emptyCorpus, overlayFixtures, routeTestCorpus, type TestCorpus } from '../../engine/impact/corpus.ts';
+import { filesAtRef, routeSetAtRef } from '../../engine/impact/git-route-set.ts';
 import { impactOf } from '../../engine/impact/impact.ts';
 import { impactMarkdown } from '../../engine/impact/impact-markdown.ts';
 import { parseKeyList, type ListedObject } from '../../engine/impact/key-list.ts';
@@ -53,7 +54,9 @@ export async function impactCommand(options: ImpactOptions, out: Output): Promis
   if (!before) return 1;
 
   const now = options.now ?? (() => new Date());
-  const tests = await routeTestCorpus(options.tests ?? path.join(options.routes, 'tests'), now);
+  const headTests = await routeTestCorpus(options.tests ?? path.join(options.routes, 'tests'), now);
+  // Without --tests, the base's own tests count too: a route removed with its tests still shows what its objects lose.
+  const tests = options.tests ? headTests : combineCorpora(headTests, await baseTests(options, baseIsDirectory, now));
   notes.push(...tests.problems);
   let fixtures = tests.fixtures;
   if (options.fixtures) {
@@ -85,6 +88,24 @@ export async function impactCommand(options: ImpactOptions, out: Output): Promis
     return 1;
   }
   return 0;
+}
+
+async function baseTests(options: ImpactOptions, baseIsDirectory: boolean, now: () => Date): Promise<TestCorpus> {
+  // A base without tests is not worth a note: the head's tests are what the change is reviewed with.
+  if (baseIsDirectory) return existsSync(path.join(options.base, 'tests')) ? routeTestCorpus(path.join(options.base, 'tests'), now) : emptyCorpus();
+  const files = filesAtRef(options.base, options.routes).filter((f) => f.relative.startsWith('tests/'));
+  if (files.length === 0) return emptyCorpus();
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'switchyard-base-tests-'));
+  try {
+    for (const file of files) {
+      const target = path.join(copy, ...file.relative.split('/'));
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, file.body);
+    }
+    return await routeTestCorpus(path.join(copy, 'tests'), now, `${options.base}:${path.posix.join(options.routes, 'tests')}`);
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 function loadSide(set: RouteSet, what: string, out: Output): CompiledRoute[] | undefined {

@@ -29,25 +29,33 @@ export interface TestCorpus {
   problems: string[];
 }
 
-/** Every case of every `*.yaml` in `testsDir` (a missing directory gives no objects and says so). */
-export async function routeTestCorpus(testsDir: string, now: () => Date): Promise<TestCorpus> {
-  const corpus: TestCorpus = { objects: [], fixtures: emptyFixtures(), problems: [] };
+export function emptyCorpus(): TestCorpus {
+  return { objects: [], fixtures: emptyFixtures(), problems: [] };
+}
+
+/**
+ * Every case of every `*.yaml` in `testsDir` (a missing directory gives no objects and says so).
+ * `shownAs` names the directory in labels when it is a copy (the base's tests, read from git).
+ */
+export async function routeTestCorpus(testsDir: string, now: () => Date, shownAs = testsDir): Promise<TestCorpus> {
+  const corpus = emptyCorpus();
   if (!existsSync(testsDir)) {
-    corpus.problems.push(`${testsDir} does not exist: no route-test events were evaluated`);
+    corpus.problems.push(`${shownAs} does not exist: no route-test events were evaluated`);
     return corpus;
   }
-  const files = readdirSync(testsDir)
+  const names = readdirSync(testsDir)
     .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(testsDir, f));
-  for (const file of files) {
+    .sort();
+  for (const name of names) {
+    const file = path.join(testsDir, name);
+    const shown = path.join(shownAs, name);
     const read = await readTestCases(file);
     if ('problem' in read) {
-      corpus.problems.push(`${file}:${read.line}: ${read.problem}`);
+      corpus.problems.push(`${shown}:${read.line}: ${read.problem}`);
       continue;
     }
     for (const { line, testCase } of read.cases) {
-      const where = `${file}:${line}`;
+      const where = `${shown}:${line}`;
       try {
         const input = JSON.parse(await readFile(path.resolve(path.dirname(file), testCase.event ?? ''), 'utf8')) as unknown;
         const fixtures = parseFixtures(testCase.fixtures ?? {}, file);
@@ -60,6 +68,20 @@ export async function routeTestCorpus(testsDir: string, now: () => Date): Promis
     }
   }
   return corpus;
+}
+
+/**
+ * The head's tests, then the base's tests that the head does not have (same object, same event
+ * kind, same fixtures): a route removed together with its tests still shows what its objects lose.
+ */
+export function combineCorpora(head: TestCorpus, base: TestCorpus): TestCorpus {
+  const identity = (o: TestObject): string => JSON.stringify([o.event.bucket, o.event.key, o.event.kind, o.event.eventName, o.event.destinationBuckets ?? null, o.fixtures]);
+  const seen = new Set(head.objects.map(identity));
+  return {
+    objects: [...head.objects, ...base.objects.filter((o) => !seen.has(identity(o)))],
+    fixtures: mergeFixtures(mergeFixtures(emptyFixtures(), head.fixtures), base.fixtures),
+    problems: [...head.problems, ...base.problems],
+  };
 }
 
 /** Adds what `into` does not have yet (the first value of a name wins). */

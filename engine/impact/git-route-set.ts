@@ -8,7 +8,24 @@ import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { RouteSet } from '../load/route-set.ts';
 
+export interface FileAtRef {
+  /** Relative to the routes directory, `/`-separated: `x.yaml`, `tests/events/e.json`. */
+  relative: string;
+  body: string;
+}
+
 export function routeSetAtRef(ref: string, routesDir: string, cwd = process.cwd()): RouteSet {
+  const shown = (relative: string): string => `${ref}:${path.posix.join(routesDir.split(path.sep).join('/'), relative)}`;
+  const routeFiles: Record<string, string> = {};
+  const others: Record<string, string> = {};
+  for (const { relative, body } of filesAtRef(ref, routesDir, cwd)) {
+    (!relative.includes('/') && /\.ya?ml$/.test(relative) ? routeFiles : others)[shown(relative)] = body;
+  }
+  return routeSetInMemory(routeFiles, others);
+}
+
+/** Every file under `routesDir` as committed at `ref` (none when the ref has no such directory). */
+export function filesAtRef(ref: string, routesDir: string, cwd = process.cwd()): FileAtRef[] {
   const top = git(['rev-parse', '--show-toplevel'], cwd, `${cwd} is not inside a git repository: pass --base a directory, or run impact in the routes repository`).toString('utf8').trim();
   git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd, `git knows no commit '${ref}': pass a branch, tag or commit (e.g. origin/main), or a directory`);
   const inRepo = path.relative(top, path.resolve(cwd, routesDir)).split(path.sep).join('/');
@@ -22,14 +39,7 @@ export function routeSetAtRef(ref: string, routesDir: string, cwd = process.cwd(
       return type === 'blob' && oid && file ? [{ oid, file }] : [];
     });
   const bodies = readBlobs(entries.map((e) => e.oid), top);
-  const shown = (file: string): string => `${ref}:${path.posix.join(routesDir.split(path.sep).join('/'), path.posix.relative(inRepo, file))}`;
-  const topLevel = (file: string): boolean => path.posix.dirname(file) === (inRepo === '' ? '.' : inRepo) && /\.ya?ml$/.test(file);
-  const routeFiles: Record<string, string> = {};
-  const others: Record<string, string> = {};
-  entries.forEach((entry, i) => {
-    (topLevel(entry.file) ? routeFiles : others)[shown(entry.file)] = bodies[i] ?? '';
-  });
-  return routeSetInMemory(routeFiles, others);
+  return entries.map((entry, i) => ({ relative: inRepo === '' ? entry.file : path.posix.relative(inRepo, entry.file), body: bodies[i] ?? '' }));
 }
 
 /** Route files and the files they refer to (templates), held in memory under the names shown to the user. */

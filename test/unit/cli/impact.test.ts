@@ -4,7 +4,7 @@
  * allowed in one-to-many), over the route tests' events and test/fixtures/impact/keys.txt.
  * The outputs are golden files, compared exactly.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -88,5 +88,18 @@ describe('switchyard impact', () => {
     expect(report.summary.listed).toBe(2);
     expect(report.groups.find((g) => g.route === 'global-builds')).toMatchObject({ objects: 2, keys: ['s3://global-builds/builds/app *.zip'] });
     expect(report.notes).toEqual([`${path.join(dir, 'no-tests')} does not exist: no route-test events were evaluated`]);
+  });
+
+  it("counts the base's own route tests, so a route removed with its tests shows what its objects lose", async () => {
+    const head = path.join(mkdtempSync(path.join(tmpdir(), 'impact-removed-')), 'routes');
+    cpSync('routes', head, { recursive: true });
+    rmSync(path.join(head, 'global-builds.yaml'));
+    rmSync(path.join(head, 'tests/global-builds.yaml'));
+    const result = await impact({ routes: head, tests: undefined, keys: undefined, format: 'json', failOn: 'removed' });
+    const report = JSON.parse(result.stdout) as { groups: Array<{ route: string; kind: string; lost: string[]; examples: Array<{ test?: string }> }>; static: Array<{ route: string; area: string; change: string }> };
+    expect(report.static).toContainEqual({ route: 'global-builds', area: 'route', change: 'removed', detail: 'route removed' });
+    const lost = report.groups.find((g) => g.route === 'global-builds' && g.kind === 'loses' && g.lost.includes('s3://region-a-builds/{key}'));
+    expect(lost?.examples[0]?.test).toMatch(/^routes\/tests\/global-builds\.yaml:3 /);
+    expect(result.code).toBe(1);
   });
 });
