@@ -10,6 +10,8 @@ import { backfillOnAwsCommand } from './commands/backfill-on-aws.ts';
 import { demoCommand } from './commands/demo.ts';
 import { dryRunCommand } from './commands/dry-run.ts';
 import { generateCommand } from './commands/generate.ts';
+import { graphCommand } from './commands/graph.ts';
+import { impactCommand } from './commands/impact.ts';
 import { runLocalCommand } from './commands/run-local.ts';
 import { testRoutesCommand } from './commands/test-routes.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -201,6 +203,34 @@ program
       },
       processOutput,
     );
+  });
+
+program
+  .command('impact')
+  .description('which objects a route change sends somewhere else, and the trigger, destination and permission changes')
+  .requiredOption('--base <ref-or-dir>', 'the route set to compare against: a git ref (e.g. origin/main, HEAD) or a directory')
+  .option('--routes <dir>', 'route directory under review', 'routes')
+  .option('--tests <dir>', 'route tests whose events are evaluated (default: <routes>/tests)')
+  .option('--keys <file>', 'more objects: one key per line (s3://bucket/key, or bare keys with --bucket) or an S3 Inventory CSV')
+  .option('--bucket <name>', 'bucket of the bare keys in --keys')
+  .option('--list <s3-url>', 'more objects: list s3://bucket/prefix now (reads your account)')
+  .option('--endpoint <url>', 'with --list: AWS-compatible endpoint (e.g. a moto server)')
+  .option('--region <region>', 'with --list: AWS region (default: from the environment)')
+  .option('--fixtures <file>', 'answers for lookups of listed objects (over the route tests\' fixtures)')
+  .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+  .addOption(new Option('--fail-on <what>', 'exit 1 when some object would stop going to a destination').choices(['removed']))
+  .option('--graph', 'add the route graph with the changed edges marked', false)
+  .action(async (options: { base: string; routes: string; tests?: string; keys?: string; bucket?: string; list?: string; endpoint?: string; region?: string; fixtures?: string; format: 'markdown' | 'json'; failOn?: 'removed'; graph: boolean }) => {
+    process.exitCode = await impactCommand(options, processOutput);
+  });
+
+program
+  .command('graph')
+  .description('draw source buckets → routes → destinations (buckets, accounts, queues, SNS and SES topics)')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+  .action((options: { routes: string; format: 'mermaid' | 'dot' }) => {
+    process.exitCode = graphCommand(options, processOutput);
   });
 
 export async function main(argv: string[]): Promise<number> {
