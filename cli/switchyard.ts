@@ -1,22 +1,18 @@
 /**
  * `switchyard`: argument parsing only; every command lives in cli/commands/ and calls into
  * the engine, generators and deploy modules.
+ *
+ * Each action imports its command's module when it runs (`await import(...)`), never at the
+ * top: `--help` then loads commander alone, and `validate` never loads the AWS SDK.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
-import { deployCommand, diffCommand } from '../deploy/deploy.ts';
-import { backfillCommand } from './commands/backfill.ts';
-import { backfillOnAwsCommand } from './commands/backfill-on-aws.ts';
-import { demoCommand } from './commands/demo.ts';
-import { dryRunCommand } from './commands/dry-run.ts';
-import { generateCommand } from './commands/generate.ts';
-import { runLocalCommand } from './commands/run-local.ts';
-import { testRoutesCommand } from './commands/test-routes.ts';
-import { validateCommand } from './commands/validate.ts';
 import { processOutput } from './output.ts';
+import { packageVersion } from './package-root.ts';
 
 const program = new Command('switchyard')
   .description('Declarative routing of S3 object events to buckets, queues and inboxes.')
+  .version(packageVersion(), '-V, --version', 'print the installed version')
   .exitOverride()
   .showHelpAfterError('(run switchyard --help for usage)');
 
@@ -25,7 +21,8 @@ program
   .description('check route files: schema, expressions, templates, allow-lists, loops')
   .argument('[paths...]', 'route files or directories', [])
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-  .action((paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
+  .action(async (paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
+    const { validateCommand } = await import('./commands/validate.ts');
     process.exitCode = validateCommand(paths, options.format, processOutput);
   });
 
@@ -37,6 +34,7 @@ program
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--json', 'print the plan as JSON', false)
   .action(async (options: { event: string; fixtures?: string; routes: string; json: boolean }) => {
+    const { dryRunCommand } = await import('./commands/dry-run.ts');
     process.exitCode = await dryRunCommand(options, processOutput);
   });
 
@@ -49,6 +47,7 @@ program
   .option('--json', 'print the outcome as JSON', false)
   .option('--verbose', 'print the structured log lines on stderr', false)
   .action(async (options: { local: string; event: string; routes: string; json: boolean; verbose: boolean }) => {
+    const { runLocalCommand } = await import('./commands/run-local.ts');
     process.exitCode = await runLocalCommand({ dir: options.local, event: options.event, routes: options.routes, json: options.json, verbose: options.verbose }, processOutput);
   });
 
@@ -58,6 +57,7 @@ program
   .argument('[paths...]', 'test files or directories (default: <routes>/tests)', [])
   .option('--routes <dir>', 'route directory', 'routes')
   .action(async (paths: string[], options: { routes: string }) => {
+    const { testRoutesCommand } = await import('./commands/test-routes.ts');
     process.exitCode = await testRoutesCommand(paths, options.routes, processOutput);
   });
 
@@ -67,7 +67,17 @@ program
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--dir <dir>', 'where the local buckets are created (default: a new temporary directory)')
   .action(async (options: { routes: string; dir?: string }) => {
+    const { demoCommand } = await import('./commands/demo.ts');
     process.exitCode = await demoCommand(options, processOutput);
+  });
+
+program
+  .command('init')
+  .description('scaffold a routes repository: example route and test, editor schema mapping, CI workflow (never overwrites)')
+  .argument('[dir]', 'directory to scaffold', '.')
+  .action(async (dir: string) => {
+    const { initCommand } = await import('./commands/init.ts');
+    process.exitCode = await initCommand({ dir }, processOutput);
   });
 
 program
@@ -78,7 +88,8 @@ program
   .option('--stack <name>', 'stack name, the prefix of physical names', 'switchyard')
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
-  .action((options: { routes: string; out: string; stack: string; account?: string; region?: string }) => {
+  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string }) => {
+    const { generateCommand } = await import('./commands/generate.ts');
     process.exitCode = generateCommand(
       { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}) },
       processOutput,
@@ -118,10 +129,12 @@ function planOptions(options: StackOptions) {
 stackCommand('deploy', 'validate, generate, bundle, upload, create a change set, confirm, execute and follow the stack')
   .option('--yes', 'execute the change set without asking', false)
   .action(async (options: StackOptions & { yes: boolean }) => {
+    const { deployCommand } = await import('../deploy/deploy.ts');
     process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes });
   });
 
 stackCommand('diff', 'show the change set deploy would execute, without executing it').action(async (options: StackOptions) => {
+  const { diffCommand } = await import('../deploy/deploy.ts');
   process.exitCode = await diffCommand(planOptions(options));
 });
 
@@ -164,6 +177,7 @@ program
       if (options.dryRun || options.concurrency !== undefined || options.multipartThreshold !== undefined) {
         throw new UsageError('SY203', '--dry-run, --concurrency and --multipart-threshold apply to in-process runs; the state machine takes its settings from the deployed route');
       }
+      const { backfillOnAwsCommand } = await import('./commands/backfill-on-aws.ts');
       process.exitCode = await backfillOnAwsCommand(
         {
           route: options.route,
@@ -179,6 +193,7 @@ program
       );
       return;
     }
+    const { backfillCommand } = await import('./commands/backfill.ts');
     process.exitCode = await backfillCommand(
       {
         route: options.route,

@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
+import { packageRoot } from '../cli/package-root.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
 import { routeSetFromFiles } from '../engine/load/route-set.ts';
 import { DeployError } from './errors.ts';
@@ -31,7 +31,9 @@ export interface LambdaBundle {
   zipBytes: number;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+// engine/ ships as TypeScript in the package: the CLI runs bundled from dist/, so the handler's
+// sources are found from the package root, not from this module's location.
+const REPO_ROOT = packageRoot();
 const ENTRY = path.join(REPO_ROOT, 'engine', 'handler.ts');
 const ROUTES_MODULE = /(^|[/\\])routes\.generated\.json$/;
 /** A fixed, never-written output path: the source map's relative paths derive from it. */
@@ -59,6 +61,8 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
       sourcesContent: false,
       legalComments: 'eof',
       logLevel: 'silent',
+      // Installed, engine/ sits in node_modules/switchyard: never pick up the routes repository's tsconfig.
+      tsconfigRaw: {},
       plugins: [embeddedRoutesPlugin(routeFiles)],
     });
   } catch (error) {

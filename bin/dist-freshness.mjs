@@ -1,0 +1,48 @@
+/**
+ * In a development checkout bin/switchyard.mjs runs dist/, which must never be older than the
+ * sources: a stale build would silently run yesterday's code. The build stamps dist/ with the
+ * time it started; any source changed since then triggers a rebuild (under a second).
+ * Not shipped: an installed package has no sources, only dist/.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export const SOURCE_DIRS = ['engine', 'cli', 'deploy', 'generators', 'schema'];
+export const BUILD_STAMP = '.build.json';
+/** Files outside SOURCE_DIRS whose change changes what the build produces. */
+const BUILD_INPUTS = ['scripts/build.mjs', 'package.json'];
+
+export function isSource(file) {
+  return (file.endsWith('.ts') && !file.endsWith('.d.ts')) || file.endsWith('.json');
+}
+
+function builtAt(root) {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'dist', BUILD_STAMP), 'utf8')).builtAt;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first source changed since the last build, 'dist/ (never built)', or undefined when fresh. */
+export function staleSource(root) {
+  const since = builtAt(root);
+  if (since === undefined) return 'dist/ (never built)';
+  for (const file of BUILD_INPUTS) if (statSync(path.join(root, file)).mtimeMs > since) return file;
+  for (const dir of SOURCE_DIRS) {
+    for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !isSource(entry.name)) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      if (statSync(file).mtimeMs > since) return path.relative(root, file);
+    }
+  }
+  return undefined;
+}
+
+export async function ensureFreshDist(root, notice) {
+  const changed = staleSource(root);
+  if (changed === undefined) return;
+  notice?.(`switchyard: building dist/ (${changed} changed since the last build)`);
+  const { buildDist } = await import('../scripts/build.mjs');
+  await buildDist();
+}
