@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
-import { processOutput } from './output.ts';
+import { exitQuietlyWhenStdoutCloses, processOutput } from './output.ts';
 import { packageVersion } from './package-root.ts';
 
 const program = new Command('switchyard')
@@ -29,11 +29,12 @@ program
 program
   .command('dry-run')
   .description('run the full pipeline on an event without side effects and print every decision')
-  .requiredOption('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
-  .option('--fixtures <file>', 'JSON/YAML answers for lookups: ssm, objects (tags, body, metadata), contacts')
+  .option('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
+  .option('--fixtures <file>', 'answers for lookups (ssm, objects, contacts): a fixtures file, or a route test file (its case for this event)')
+  .option('--test <name>', "run one route test case: its event and its fixtures, from <routes>/tests")
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--json', 'print the plan as JSON', false)
-  .action(async (options: { event: string; fixtures?: string; routes: string; json: boolean }) => {
+  .action(async (options: { event?: string; fixtures?: string; test?: string; routes: string; json: boolean }) => {
     const { dryRunCommand } = await import('./commands/dry-run.ts');
     process.exitCode = await dryRunCommand(options, processOutput);
   });
@@ -54,7 +55,7 @@ program
 program
   .command('test')
   .description('run the routing expectations in routes/tests/*.yaml')
-  .argument('[paths...]', 'test files or directories (default: <routes>/tests)', [])
+  .argument('[paths...]', 'test files or directories (default: <routes>/tests)')
   .option('--routes <dir>', 'route directory', 'routes')
   .action(async (paths: string[], options: { routes: string }) => {
     const { testRoutesCommand } = await import('./commands/test-routes.ts');
@@ -64,9 +65,9 @@ program
 program
   .command('demo')
   .description('run the seed routes end to end against local directories (no AWS account needed)')
-  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--routes <dir>', 'route directory with route tests (default: the seed routes shipped with Switchyard)')
   .option('--dir <dir>', 'where the local buckets are created (default: a new temporary directory)')
-  .action(async (options: { routes: string; dir?: string }) => {
+  .action(async (options: { routes?: string; dir?: string }) => {
     const { demoCommand } = await import('./commands/demo.ts');
     process.exitCode = await demoCommand(options, processOutput);
   });
@@ -211,6 +212,7 @@ program
   });
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyWhenStdoutCloses();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = {
   SY029: 'duplicate action id',
   SY030: 'batch route has no copy action',
   SY031: 'no route files found',
+  SY032: 'schema modeline points at no file',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
