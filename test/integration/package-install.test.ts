@@ -1,0 +1,110 @@
+/**
+ * The package as an operations team gets it: `npm pack` of a copy of this checkout, the
+ * tarball installed into an empty project, `switchyard init`, then every command a routes
+ * repository uses, through the installed binary. Deploy bundles the Lambda handler from
+ * node_modules/switchyard and creates the stack on moto.
+ *
+ * Needs the npm registry for the dependencies (npm's cache makes repeated runs quick).
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useMotoServer } from './support/moto.ts';
+
+const exec = promisify(execFile);
+const repoRoot = path.resolve('.');
+const NPM_QUIET = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+/** Checkout paths that are not the package's sources, or are built from them. */
+const NOT_COPIED = new Set(['node_modules', 'dist', '.git', 'out', 'coverage', '.switchyard']);
+
+let project: string;
+let tarballFiles: string[];
+let endpoint = '';
+
+useMotoServer((server) => {
+  endpoint = server.endpoint;
+});
+
+/** The installed binary, run in the routes repository. */
+async function switchyard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(path.join(project, 'node_modules/.bin/switchyard'), args, { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  // Packed from a copy, so the checkout's dist/ (which other test files run) is never rebuilt under them.
+  const work = mkdtempSync(path.join(tmpdir(), 'switchyard-pack-'));
+  const source = path.join(work, 'source');
+  cpSync(repoRoot, source, { recursive: true, filter: (p) => !NOT_COPIED.has(path.basename(p)) || path.dirname(p) !== repoRoot });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(source, 'node_modules'));
+  const packed = await exec('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: source });
+  const [result] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarballFiles = result?.files.map((f) => f.path) ?? [];
+
+  project = path.join(work, 'ops-routes');
+  cpSync(path.join(repoRoot, 'test/fixtures/package/empty-project'), project, { recursive: true });
+  await exec('npm', ['install', ...NPM_QUIET, path.join(work, result?.filename ?? '')], { cwd: project });
+  const init = await switchyard('init');
+  expect(init).toMatchObject({ code: 0 });
+}, 240_000);
+
+describe('the packed tarball', () => {
+  it('ships the built CLI, the handler sources, the schema, the seed routes and the scaffold; no tests, benches or CI', () => {
+    for (const file of ['bin/switchyard.mjs', 'dist/cli/switchyard.js', 'dist/types/route.d.ts', 'engine/handler.ts', 'schema/route.schema.json', 'routes/one-to-many.yaml', 'scaffold/github/workflows/switchyard.yml']) {
+      expect(tarballFiles).toContain(file);
+    }
+    expect(tarballFiles.filter((f) => /^(test|bench|\.ci|scripts|cli)\//.test(f))).toEqual([]);
+  });
+
+  it('installs without a TypeScript loader: no tsx in the project, no sources beside the installed bin', () => {
+    expect(existsSync(path.join(project, 'node_modules/tsx'))).toBe(false);
+    expect(existsSync(path.join(project, 'node_modules/switchyard/cli/switchyard.ts'))).toBe(false);
+  });
+});
+
+// One row per command a routes repository runs; a new command is one more row.
+const COMMANDS: ReadonlyArray<readonly [string, string[], RegExp]> = [
+  ['--version', ['--version'], /^\d+\.\d+\.\d+\n$/],
+  ['validate', ['validate', 'routes/'], /1 route valid \(1 file\)/],
+  ['test', ['test'], /2 passed, 0 failed/],
+  ['dry-run of a route test case', ['dry-run', '--test', 'a spreadsheet is not archived'], /· example\s+suffix/],
+  ['generate', ['generate', '--out', 'out', '--account', '123456789012', '--region', 'eu-west-1'], /template\.json/],
+  ['demo (the seed routes shipped in the package)', ['demo'], /All demo events were carried out\./],
+];
+
+describe('through the installed binary, in the scaffolded routes repository', () => {
+  it.each(COMMANDS)('%s', async (_, args, expected) => {
+    const result = await switchyard(...args);
+    expect(result.stderr).not.toMatch(/This is a bug|\n\s+at /);
+    expect(result.code).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(expected);
+  });
+
+  it('validates the example route without a modeline warning: the modeline resolves to the installed schema', async () => {
+    expect(existsSync(path.join(project, 'node_modules/switchyard/schema/route.schema.json'))).toBe(true);
+    expect((await switchyard('validate', 'routes/')).stdout).toBe('');
+  });
+
+  it('deploys: bundles the handler from node_modules/switchyard and creates the stack', async () => {
+    const result = await switchyard('deploy', '--yes', '--endpoint', endpoint, '--stack', 'ops-routes');
+    expect(result.stderr).not.toMatch(/This is a bug|\n\s+at /);
+    expect(result.code).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toContain('Stack ops-routes is CREATE_COMPLETE.');
+  });
+
+  it('fails a route test that no longer holds, through the same binary', async () => {
+    const test = path.join(project, 'routes/tests/example.yaml');
+    writeFileSync(test, readFileSync(test, 'utf8').replace('bucket: example-archive', 'bucket: somewhere-else'));
+    const result = await switchyard('test');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/1 passed, 1 failed/);
+  });
+});
