@@ -7,11 +7,13 @@
  * Needs the npm registry for the dependencies (npm's cache makes repeated runs quick).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { AwsTestEnv } from './support/aws-env.ts';
 import { useMotoServer } from './support/moto.ts';
 
 const exec = promisify(execFile);
@@ -23,9 +25,11 @@ const NOT_COPIED = new Set(['node_modules', 'dist', '.git', 'out', 'coverage', '
 let project: string;
 let tarballFiles: string[];
 let endpoint = '';
+let aws: AwsTestEnv;
 
-useMotoServer((server) => {
+useMotoServer((server, env) => {
   endpoint = server.endpoint;
+  aws = env;
 });
 
 /** The installed binary, run in the routes repository. */
@@ -54,6 +58,9 @@ beforeAll(async () => {
   await exec('npm', ['install', ...NPM_QUIET, path.join(work, result?.filename ?? '')], { cwd: project });
   const init = await switchyard('init');
   expect(init).toMatchObject({ code: 0 });
+  // The object the example event names, in a local directory standing for its bucket (run --local).
+  mkdirSync(path.join(project, 'local/example-inbox/incoming/invoices'), { recursive: true });
+  writeFileSync(path.join(project, 'local/example-inbox/incoming/invoices/march 2026.PDF'), 'an invoice\n');
 }, 240_000);
 
 describe('the packed tarball', () => {
@@ -77,6 +84,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string[], RegExp]> = [
   ['test', ['test'], /2 passed, 0 failed/],
   ['dry-run of a route test case', ['dry-run', '--test', 'a spreadsheet is not archived'], /· example\s+suffix/],
   ['generate', ['generate', '--out', 'out', '--account', '123456789012', '--region', 'eu-west-1'], /template\.json/],
+  ['run --local', ['run', '--local', 'local', '--event', 'routes/tests/events/example-pdf.json'], /copy .*example-archive/],
   ['demo (the seed routes shipped in the package)', ['demo'], /All demo events were carried out\./],
 ];
 
@@ -93,11 +101,24 @@ describe('through the installed binary, in the scaffolded routes repository', ()
     expect((await switchyard('validate', 'routes/')).stdout).toBe('');
   });
 
-  it('deploys: bundles the handler from node_modules/switchyard and creates the stack', async () => {
-    const result = await switchyard('deploy', '--yes', '--endpoint', endpoint, '--stack', 'ops-routes');
-    expect(result.stderr).not.toMatch(/This is a bug|\n\s+at /);
-    expect(result.code).toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toContain('Stack ops-routes is CREATE_COMPLETE.');
+  it('deploys (the handler bundled from node_modules/switchyard), then diffs and backfills against the stack', async () => {
+    const deploy = await switchyard('deploy', '--yes', '--endpoint', endpoint, '--stack', 'ops-routes');
+    expect(deploy.stderr).not.toMatch(/This is a bug|\n\s+at /);
+    expect(deploy.code).toBe(0);
+    expect(`${deploy.stdout}${deploy.stderr}`).toContain('Stack ops-routes is CREATE_COMPLETE.');
+
+    const diff = await switchyard('diff', '--endpoint', endpoint, '--stack', 'ops-routes');
+    expect(diff.stderr).not.toMatch(/This is a bug|\n\s+at /);
+    expect(diff.code).toBe(0);
+
+    // Backfill needs a batch route: the seed route shipped in the package has one.
+    await aws.createBucket('transfer-source');
+    await aws.createBucket('transfer-manifests');
+    await aws.s3.send(new PutObjectCommand({ Bucket: 'transfer-source', Key: 'exports/old.bin', Body: 'old' }));
+    const backfill = await switchyard('backfill', '--routes', 'node_modules/switchyard/routes', '--route', 'cross-account-batch', '--dry-run', '--endpoint', endpoint);
+    expect(backfill.stderr).not.toMatch(/This is a bug|\n\s+at /);
+    expect(backfill.code).toBe(0);
+    expect(backfill.stdout).toContain('would copy s3://transfer-source/exports/old.bin → s3://transfer-destination/exports/old.bin');
   });
 
   it('fails a route test that no longer holds, through the same binary', async () => {
