@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 let root: string | undefined;
 
-export function packageRoot(): string {
+/** Walks up from `from` (a file of the package; by default this module). */
+export function packageRoot(from = fileURLToPath(import.meta.url)): string {
   if (root) return root;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+  let dir = path.dirname(from);
   while (!existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
     dir = parent;
   }
   root = dir;

@@ -9,13 +9,14 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
-import { packageRoot } from '../cli/package-root.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
 import { routeSetFromFiles } from '../engine/load/route-set.ts';
 import { DeployError } from './errors.ts';
 import { embeddedRouteFiles } from './route-files.ts';
 import { writeZip } from './zip.ts';
+import { packageRoot } from '../cli/package-root.ts';
 
 export interface BundleOptions {
   /** The directory holding the route files (and templates/) to embed. */
@@ -31,9 +32,8 @@ export interface LambdaBundle {
   zipBytes: number;
 }
 
-// engine/ ships as TypeScript in the package: the CLI runs bundled from dist/, so the handler's
-// sources are found from the package root, not from this module's location.
-const REPO_ROOT = packageRoot();
+// engine/ ships as TypeScript in the package while this module runs bundled in dist/cli/: the handler is found from the package root.
+const REPO_ROOT = packageRoot(fileURLToPath(import.meta.url));
 const ENTRY = path.join(REPO_ROOT, 'engine', 'handler.ts');
 const ROUTES_MODULE = /(^|[/\\])routes\.generated\.json$/;
 /** A fixed, never-written output path: the source map's relative paths derive from it. */
@@ -47,6 +47,8 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
     result = await build({
       absWorkingDir: REPO_ROOT,
       entryPoints: [ENTRY],
+      // Installed, engine/ sits in node_modules/switchyard: never pick up the routes repository's tsconfig.
+      tsconfigRaw: {},
       outfile: OUTFILE,
       write: false,
       bundle: true,
@@ -61,8 +63,6 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
       sourcesContent: false,
       legalComments: 'eof',
       logLevel: 'silent',
-      // Installed, engine/ sits in node_modules/switchyard: never pick up the routes repository's tsconfig.
-      tsconfigRaw: {},
       plugins: [embeddedRoutesPlugin(routeFiles)],
     });
   } catch (error) {
