@@ -58,6 +58,11 @@ beforeAll(async () => {
   await exec('npm', ['install', ...NPM_QUIET, path.join(work, result?.filename ?? '')], { cwd: project });
   const init = await switchyard('init');
   expect(init).toMatchObject({ code: 0 });
+  // A routes repository is a git repository (impact --base HEAD compares against a commit).
+  const git = (...args: string[]) => exec('git', ['-c', 'user.name=ops', '-c', 'user.email=ops@example.com', ...args], { cwd: project });
+  await git('init', '--quiet');
+  await git('add', '.');
+  await git('commit', '--quiet', '-m', 'switchyard init');
   // The object the example event names, in a local directory standing for its bucket (run --local).
   mkdirSync(path.join(project, 'local/example-inbox/incoming/invoices'), { recursive: true });
   writeFileSync(path.join(project, 'local/example-inbox/incoming/invoices/march 2026.PDF'), 'an invoice\n');
@@ -77,7 +82,7 @@ describe('the packed tarball', () => {
   });
 });
 
-// One row per command a routes repository runs; a new command is one more row.
+// One row per command a routes repository runs; a new command is one more row (the project is committed: impact --base HEAD works).
 const COMMANDS: ReadonlyArray<readonly [string, string[], RegExp]> = [
   ['--version', ['--version'], /^\d+\.\d+\.\d+\n$/],
   ['validate', ['validate', 'routes/'], /1 route valid \(1 file\)/],
