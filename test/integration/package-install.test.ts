@@ -94,11 +94,12 @@ const COMMANDS: ReadonlyArray<readonly [string, string[], RegExp]> = [
 ];
 
 describe('through the installed binary, in the scaffolded routes repository', () => {
-  it.each(COMMANDS)('%s', async (_, args, expected) => {
+  // Independent of each other (each writes its own paths, if any): run side by side.
+  it.concurrent.for(COMMANDS)('%s', async ([, args, expected], { expect: expectHere }) => {
     const result = await switchyard(...args);
-    expect(result.stderr).not.toMatch(/This is a bug|\n\s+at /);
-    expect(result.code).toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(expected);
+    expectHere(result.stderr).not.toMatch(/This is a bug|\n\s+at /);
+    expectHere(result.code).toBe(0);
+    expectHere(`${result.stdout}${result.stderr}`).toMatch(expected);
   });
 
   it('validates the example route without a modeline warning: the modeline resolves to the installed schema', async () => {
