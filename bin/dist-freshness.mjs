@@ -24,10 +24,10 @@ function builtAt(root) {
   }
 }
 
-/** The first source changed since the last build, 'dist/ (never built)', or undefined when fresh. */
+/** Why dist/ must be built: the first source changed since the last build, or that there was none; undefined when fresh. */
 export function staleSource(root) {
   const since = builtAt(root);
-  if (since === undefined) return 'dist/ (never built)';
+  if (since === undefined) return 'never built in this checkout';
   for (const file of BUILD_INPUTS) if (statSync(path.join(root, file)).mtimeMs > since) return file;
   for (const dir of SOURCE_DIRS) {
     for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
@@ -39,10 +39,14 @@ export function staleSource(root) {
   return undefined;
 }
 
+function since(reason) {
+  return reason.startsWith('never') ? reason : `${reason} changed since the last build`;
+}
+
 export async function ensureFreshDist(root, notice) {
   const changed = staleSource(root);
   if (changed === undefined) return;
-  notice?.(`switchyard: building dist/ (${changed} changed since the last build)`);
+  notice?.(`switchyard: building dist/ (${since(changed)})`);
   const { buildDist } = await import('../scripts/build.mjs');
   await buildDist();
 }
