@@ -39,14 +39,14 @@ export function staleSource(root) {
   return undefined;
 }
 
-function since(reason) {
+function buildReason(reason) {
   return reason.startsWith('never') ? reason : `${reason} changed since the last build`;
 }
 
 export async function ensureFreshDist(root, notice) {
   const changed = staleSource(root);
   if (changed === undefined) return;
-  notice?.(`switchyard: building dist/ (${since(changed)})`);
+  notice?.(`switchyard: building dist/ (${buildReason(changed)})`);
   const { buildDist } = await import('../scripts/build.mjs');
   await buildDist();
 }
