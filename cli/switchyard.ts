@@ -1,24 +1,18 @@
 /**
  * `switchyard`: argument parsing only; every command lives in cli/commands/ and calls into
  * the engine, generators and deploy modules.
+ *
+ * Each action imports its command's module when it runs (`await import(...)`), never at the
+ * top: `--help` then loads commander alone, and `validate` never loads the AWS SDK.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
-import { deployCommand, diffCommand } from '../deploy/deploy.ts';
-import { backfillCommand } from './commands/backfill.ts';
-import { backfillOnAwsCommand } from './commands/backfill-on-aws.ts';
-import { demoCommand } from './commands/demo.ts';
-import { dryRunCommand } from './commands/dry-run.ts';
-import { generateCommand } from './commands/generate.ts';
-import { graphCommand } from './commands/graph.ts';
-import { impactCommand } from './commands/impact.ts';
-import { runLocalCommand } from './commands/run-local.ts';
-import { testRoutesCommand } from './commands/test-routes.ts';
-import { validateCommand } from './commands/validate.ts';
-import { processOutput } from './output.ts';
+import { exitQuietlyWhenStdoutCloses, processOutput } from './output.ts';
+import { packageVersion } from './package-root.ts';
 
 const program = new Command('switchyard')
   .description('Declarative routing of S3 object events to buckets, queues and inboxes.')
+  .version(packageVersion(), '-V, --version', 'print the installed version')
   .exitOverride()
   .showHelpAfterError('(run switchyard --help for usage)');
 
@@ -27,18 +21,21 @@ program
   .description('check route files: schema, expressions, templates, allow-lists, loops')
   .argument('[paths...]', 'route files or directories', [])
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-  .action((paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
+  .action(async (paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
+    const { validateCommand } = await import('./commands/validate.ts');
     process.exitCode = validateCommand(paths, options.format, processOutput);
   });
 
 program
   .command('dry-run')
   .description('run the full pipeline on an event without side effects and print every decision')
-  .requiredOption('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
-  .option('--fixtures <file>', 'JSON/YAML answers for lookups: ssm, objects (tags, body, metadata), contacts')
+  .option('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
+  .option('--fixtures <file>', 'answers for lookups (ssm, objects, contacts): a fixtures file, or a route test file (its case for this event)')
+  .option('--test <name>', "run one route test case: its event and its fixtures, from <routes>/tests")
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--json', 'print the plan as JSON', false)
-  .action(async (options: { event: string; fixtures?: string; routes: string; json: boolean }) => {
+  .action(async (options: { event?: string; fixtures?: string; test?: string; routes: string; json: boolean }) => {
+    const { dryRunCommand } = await import('./commands/dry-run.ts');
     process.exitCode = await dryRunCommand(options, processOutput);
   });
 
@@ -51,25 +48,37 @@ program
   .option('--json', 'print the outcome as JSON', false)
   .option('--verbose', 'print the structured log lines on stderr', false)
   .action(async (options: { local: string; event: string; routes: string; json: boolean; verbose: boolean }) => {
+    const { runLocalCommand } = await import('./commands/run-local.ts');
     process.exitCode = await runLocalCommand({ dir: options.local, event: options.event, routes: options.routes, json: options.json, verbose: options.verbose }, processOutput);
   });
 
 program
   .command('test')
   .description('run the routing expectations in routes/tests/*.yaml')
-  .argument('[paths...]', 'test files or directories (default: <routes>/tests)', [])
+  .argument('[paths...]', 'test files or directories (default: <routes>/tests)')
   .option('--routes <dir>', 'route directory', 'routes')
   .action(async (paths: string[], options: { routes: string }) => {
+    const { testRoutesCommand } = await import('./commands/test-routes.ts');
     process.exitCode = await testRoutesCommand(paths, options.routes, processOutput);
   });
 
 program
   .command('demo')
   .description('run the seed routes end to end against local directories (no AWS account needed)')
-  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--routes <dir>', 'route directory with route tests (default: the seed routes shipped with Switchyard)')
   .option('--dir <dir>', 'where the local buckets are created (default: a new temporary directory)')
-  .action(async (options: { routes: string; dir?: string }) => {
+  .action(async (options: { routes?: string; dir?: string }) => {
+    const { demoCommand } = await import('./commands/demo.ts');
     process.exitCode = await demoCommand(options, processOutput);
+  });
+
+program
+  .command('init')
+  .description('scaffold a routes repository: example route and test, editor schema mapping, CI workflow (never overwrites)')
+  .argument('[dir]', 'directory to scaffold', '.')
+  .action(async (dir: string) => {
+    const { initCommand } = await import('./commands/init.ts');
+    process.exitCode = await initCommand({ dir }, processOutput);
   });
 
 program
@@ -81,7 +90,8 @@ program
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
   .option('--reserved-concurrency <n>', 'concurrent executions reserved for each stack\'s function (0 reserves none)')
-  .action((options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: string }) => {
+  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: string }) => {
+    const { generateCommand } = await import('./commands/generate.ts');
     process.exitCode = generateCommand(
       { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}), ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}) },
       processOutput,
@@ -128,10 +138,12 @@ function planOptions(options: StackOptions) {
 stackCommand('deploy', 'validate, generate, bundle, upload, create a change set per changed stack, confirm, execute and follow the stacks')
   .option('--yes', 'execute the change sets and delete stacks whose routes are all gone, without asking', false)
   .action(async (options: StackOptions & { yes: boolean }) => {
+    const { deployCommand } = await import('../deploy/deploy.ts');
     process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes });
   });
 
 stackCommand('diff', 'show the change sets deploy would execute, for every stack, without executing them').action(async (options: StackOptions) => {
+  const { diffCommand } = await import('../deploy/deploy.ts');
   process.exitCode = await diffCommand(planOptions(options));
 });
 
@@ -174,6 +186,7 @@ program
       if (options.dryRun || options.concurrency !== undefined || options.multipartThreshold !== undefined) {
         throw new UsageError('SY203', '--dry-run, --concurrency and --multipart-threshold apply to in-process runs; the state machine takes its settings from the deployed route');
       }
+      const { backfillOnAwsCommand } = await import('./commands/backfill-on-aws.ts');
       process.exitCode = await backfillOnAwsCommand(
         {
           route: options.route,
@@ -189,6 +202,7 @@ program
       );
       return;
     }
+    const { backfillCommand } = await import('./commands/backfill.ts');
     process.exitCode = await backfillCommand(
       {
         route: options.route,
@@ -221,6 +235,7 @@ program
   .addOption(new Option('--fail-on <what>', 'exit 1 when some object would stop going to a destination').choices(['removed']))
   .option('--graph', 'add the route graph with the changed edges marked', false)
   .action(async (options: { base: string; routes: string; tests?: string; keys?: string; bucket?: string; list?: string; endpoint?: string; region?: string; fixtures?: string; format: 'markdown' | 'json'; failOn?: 'removed'; graph: boolean }) => {
+    const { impactCommand } = await import('./commands/impact.ts');
     process.exitCode = await impactCommand(options, processOutput);
   });
 
@@ -229,11 +244,13 @@ program
   .description('draw source buckets → routes → destinations (buckets, accounts, queues, SNS and SES topics)')
   .option('--routes <dir>', 'route directory', 'routes')
   .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
-  .action((options: { routes: string; format: 'mermaid' | 'dot' }) => {
+  .action(async (options: { routes: string; format: 'mermaid' | 'dot' }) => {
+    const { graphCommand } = await import('./commands/graph.ts');
     process.exitCode = graphCommand(options, processOutput);
   });
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyWhenStdoutCloses();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

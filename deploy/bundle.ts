@@ -23,6 +23,7 @@ import { routeSetFromFiles } from '../engine/load/route-set.ts';
 import { DeployError } from './errors.ts';
 import { embeddedRouteFiles } from './route-files.ts';
 import { writeZip } from './zip.ts';
+import { packageRoot } from '../cli/package-root.ts';
 
 export interface BundleOptions {
   /** The directory holding the route files (and templates/) to embed. */
@@ -50,7 +51,8 @@ export interface LambdaBundle {
   startupModules: string[];
 }
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+// engine/ ships as TypeScript in the package while this module runs bundled in dist/cli/: the handler is found from the package root.
+const REPO_ROOT = packageRoot(fileURLToPath(import.meta.url));
 const ENTRY = path.join(REPO_ROOT, 'engine', 'handler.ts');
 const ROUTES_MODULE = /(^|[/\\])routes\.generated\.json$/;
 /** A fixed, never-written output directory: the source maps' relative paths derive from it. */
@@ -91,6 +93,8 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
       ...LAMBDA_BUILD,
       absWorkingDir: REPO_ROOT,
       entryPoints: [ENTRY],
+      // Installed, engine/ sits in node_modules/switchyard: never pick up the routes repository's tsconfig.
+      tsconfigRaw: {},
       outdir: OUTDIR,
       metafile: true,
       plugins: [embeddedRoutesPlugin()],
