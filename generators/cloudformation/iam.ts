@@ -69,8 +69,9 @@ export function routeStatements(route: CompiledRoute, stateBucketArn: string = g
   if (def.tracking?.enabled === true) {
     add('WriteTracking', ['s3:GetObject', 's3:PutObject'], [`${stateBucketArn}/tracking/${route.name}/*`]);
   }
-  // The runtime keeps each failed event under failures/<route>/ so it can be replayed after a fix.
-  add('WriteFailures', ['s3:PutObject'], [`${stateBucketArn}/failures/${route.name}/*`]);
+  // The runtime keeps each failed destination under failures/<route>/ so it can be replayed after a fix;
+  // it reads a record back to add up attempts and to mark it resolved once delivered.
+  add('WriteFailures', ['s3:GetObject', 's3:PutObject'], [`${stateBucketArn}/failures/${route.name}/*`]);
   if (def.batch !== undefined) {
     add('WriteManifests', ['s3:GetObject', 's3:PutObject'], [s3UriArn(runsUri(def.batch.manifests, route.name), true), `${stateBucketArn}/manifests/${route.name}/*`]);
   }
