@@ -8,12 +8,14 @@
  * by the small Handlebars runtime). A plain object that happens to hold the tag key is wrapped,
  * so route data can never be mistaken for a tag.
  */
+import type { ExpressionLocation } from './expression-locations.ts';
+
 export const PRECOMPILED_FORMAT = 'switchyard-routes/1';
 
 export const TAG = '$sy';
 
 export type TaggedValue =
-  | { $sy: 'expression'; source: string }
+  | { $sy: 'expression'; source: string; at?: ExpressionLocation }
   | { $sy: 'regexp'; source: string; flags: string }
   | { $sy: 'template'; index: number }
   | { $sy: 'object'; value: Record<string, unknown> };

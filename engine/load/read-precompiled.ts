@@ -8,6 +8,7 @@ import { SwitchyardError } from '../errors.ts';
 import { registerTemplateHelpers } from '../template-helpers.ts';
 import type { Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
+import { locateExpression } from './expression-locations.ts';
 import type { Expression } from './expressions.ts';
 import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
@@ -31,8 +32,11 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
     if (!(TAG in record)) return readFields(record);
     const tagged = record as TaggedValue;
     switch (tagged.$sy) {
-      case 'expression':
-        return new LazyExpression(tagged.source);
+      case 'expression': {
+        const expression = new LazyExpression(tagged.source);
+        if (tagged.at) locateExpression(expression, tagged.at.route, tagged.at.file, [tagged.at.field], tagged.at.line - 1);
+        return expression;
+      }
       case 'regexp':
         return new RegExp(tagged.source, tagged.flags);
       case 'template': {

@@ -5,6 +5,7 @@
 import { SwitchyardError } from '../errors.ts';
 import { sourceOfTemplate, templateOptions, templates as handlebars, type Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
+import { expressionLocation } from './expression-locations.ts';
 import { sourceOfExpression, type Expression } from './expressions.ts';
 import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
@@ -43,7 +44,9 @@ export function precompileRoutes(routes: readonly CompiledRoute[]): PrecompiledR
       emittedTag = true;
       const source = sourceOfExpression(value);
       if (source === undefined) throw notData(where, 'an expression compiled outside compileExpression');
-      return { $sy: 'expression', source } satisfies TaggedValue;
+      // The place travels with it, so an expression stopped by a limit in Lambda still names its file and line.
+      const at = expressionLocation(value);
+      return { $sy: 'expression', source, ...(at ? { at } : {}) } satisfies TaggedValue;
     }
     if (Array.isArray(value)) return value.map((item, i) => write(item, `${where}[${i}]`));
     const prototype = Object.getPrototypeOf(value) as unknown;

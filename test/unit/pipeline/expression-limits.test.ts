@@ -4,23 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { ActionError } from '../../../engine/errors.ts';
 import { locateExpression } from '../../../engine/load/expression-locations.ts';
 import { compileExpression, EVALUATION_LIMITS, type Expression } from '../../../engine/load/expressions.ts';
+import { readPrecompiledRoutes } from '../../../engine/load/read-precompiled.ts';
+import { precompileRoutes } from '../../../engine/load/write-precompiled.ts';
 import { Pipeline } from '../../../engine/pipeline.ts';
 import { evaluate } from '../../../engine/resolve/evaluate.ts';
 import { compileRoutes, fakeWorld, s3Created } from './fake-world.ts';
 
-describe('through the pipeline', () => {
-  it('a recursion deeper than the depth limit fails the route with ExpressionLimit, naming route, field, file:line and the limit; nothing is copied', async () => {
-    const world = fakeWorld();
-    world.putObject('inbox', 'a.json', '{}');
-    const routes = compileRoutes({
-      'routes/deep.yaml': `name: deep
+const DEEP_ROUTE = {
+  'routes/deep.yaml': `name: deep
 source: { bucket: inbox, trigger: s3-notification }
 let:
   depth: "($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))"
 actions:
   - copy: { to: out, key: "'x/' & $string($depth)" }
 `,
-    });
+};
+
+describe('through the pipeline', () => {
+  it('a recursion deeper than the depth limit fails the route with ExpressionLimit, naming route, field, file:line and the limit; nothing is copied', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'a.json', '{}');
+    const routes = compileRoutes(DEEP_ROUTE);
     const pipeline = new Pipeline({ routes, ports: world.ports });
 
     const report = await pipeline.processInput(s3Created('inbox', 'a.json'));
@@ -64,6 +68,19 @@ describe('evaluate', () => {
     const error = await evaluate(located('$number("x")'), {}, 'let.n').catch((e: unknown) => e);
 
     expect((error as Error).message).toMatch(/^let\.n failed: .* \(D3030\) \[routes\/loop\.yaml:12\]$/);
+  });
+});
+
+describe('routes read back from a Lambda bundle (precompiled)', () => {
+  it('an expression stopped by the depth limit still names its file and line', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'a.json', '{}');
+    const routes = readPrecompiledRoutes(JSON.parse(JSON.stringify(precompileRoutes(compileRoutes(DEEP_ROUTE)))));
+    const pipeline = new Pipeline({ routes, ports: world.ports });
+
+    const report = await pipeline.processInput(s3Created('inbox', 'a.json'));
+
+    expect(report.records[0]?.events[0]?.routes[0]?.error?.message).toMatch(/^route deep: let\.depth \(let\.depth at routes\/deep\.yaml:4\) went deeper than the expression depth limit/);
   });
 });
 
