@@ -1,0 +1,156 @@
+/** No silent partial failure: a record per failed destination, named in the notification, replayable for that destination only. */
+import { describe, expect, it } from 'vitest';
+import { Pipeline } from '../../../engine/pipeline.ts';
+import { failureRecordKey, FailureRecordError, parseFailureRecord, type FailureRecord } from '../../../engine/report/failure-record.ts';
+import { compileRoutes, fakeWorld, type FakeWorld } from './fake-world.ts';
+
+const routes = compileRoutes({
+  'routes/fan-out.yaml': `
+name: fan-out
+source: { bucket: inbox, trigger: s3-notification }
+allow: { buckets: ["out-*"] }
+actions:
+  - copy: { id: fan, to: $destinationBuckets, key: $key, retry: { retries: 1, delay: 1s } }
+failWhen: all
+notify:
+  onFailure: { sns: fan-out-failures }
+`,
+});
+
+const STATE = 'state';
+const request = { sourceBucket: 'inbox', sourceKey: 'doc.pdf', destinationBuckets: ['out-a', 'out-b', 'out-c'] };
+
+function recordsIn(world: FakeWorld): Array<{ key: string; record: FailureRecord }> {
+  return [...world.objects.entries()]
+    .filter(([name]) => name.startsWith(`${STATE}/failures/`))
+    .map(([name, stored]) => ({ key: name.slice(STATE.length + 1), record: parseFailureRecord(stored.body.toString('utf8')) }));
+}
+
+function brokenCopies(world: FakeWorld, buckets: string[], times = 99): void {
+  world.faults.push({ operation: 'copy', target: (b) => buckets.includes(b), times, code: 'InternalError', failureClass: '5xx' });
+}
+
+describe('a partial failure (failWhen: all, two of three destinations failed)', () => {
+  it('the event succeeds, each failed destination has a record at its key, and the notification names them', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b', 'out-c']);
+    const metrics: string[] = [];
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE, metricsSink: (l) => metrics.push(l) });
+
+    const report = await pipeline.processInput(request);
+    const routeReport = report.records[0]?.events[0]?.routes[0];
+    const event = report.records[0]?.events[0]?.event;
+    const records = recordsIn(world);
+
+    expect(report.records[0]?.status).toBe('processed');
+    expect(records.map((r) => r.record.destination)).toEqual(
+      expect.arrayContaining([
+        { kind: 's3', id: 's3://out-b/doc.pdf', bucket: 'out-b', key: 'doc.pdf' },
+        { kind: 's3', id: 's3://out-c/doc.pdf', bucket: 'out-c', key: 'doc.pdf' },
+      ]),
+    );
+    expect(records).toHaveLength(2);
+    for (const { key, record } of records) {
+      expect(key).toBe(failureRecordKey('fan-out', event ?? { id: '', eventTime: '' }, 'fan', record.destination));
+      expect(key).toMatch(/^failures\/fan-out\/2026\/11\/20\/[0-9a-f]{16}\/fan\/[0-9a-f]{16}\.json$/);
+      expect(record).toMatchObject({
+        schema: 'switchyard.failure/1',
+        route: 'fan-out',
+        actionId: 'fan',
+        object: { bucket: 'inbox', key: 'doc.pdf' },
+        event: { bucket: 'inbox', key: 'doc.pdf', destinationBuckets: ['out-a', 'out-b', 'out-c'] },
+        error: { code: 'InternalError', class: '5xx' },
+        attempts: 2,
+        eventFailed: false,
+        firstFailedAt: record.lastFailedAt,
+      });
+    }
+    expect(routeReport?.failureRecords.sort()).toEqual(records.map((r) => `s3://${STATE}/${r.key}`).sort());
+    expect(world.published).toHaveLength(1);
+    expect(world.published[0]?.subject).toBe('Switchyard fan-out: 2 failed (partial) for doc.pdf');
+    for (const { key } of records) expect(world.published[0]?.message).toContain(`failure record: s3://${STATE}/${key}`);
+    expect(world.published[0]?.message).toContain('switchyard replay --route fan-out');
+    expect(JSON.parse(metrics[0] ?? '{}')).toMatchObject({ Route: 'fan-out', PartialFailures: 1, FailedEvents: 0, Failed: 2 });
+  });
+
+  it('a refused destination is recorded too, with code NotAllowed', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE });
+
+    await pipeline.processInput({ ...request, destinationBuckets: ['out-a', 'elsewhere'] });
+
+    expect(recordsIn(world).map((r) => [r.record.destination, r.record.error.code, r.record.attempts])).toEqual([[{ kind: 's3', id: 'elsewhere', bucket: 'elsewhere' }, 'NotAllowed', 0]]);
+  });
+
+  it('the same destination failing on a later delivery updates its record: first failure kept, attempts added', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b']);
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE });
+    const event = (await pipeline.processInput({ ...request, destinationBuckets: ['out-a', 'out-b'] })).records[0]?.events[0]?.event;
+    const first = recordsIn(world)[0]?.record;
+    world.advance(60_000);
+
+    await pipeline.processEvent(event ?? (undefined as never));
+
+    const again = recordsIn(world);
+    expect(again).toHaveLength(1);
+    expect(again[0]?.record).toMatchObject({ attempts: 4, firstFailedAt: first?.firstFailedAt, lastFailedAt: world.now().toISOString() });
+  });
+
+  it('a record that cannot be written fails the event, so the trigger delivers it again', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b']);
+    world.faults.push({ operation: 'put', target: (b) => b === STATE, key: (k) => k.startsWith('failures/'), times: 99, code: 'SlowDown', failureClass: 'throttling' });
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE });
+
+    const report = await pipeline.processInput({ ...request, destinationBuckets: ['out-a', 'out-b'] });
+
+    expect(report.records[0]?.status).toBe('failed');
+    expect(report.records[0]?.events[0]?.routes[0]?.error).toMatchObject({ code: 'FailureRecordNotWritten' });
+    expect(report.records[0]?.events[0]?.routes[0]?.error?.message).toContain('s3://out-b/doc.pdf');
+    expect(recordsIn(world)).toEqual([]);
+  });
+});
+
+describe('replay of a failure record', () => {
+  it('re-drives only the recorded destination once the cause is gone', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b']);
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE });
+    await pipeline.processInput(request);
+    const [recorded] = recordsIn(world);
+    world.faults.length = 0;
+    world.copies.length = 0;
+
+    const report = await pipeline.processInput({ switchyard: 'replay', route: recorded?.record.route, event: recorded?.record.event, destinations: [{ actionId: recorded?.record.actionId, destination: recorded?.record.destination }] });
+
+    expect(report.records[0]?.status).toBe('processed');
+    expect(world.copies.map((c) => c.destination.bucket)).toEqual(['out-b']);
+    expect(world.object('out-b', 'doc.pdf')?.body.toString()).toBe('pdf bytes');
+    expect(report.records[0]?.events[0]?.routes[0]?.results.map((r) => [r.destination, r.outcome])).toEqual([['s3://out-b/doc.pdf', 'succeeded']]);
+  });
+
+  it('a request naming an unknown route, or without an event, is rejected with the reason', async () => {
+    const world = fakeWorld();
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE });
+
+    const unknown = await pipeline.processInput({ switchyard: 'replay', route: 'gone', event: { id: 'e', bucket: 'inbox', key: 'k', eventTime: '' } });
+    const noEvent = await pipeline.processInput({ switchyard: 'replay', route: 'fan-out' });
+
+    expect(unknown.records[0]).toMatchObject({ status: 'rejected', reason: expect.stringContaining("no route named 'gone'") });
+    expect(noEvent.records[0]).toMatchObject({ status: 'rejected', reason: expect.stringContaining('event must be the normalised event') });
+  });
+});
+
+describe('parseFailureRecord', () => {
+  it('names what is wrong with something that is not a record', () => {
+    expect(() => parseFailureRecord('{"schema":"switchyard.failure/0"}', 's3://state/failures/x.json')).toThrow(FailureRecordError);
+    expect(() => parseFailureRecord('{"schema":"switchyard.failure/0"}', 's3://state/failures/x.json')).toThrow(/s3:\/\/state\/failures\/x\.json is not a switchyard\.failure\/1 record: schema is "switchyard\.failure\/0".*route must be a non-empty string/);
+    expect(() => parseFailureRecord('nope')).toThrow(/is not JSON/);
+  });
+});
