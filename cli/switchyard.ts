@@ -14,6 +14,8 @@ import { runLocalCommand } from './commands/run-local.ts';
 import { testRoutesCommand } from './commands/test-routes.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processOutput } from './output.ts';
+import { registerReplay } from './commands/replay.ts';
+import { registerStatus } from './commands/status.ts';
 
 const program = new Command('switchyard')
   .description('Declarative routing of S3 object events to buckets, queues and inboxes.')
@@ -194,6 +196,9 @@ program
       processOutput,
     );
   });
+
+registerStatus(program);
+registerReplay(program);
 
 export async function main(argv: string[]): Promise<number> {
   try {

@@ -13,7 +13,9 @@ export type FaultAction =
   /** Destroy the client's socket without answering. */
   | { reset: true }
   /** Wait, then forward as usual. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Forward, let moto carry the request out, then destroy the client's socket: the response is lost. */
+  | { resetAfterForward: true };
 
 export interface FaultRule {
   /** HTTP method, e.g. `PUT`; any when absent. */
@@ -35,6 +37,8 @@ export interface FaultProxyStats {
   /** Requests answered with an error or reset. */
   faulted: number;
   delayed: number;
+  /** Requests moto carried out whose response was then withheld (`resetAfterForward`). */
+  lost: number;
   /** Requests being handled right now, and the most at once since the last `setRules`. */
   inFlight: number;
   peakInFlight: number;
@@ -50,6 +54,28 @@ export interface FaultProxy {
   readonly stats: FaultProxyStats;
 }
 
+/** A request as the observers see it; `body` only for lost responses (it is buffered for them alone). */
+export interface ObservedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body?: string;
+}
+
+export interface FaultProxyOptions {
+  seed?: number;
+  /** Every request, as it arrives (e.g. to count requests by kind). */
+  onRequest?: (request: ObservedRequest) => void;
+  /** A request moto carried out whose response the client never saw. */
+  onLostResponse?: (request: ObservedRequest) => void;
+  /** Requests whose body observers need (buffered for these alone): given to `onAnswered` and `onLostResponse`. */
+  captureBody?: (request: ObservedRequest) => boolean;
+  /** moto answered this request (whether or not the answer then reached the client). */
+  onAnswered?: (request: ObservedRequest, status: number) => void;
+  /** Rewrites moto's answer to matching requests (a client that cannot take middleware, e.g. a bundled function, meets a moto gap). */
+  rewriteResponse?: { path: RegExp; body: (text: string) => string };
+}
+
 const HOST = '127.0.0.1';
 const MAX_DELAY_MS = 30_000;
 const MAX_CONNECTIONS = 128;
@@ -57,13 +83,13 @@ const MAX_CONNECTIONS = 128;
 export async function startFaultProxy(
   target: string,
   rules: FaultRule[] = [],
-  options: { seed?: number } = {},
+  options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (!isLoopback(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const random = seededRandom(options.seed ?? 1);
-  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
+  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, lost: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
   let active: { rule: FaultRule; hits: number }[] = [];
   const setRules = (next: FaultRule[]): void => {
     active = next.map((rule) => ({ rule, hits: 0 }));
@@ -84,8 +110,38 @@ export async function startFaultProxy(
     return undefined;
   };
 
+  const observed = (req: IncomingMessage): ObservedRequest => ({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+  /** The request as observers see it once its body (when captured) has been read. */
+  const capture = (req: IncomingMessage, always: boolean): (() => ObservedRequest) => {
+    const request = observed(req);
+    if (!always && options.captureBody?.(request) !== true) return () => request;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return () => ({ ...request, body: Buffer.concat(chunks).toString('utf8') });
+  };
+
+  /** Forwards, waits for moto's whole answer, then drops the connection instead of answering. */
+  const forwardAndLose = (req: IncomingMessage): void => {
+    stats.forwarded++;
+    const seen = capture(req, true);
+    const { expect: _alreadyContinued, ...headers } = req.headers;
+    const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
+      answer.resume();
+      answer.on('end', () => {
+        stats.faulted++;
+        stats.lost++;
+        options.onAnswered?.(seen(), answer.statusCode ?? 502);
+        options.onLostResponse?.(seen());
+        req.socket.destroy();
+      });
+    });
+    outgoing.on('error', () => req.socket.destroy());
+    req.pipe(outgoing);
+  };
+
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
+    const seen = options.onAnswered ? capture(req, false) : undefined;
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
@@ -98,8 +154,21 @@ export async function startFaultProxy(
         agent,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (seen) answer.once('end', () => options.onAnswered?.(seen(), answer.statusCode ?? 502));
+        const rewrite = options.rewriteResponse;
+        if (rewrite === undefined || !rewrite.path.test(req.url ?? '/')) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const body = Buffer.from(rewrite.body(Buffer.concat(chunks).toString('utf8')));
+          const { 'content-length': _length, 'transfer-encoding': _encoding, ...headers } = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': body.length });
+          res.end(body);
+        });
       },
     );
     outgoing.on('error', () => res.socket?.destroy());
@@ -116,8 +185,10 @@ export async function startFaultProxy(
     };
     res.once('close', done);
     req.socket.once('close', done);
+    options.onRequest?.(observed(req));
     const action = chooseAction(req);
     if (action === undefined) return forward(req, res);
+    if ('resetAfterForward' in action) return forwardAndLose(req);
     if ('reset' in action) {
       stats.faulted++;
       req.socket.destroy();
