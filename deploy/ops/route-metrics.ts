@@ -1,7 +1,9 @@
 /**
  * Per route, what the router reported over a window (default: the last hour), from the EMF
  * metrics the function writes (engine/report/metrics.ts, namespace `Switchyard`, dimension
- * `Route`): routed = Copied + Sent, failed = Failed, retried = Retried.
+ * `Route`): routed = deliveries made (Copied + Sent), failed = events that did not deliver everything
+ * (FailedEvents + PartialFailures: a route that failed before any action counts here, where
+ * Failed, a count of failed destinations, would miss it), retried = action retries (Retried).
  */
 import { METRIC_NAMESPACE } from '../../engine/report/metrics.ts';
 import type { MetricQuery, MetricsClient } from './cloudwatch.ts';
@@ -12,7 +14,7 @@ export interface RouteActivity {
   retried: number;
 }
 
-const METRICS = { Copied: 'routed', Sent: 'routed', Failed: 'failed', Retried: 'retried' } as const;
+const METRICS = { Copied: 'routed', Sent: 'routed', FailedEvents: 'failed', PartialFailures: 'failed', Retried: 'retried' } as const;
 
 export async function routeActivity(metrics: MetricsClient, routes: string[], end: Date, windowSeconds = 3600): Promise<Map<string, RouteActivity>> {
   const queries: Array<MetricQuery & { route: string; into: keyof RouteActivity }> = [];
