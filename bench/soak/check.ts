@@ -46,7 +46,7 @@ export interface CheckResult {
   problems: string[];
 }
 
-const READ_CONCURRENCY = 8;
+const READ_CONCURRENCY = 16;
 
 export async function checkOutcome(input: CheckInput): Promise<CheckResult> {
   const problems: string[] = [];

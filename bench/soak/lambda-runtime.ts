@@ -57,6 +57,8 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   for (let i = 0; i < (options.containers ?? 2); i++) {
     const child = fork(path.join(dir, 'runner.cjs'), [], {
       cwd: dir,
+      // Not the parent's loader flags (tsx, vitest): the function is plain CommonJS, as in Lambda.
+      execArgv: [],
       env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SOAK_TIMEOUT_MS: String(options.timeoutMs ?? 60_000), ...options.environment },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -28,6 +28,8 @@ export interface SoakOptions {
   /** Share of the function's requests that are faulted (default 0.25). */
   faultRate?: number;
   containers?: number;
+  /** The emulated function timeout: what getRemainingTimeInMillis() counts down from, and so how long a 'sending' lease lasts. */
+  invocationTimeoutMs?: number;
   /** Give up waiting for the queues to drain after this long. */
   drainTimeoutMs?: number;
   progress?: (line: string) => void;
@@ -101,6 +103,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     runtime = startLambdaRuntime({
       zip: deployed.zip,
       containers: options.containers ?? 2,
+      timeoutMs: options.invocationTimeoutMs ?? 20_000,
       environment: {
         AWS_ENDPOINT_URL: proxy.endpoint,
         AWS_REGION: TEST_REGION,
@@ -128,7 +131,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           queueUrl,
           queueArn,
           invoke: (event) => lambda.invoke(event),
-          concurrency: 2,
+          concurrency: 4,
           onReceive: async (message) => {
             const object = byKey.get(`${bucket}/${notifiedKey(message)}`);
             if (!object?.deliverTwice || duplicated.has(object.index)) return;
