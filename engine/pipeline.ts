@@ -5,7 +5,8 @@
 import { executeStep, type ActionResult } from './actions/execute.ts';
 import { LOOP_MARKER } from './actions/copy.ts';
 import type { MarkerStore } from './actions/idempotency.ts';
-import type { PlannedStep, Refusal } from './actions/planned-action.ts';
+import { destinationOf, type PlannedStep, type Refusal } from './actions/planned-action.ts';
+import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
 import { isReplayRequest, isRequested, isRequestedRefusal, replayRequestProblems, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage, type FailureClass } from './errors.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
@@ -22,8 +23,8 @@ import { ParameterBatcher } from './resolve/parameter-batcher.ts';
 import { resolveRoute } from './resolve/resolve-route.ts';
 import { evaluate } from './resolve/evaluate.ts';
 import { failureMessage } from './report/failure-message.ts';
-import { destinationFailures } from './report/failure-record.ts';
-import { writeFailureRecords, type WrittenRecord } from './report/failure-store.ts';
+import { destinationFailures, failureRecordKey } from './report/failure-record.ts';
+import { resolveFailureRecord, writeFailureRecords, type FailureStore, type WrittenRecord } from './report/failure-store.ts';
 import { silentLog, type Log } from './report/log.ts';
 import { countResults, emfLine } from './report/metrics.ts';
 import { trackingKey, trackingRecord } from './report/tracking.ts';
@@ -84,6 +85,8 @@ export interface InputReport {
 
 export interface InvocationContext {
   remainingMs?: () => number;
+  /** The input was delivered before: destinations delivered now resolve their failure records. */
+  redelivered?: boolean;
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -145,7 +148,7 @@ export class Pipeline {
       return { recordId: record.recordId, status: 'rejected', reason: record.reason, events: [] };
     }
     const events: EventReport[] = [];
-    for (const event of record.events) events.push(await this.processEvent(event, context));
+    for (const event of record.events) events.push(await this.processEvent(event, record.redelivered ? { ...context, redelivered: true } : context));
     return { recordId: record.recordId, status: events.some((e) => e.failed) ? 'failed' : 'processed', events };
   }
 
@@ -167,8 +170,27 @@ export class Pipeline {
     const event = wanted.event;
     this.log.write('info', 'replaying a recorded event', { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, destinations: wanted.destinations?.map((d) => d.destination.id) ?? 'all' });
     const report = await this.processRoute(route, event, new ObjectFacts(event, this.options.ports.storage), 'replay', context, wanted);
+    await this.resolveDelivered(route, event, report, 'replay', wanted);
     const status = report.failed ? 'failed' : 'processed';
     return { viaSqs: false, records: [{ recordId, status, events: [{ event, routes: [report], failed: report.failed }] }], batchItemFailures: [] };
+  }
+
+  /** Each destination a replay or a redelivery delivered gets its failure record (if any) marked resolved. */
+  private async resolveDelivered(route: CompiledRoute, event: ObjectEvent, report: RouteReport, by: 'replay' | 'redelivery', request?: ReplayRequest): Promise<void> {
+    const bucket = this.options.stateBucket;
+    if (!bucket) return;
+    const delivered = report.steps.filter((step, i) => report.results[i] !== undefined && report.results[i].outcome !== 'failed').map((step) => step.action);
+    const resolved = request?.destinations
+      ? request.destinations.filter((wanted) => delivered.some((action) => isRequested({ ...request, destinations: [wanted] }, action)))
+      : delivered.map((action) => ({ actionId: action.actionId, destination: { kind: action.type === 'copy' ? ('s3' as const) : action.type, id: destinationOf(action) } }));
+    const store = this.failureStore(bucket);
+    for (const { actionId, destination } of resolved) {
+      const key = failureRecordKey(route.name, event, actionId, destination);
+      const outcome = await resolveFailureRecord(store, key, by);
+      const where = { route: route.name, eventId: event.id, action: actionId, destination: destination.id, record: `s3://${bucket}/${key}` };
+      if (outcome instanceof Error) this.log.write('warn', `${by} delivered ${destination.id}, but its failure record could not be marked resolved: ${outcome.message}`, where);
+      else if (outcome === 'resolved') this.log.write('info', `failure record resolved: ${destination.id} delivered by ${by}`, where);
+    }
   }
 
   async processEvent(event: ObjectEvent, context: InvocationContext = {}): Promise<EventReport> {
@@ -211,12 +233,25 @@ export class Pipeline {
       Object.assign(report, { steps: resolution.steps, refused: resolution.refused, skipped: resolution.skipped, values: resolution.values });
       report.results = await this.act(route, event, facts, resolution.steps, context);
     } catch (error) {
+      const gone = await this.deletedSinceEvent(route, event, error);
+      if (gone) return gone;
       const e = error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
       report.error = { code: e.code, message: e.message, failureClass: e.failureClass };
     }
     report.failed = routeFailed(route, report);
     await this.reportRoute(route, event, report, started);
+    if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery');
     return report;
+  }
+
+  /** A lookup of the object (tags, body, head) found nothing because the object was deleted after the event: skipped, with the reason. */
+  private async deletedSinceEvent(route: CompiledRoute, event: ObjectEvent, error: unknown): Promise<RouteReport | undefined> {
+    if (!isNotFound(error) || event.kind !== 'created') return undefined;
+    const exists = await sourceStillExists(this.options.ports.storage, event, sourceAccess(route)).catch(() => true);
+    if (exists) return undefined;
+    const reason = sourceGoneReason(event);
+    this.log.write('warn', `route ${route.name} skipped: ${reason}`, { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, error: { code: error.code, message: error.message } });
+    return { ...emptyReport(route.name, true, reason), skipped: [{ actionId: '*', reason }] };
   }
 
   private async act(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, steps: PlannedStep[], context: InvocationContext): Promise<ActionResult[]> {
@@ -312,7 +347,7 @@ export class Pipeline {
     }
     try {
       const written = await writeFailureRecords(
-        { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined) },
+        this.failureStore(bucket),
         route.name,
         event,
         failures,
@@ -328,6 +363,10 @@ export class Pipeline {
       report.error ??= { code: 'FailureRecordNotWritten', message, failureClass: '5xx' };
       return [];
     }
+  }
+
+  private failureStore(bucket: string): FailureStore {
+    return { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined) };
   }
 
   /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). */

@@ -6,7 +6,8 @@
  *   still hold). A message leaves its queue only after its re-drive succeeded; otherwise it is
  *   made visible again at once.
  * - Failure records are re-driven for their own destinations only (a replay request, see
- *   engine/actions/replay-request.ts), and deleted once delivered.
+ *   engine/actions/replay-request.ts); the router marks each record resolved once delivered.
+ *   Dead letters go first: a full re-drive resolves the records of its event on the way.
  * `--route` and `--since` select; `--dry-run` lists and changes nothing.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -20,7 +21,7 @@ import type { Ports } from '../../engine/ports/types.ts';
 import { memoryLog } from '../../engine/report/log.ts';
 import { deleteDeadLetter, receiveDeadLetters, releaseDeadLetter, type DeadLetteredEvent } from './dead-letters.ts';
 import { eventDeadLetterQueues, type Deployment, type DeployedStack } from './deployment.ts';
-import { deleteFailureRecord, readFailureRecords, type StoredFailure } from './failure-records.ts';
+import { readFailureRecords, type StoredFailure } from './failure-records.ts';
 
 export interface ReplaySelection {
   route?: string;
@@ -74,8 +75,8 @@ export async function replayDeployment(deployment: Deployment, selection: Replay
   };
   for (const stack of deployment.stacks) {
     const pipeline = pipelineFor(stack, selection, deps);
-    const redrivenEvents = await replayDeadLetters(stack, selection, deps, pipeline, note);
-    if (stack.stateBucket) await replayFailureRecords(stack, selection, deps, pipeline, redrivenEvents, note);
+    await replayDeadLetters(stack, selection, deps, pipeline, note);
+    if (stack.stateBucket) await replayFailureRecords(stack, selection, deps, pipeline, note);
   }
   return { items, deadLetters: countsOf(items, 'dead-letter'), failureRecords: countsOf(items, 'failure-record') };
 }
@@ -89,10 +90,8 @@ function pipelineFor(stack: DeployedStack, selection: ReplaySelection, deps: Rep
   });
 }
 
-/** Returns `route/eventId` of every event re-driven in full, whose failure records are then settled too. */
-async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelection, deps: ReplayDeps, pipeline: Pipeline, note: (item: ReplayItem) => void): Promise<Set<string>> {
+async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelection, deps: ReplayDeps, pipeline: Pipeline, note: (item: ReplayItem) => void): Promise<void> {
   const matcher = new RouteMatcher(deps.routes);
-  const redriven = new Set<string>();
   for (const queue of eventDeadLetterQueues(stack)) {
     for (const entry of await receiveDeadLetters(deps.sqs, queue)) {
       const routes = [...new Set(entry.events.flatMap((e) => matcher.candidates(e).map((r) => r.name)))].sort();
@@ -127,7 +126,6 @@ async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelectio
         continue;
       }
       const others = selection.route ? routes.filter((r) => r !== selection.route) : [];
-      for (const e of entry.events) for (const r of routes) if (!others.includes(r)) redriven.add(`${r}/${e.id}`);
       if (others.length > 0) {
         await releaseDeadLetter(deps.sqs, entry);
         note({ ...item, outcome: 'kept', reason: `re-driven for ${selection.route}; kept in ${queue.name} because it also matches ${others.join(', ')} (replay those routes, or replay without --route)` });
@@ -137,7 +135,6 @@ async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelectio
       note({ ...item, outcome: 'redriven' });
     }
   }
-  return redriven;
 }
 
 function selected(entry: DeadLetteredEvent, routes: string[], selection: ReplaySelection): boolean {
@@ -151,7 +148,6 @@ async function replayFailureRecords(
   selection: ReplaySelection,
   deps: ReplayDeps,
   pipeline: Pipeline,
-  redrivenEvents: Set<string>,
   note: (item: ReplayItem) => void,
 ): Promise<void> {
   const bucket = stack.stateBucket ?? '';
@@ -164,7 +160,7 @@ async function replayFailureRecords(
     const id = `${s.record.route}/${s.record.event.id}`;
     groups.set(id, [...(groups.get(id) ?? []), s]);
   }
-  for (const [id, records] of groups) {
+  for (const records of groups.values()) {
     const first = records[0];
     if (!first) continue;
     const item: ReplayItem = {
@@ -181,11 +177,6 @@ async function replayFailureRecords(
       note(item);
       continue;
     }
-    if (redrivenEvents.has(id)) {
-      for (const r of records) await deleteFailureRecord(deps.s3, r);
-      note({ ...item, outcome: 'redriven', reason: 'delivered by the re-drive of its dead-lettered event' });
-      continue;
-    }
     const request: ReplayRequest = {
       switchyard: REPLAY_MARK,
       route: first.record.route,
@@ -197,7 +188,6 @@ async function replayFailureRecords(
       note({ ...item, outcome: 'failed', reason: `${failure}; the failure record stays` });
       continue;
     }
-    for (const r of records) await deleteFailureRecord(deps.s3, r);
     note({ ...item, outcome: 'redriven' });
   }
 }

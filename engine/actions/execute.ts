@@ -8,6 +8,7 @@ import type { ObjectEvent } from '../events/object-event.ts';
 import type { ObjectHead, Ports } from '../ports/types.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { runCopy } from './copy.ts';
+import { destinationMissing, isNotFound, sourceGoneReason, sourceStillExists } from './missing-object.ts';
 import { claim, idempotencyKey, markerKey, settle, type MarkerStore } from './idempotency.ts';
 import { destinationOf, type PlannedEmail, type PlannedStep } from './planned-action.ts';
 
@@ -77,8 +78,14 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
     async () => {
       switch (action.type) {
         case 'copy': {
-          const result = await runCopy(ports.storage, event, route, action, options.sourceHead);
-          return { detail: result.method === 'skipped' ? result.detail : `${result.method}, ${result.bytes} bytes`, skipped: result.method === 'skipped' };
+          try {
+            const result = await runCopy(ports.storage, event, route, action, options.sourceHead);
+            return { detail: result.method === 'skipped' ? result.detail : `${result.method}, ${result.bytes} bytes`, skipped: result.method === 'skipped' };
+          } catch (error) {
+            if (!isNotFound(error)) throw error;
+            if (!(await sourceStillExists(ports.storage, event, action.sourceAccess))) return { detail: sourceGoneReason(event), skipped: true };
+            throw destinationMissing(error, action.bucket);
+          }
         }
         case 'sqs': {
           const sent = await ports.queues.send({

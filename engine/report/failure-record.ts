@@ -39,6 +39,9 @@ export interface FailureRecord {
   lastFailedAt: string;
   /** True when the event failed as a whole (it is also being redelivered or dead-lettered). */
   eventFailed: boolean;
+  /** Set once the destination got what it should have after all (a replay or a later delivery): kept for the history, not re-driven. */
+  resolvedAt?: string;
+  resolvedBy?: 'replay' | 'redelivery';
 }
 
 /** One destination of one event that did not get what it should have. */
@@ -124,8 +127,10 @@ export function destinationFailures(results: ActionResult[], actions: Array<Plan
   return failures;
 }
 
-export function failureRecord(route: string, event: ObjectEvent, failure: DestinationFailure, eventFailed: boolean, at: Date, previous?: FailureRecord): FailureRecord {
+export function failureRecord(route: string, event: ObjectEvent, failure: DestinationFailure, eventFailed: boolean, at: Date, previousRecord?: FailureRecord): FailureRecord {
   const now = at.toISOString();
+  // A destination that failed again after it was resolved starts a new history.
+  const previous = previousRecord?.resolvedAt ? undefined : previousRecord;
   return {
     schema: FAILURE_RECORD_SCHEMA,
     route,
@@ -173,6 +178,7 @@ function recordProblems(value: unknown): string[] {
   }
   if (typeof value.attempts !== 'number') problems.push('attempts must be a number');
   if (typeof value.eventFailed !== 'boolean') problems.push('eventFailed must be true or false');
+  if (value.resolvedAt !== undefined && typeof value.resolvedAt !== 'string') problems.push('resolvedAt must be a time');
   const object = value.object;
   if (!isObject(object) || typeof object.bucket !== 'string' || typeof object.key !== 'string') problems.push('object needs bucket and key');
   const event = value.event;

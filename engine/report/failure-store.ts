@@ -72,3 +72,24 @@ export async function writeFailureRecords(store: FailureStore, route: string, ev
   }
   return written;
 }
+
+/**
+ * Marks a destination's record resolved (it got what it should have after all). Nothing to do
+ * when there is no record; a failure to mark is returned, not thrown: the destination is fine,
+ * only the record is stale, and re-driving a stale record repeats nothing (copies are
+ * idempotent, sends are de-duplicated).
+ */
+export async function resolveFailureRecord(store: FailureStore, key: string, by: 'replay' | 'redelivery'): Promise<'resolved' | 'none' | Error> {
+  const outcome = await withRetry(
+    async () => {
+      const record = await readFailureRecord(store.storage, store.bucket, key);
+      if (!record || record.resolvedAt) return 'none' as const;
+      const resolved: FailureRecord = { ...record, resolvedAt: store.now().toISOString(), resolvedBy: by };
+      await store.storage.put(store.bucket, key, JSON.stringify(resolved, null, 2), 'application/json');
+      return 'resolved' as const;
+    },
+    store.retry,
+    { sleep: store.sleep },
+  );
+  return outcome.ok ? outcome.value : outcome.error;
+}

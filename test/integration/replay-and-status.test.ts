@@ -20,6 +20,7 @@ import { statusCommand } from '../../cli/commands/status.ts';
 import { opsClients } from '../../deploy/ops/clients.ts';
 import type { DeploymentStatus } from '../../deploy/ops/status.ts';
 import { Pipeline } from '../../engine/pipeline.ts';
+import { parseFailureRecord, type FailureRecord } from '../../engine/report/failure-record.ts';
 import { METRIC_NAMESPACE } from '../../engine/report/metrics.ts';
 import { objectCreatedEvent } from '../../bench/soak/async-invoke.ts';
 import { deploySeedStack, type DeployedSeedStack } from '../../bench/soak/deployed-stack.ts';
@@ -150,7 +151,7 @@ describe('switchyard status', () => {
 });
 
 describe('switchyard replay', () => {
-  it('re-drives a partial failure for its missing destination only, then deletes the failure record', async () => {
+  it('re-drives a partial failure for its missing destination only; the record is then resolved and no longer listed', async () => {
     await env.ssm.send(new PutParameterCommand({ Name: '/pipeline/destination/partial', Value: 'intel-east,intel-late', Type: 'String' }));
     const body = Buffer.from('sensor data');
     const key = 'incoming/partial/sensor 1.bin';
@@ -160,8 +161,7 @@ describe('switchyard replay', () => {
       await invoke(event);
     });
     expect(await objectExists(env, 'intel-east', key)).toBe(true);
-    const records = await failureRecordKeys();
-    expect(records).toHaveLength(1);
+    expect((await failureRecords()).map((r) => [r.destination.id, r.resolvedAt])).toEqual([[`s3://intel-late/${key}`, undefined]]);
 
     // Proof that replay does not copy to intel-east again: its copy is replaced by a marker it must keep.
     await env.s3.send(new PutObjectCommand({ Bucket: 'intel-east', Key: key, Body: 'untouched' }));
@@ -181,7 +181,10 @@ describe('switchyard replay', () => {
     expect(copy.tags).toEqual({ DestinationMappingKey: 'partial' });
     expect(copy.metadata).toMatchObject({ site: 'a', 'switchyard-route': 'one-to-many' });
     expect(await textOf('intel-east', key)).toBe('untouched');
-    expect(await failureRecordKeys()).toEqual([]);
+    expect((await failureRecords()).map((r) => [r.destination.id, r.resolvedBy])).toEqual([[`s3://intel-late/${key}`, 'replay']]);
+    const again = capture();
+    expect(await replayCommand({ stack: STACK, routes: 'routes', route: 'one-to-many', dryRun: true, json: false, endpoint: moto.endpoint, region: TEST_REGION }, again)).toBe(0);
+    expect(again.out).toContain('failure records: 0 listed (dry run: nothing re-driven, nothing deleted)');
   });
 
   it('keeps a dead-lettered event in its queue while its re-drive fails, and deletes it once the fix lets it through', async () => {
@@ -208,9 +211,12 @@ describe('switchyard replay', () => {
   });
 });
 
-async function failureRecordKeys(): Promise<string[]> {
+/** Every record in the state bucket, resolved ones included. */
+async function failureRecords(): Promise<FailureRecord[]> {
   const listed = await env.s3.send(new ListObjectsV2Command({ Bucket: deployed.stack.stateBucket, Prefix: 'failures/' }));
-  return (listed.Contents ?? []).map((o) => o.Key ?? '');
+  const records: FailureRecord[] = [];
+  for (const object of listed.Contents ?? []) records.push(parseFailureRecord(await textOf(deployed.stack.stateBucket ?? '', object.Key ?? '')));
+  return records;
 }
 
 async function textOf(bucket: string, key: string): Promise<string> {

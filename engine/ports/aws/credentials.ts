@@ -6,6 +6,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { Access } from '../types.ts';
 import { createAwsClients, type AwsClientSet, type AwsConfig, type AwsCredentials } from './clients.ts';
+import { ActionError, errorMessage } from '../../errors.ts';
 import { toActionError } from './classify.ts';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
@@ -40,6 +41,46 @@ export class AccessResolver {
       this.#clients.set(credentials.accessKeyId, clients);
     }
     return clients;
+  }
+
+  /**
+   * Runs `call` with the clients for `access`. Credentials of an assumed role that turn out to
+   * have expired mid-batch (ExpiredToken) are dropped, the role is assumed again, and the call is
+   * made once more: once, so a role that cannot be assumed for long enough fails with the reason.
+   */
+  async withClients<T>(access: Access | undefined, call: (clients: AwsClientSet) => Promise<T>): Promise<T> {
+    const clients = await this.clientsFor(access);
+    try {
+      return await call(clients);
+    } catch (error) {
+      if (access?.roleArn === undefined || !isExpiredCredentials(error)) throw error;
+      await this.forgetExpired(access, clients);
+      try {
+        return await call(await this.clientsFor(access));
+      } catch (again) {
+        if (!isExpiredCredentials(again)) throw again;
+        throw new ActionError(
+          'ExpiredToken',
+          `credentials of role ${access.roleArn} expired mid-batch; the role was assumed again once and the new credentials were refused too: check the role's maximum session duration and the clock (${errorMessage(again)})`,
+          'access-denied',
+          { destination: access.roleArn },
+          { cause: again },
+        );
+      }
+    }
+  }
+
+  /** Forgets the role's credentials if they are still the ones `used` was made with (parallel calls forget them once). */
+  private async forgetExpired(access: Access, used: AwsClientSet): Promise<void> {
+    const cacheKey = `${access.roleArn ?? ''}\u0000${access.externalId ?? ''}`;
+    const cached = this.#roles.get(cacheKey);
+    if (cached === undefined) return;
+    const credentials = await cached.credentials.catch(() => undefined);
+    if (credentials === undefined || this.#clients.get(credentials.accessKeyId) !== used) return;
+    if (this.#roles.get(cacheKey) === cached) this.#roles.delete(cacheKey);
+    this.#clients.delete(credentials.accessKeyId);
+    // Parallel calls may still be using these clients: close their sockets a little later.
+    setTimeout(() => used.destroy(), 60_000).unref();
   }
 
   /** Drops every cached credential and client (tests, or a container being recycled). */
@@ -103,4 +144,19 @@ export class AccessResolver {
       throw toActionError(error, { operation: `sts:AssumeRole ${roleArn}`, destination: roleArn });
     }
   }
+}
+
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
+/** What the SDK makes of an S3 HEAD answered 400: a HEAD has no body to say ExpiredToken in. */
+const BODILESS_400 = new Set(['Unknown', 'BadRequest']);
+
+function isExpiredCredentials(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
+    const e = current as { code?: unknown; name?: unknown; Code?: unknown; cause?: unknown; $metadata?: { httpStatusCode?: number } };
+    const names = [e.code, e.name, e.Code].filter((name): name is string => typeof name === 'string');
+    if (names.some((name) => EXPIRED.has(name))) return true;
+    if (e.$metadata?.httpStatusCode === 400 && names.some((name) => BODILESS_400.has(name))) return true;
+    current = e.cause;
+  }
+  return false;
 }

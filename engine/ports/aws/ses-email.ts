@@ -1,5 +1,5 @@
 /** EmailPort over SESv2: contact-list recipients and simple (subject/html/text) mail. */
-import { ListContactsCommand, SendEmailCommand, type Contact } from '@aws-sdk/client-sesv2';
+import { ListContactsCommand, SendEmailCommand, type Contact, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Access, EmailMessage, EmailPort } from '../types.ts';
 import { toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
@@ -11,8 +11,11 @@ const MAX_PAGES = 1000;
 export class SesEmail implements EmailPort {
   constructor(private readonly access: AccessResolver) {}
 
-  async listContacts(contactList: string, topic: string | undefined, access?: Access): Promise<string[]> {
-    const { sesv2 } = await this.access.clientsFor(access);
+  listContacts(contactList: string, topic: string | undefined, access?: Access): Promise<string[]> {
+    return this.access.withClients(access, ({ sesv2 }) => this.listContactsWith(sesv2, contactList, topic));
+  }
+
+  private async listContactsWith(sesv2: SESv2Client, contactList: string, topic: string | undefined): Promise<string[]> {
     const addresses: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -39,8 +42,11 @@ export class SesEmail implements EmailPort {
     return addresses;
   }
 
-  async send(message: EmailMessage): Promise<{ messageId: string }> {
-    const { sesv2 } = await this.access.clientsFor(message.access);
+  send(message: EmailMessage): Promise<{ messageId: string }> {
+    return this.access.withClients(message.access, ({ sesv2 }) => this.sendWith(sesv2, message));
+  }
+
+  private async sendWith(sesv2: SESv2Client, message: EmailMessage): Promise<{ messageId: string }> {
     try {
       const answer = await sesv2.send(
         new SendEmailCommand({

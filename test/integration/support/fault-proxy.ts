@@ -3,7 +3,7 @@
  * responses (503 SlowDown), connection resets and delays. Loopback only, bounded.
  * Bodies are streamed both ways, so multipart uploads pass through unchanged.
  */
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../../support/seeded-random.ts';
 
@@ -14,8 +14,16 @@ export type FaultAction =
   | { reset: true }
   /** Wait, then forward as usual. */
   | { delayMs: number }
-  /** Forward, let moto carry the request out, then destroy the client's socket: the response is lost. */
+  /** Forward to moto (the request takes effect), then destroy the client's socket instead of answering. */
   | { resetAfterForward: true };
+
+/** What a `when` predicate sees of a request. */
+export interface FaultRequest {
+  method: string;
+  /** Path and query string, as sent (path-style S3: `/<bucket>/<key>`). */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
 
 export interface FaultRule {
   /** HTTP method, e.g. `PUT`; any when absent. */
@@ -24,6 +32,8 @@ export interface FaultRule {
   path?: RegExp;
   /** A header that must be present (and match `value` when given), e.g. `x-amz-copy-source`. */
   header?: { name: string; value?: RegExp };
+  /** Any further test of the request, e.g. "a PUT of a markers/ key without If-None-Match". */
+  when?: (request: FaultRequest) => boolean;
   action: FaultAction;
   /** Apply to the first N matching requests only. */
   count?: number;
@@ -54,11 +64,8 @@ export interface FaultProxy {
   readonly stats: FaultProxyStats;
 }
 
-/** A request as the observers see it; `body` only for lost responses (it is buffered for them alone). */
-export interface ObservedRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
+/** A request as the observers see it; `body` only where it was captured. */
+export interface ObservedRequest extends FaultRequest {
   body?: string;
 }
 
@@ -66,12 +73,12 @@ export interface FaultProxyOptions {
   seed?: number;
   /** Every request, as it arrives (e.g. to count requests by kind). */
   onRequest?: (request: ObservedRequest) => void;
-  /** A request moto carried out whose response the client never saw. */
-  onLostResponse?: (request: ObservedRequest) => void;
-  /** Requests whose body observers need (buffered for these alone): given to `onAnswered` and `onLostResponse`. */
+  /** Requests whose body `onAnswered` needs (buffered for these alone; lost responses always have theirs). */
   captureBody?: (request: ObservedRequest) => boolean;
   /** moto answered this request (whether or not the answer then reached the client). */
   onAnswered?: (request: ObservedRequest, status: number) => void;
+  /** A request moto carried out whose response the client never saw (`resetAfterForward`). */
+  onLostResponse?: (request: ObservedRequest) => void;
   /** Rewrites moto's answer to matching requests (a client that cannot take middleware, e.g. a bundled function, meets a moto gap). */
   rewriteResponse?: { path: RegExp; body: (text: string) => string };
 }
@@ -120,28 +127,9 @@ export async function startFaultProxy(
     return () => ({ ...request, body: Buffer.concat(chunks).toString('utf8') });
   };
 
-  /** Forwards, waits for moto's whole answer, then drops the connection instead of answering. */
-  const forwardAndLose = (req: IncomingMessage): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, resetAnswer = false): void => {
     stats.forwarded++;
-    const seen = capture(req, true);
-    const { expect: _alreadyContinued, ...headers } = req.headers;
-    const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-      answer.resume();
-      answer.on('end', () => {
-        stats.faulted++;
-        stats.lost++;
-        options.onAnswered?.(seen(), answer.statusCode ?? 502);
-        options.onLostResponse?.(seen());
-        req.socket.destroy();
-      });
-    });
-    outgoing.on('error', () => req.socket.destroy());
-    req.pipe(outgoing);
-  };
-
-  const forward = (req: IncomingMessage, res: ServerResponse): void => {
-    stats.forwarded++;
-    const seen = options.onAnswered ? capture(req, false) : undefined;
+    const seen = options.onAnswered || (resetAnswer && options.onLostResponse) ? capture(req, resetAnswer) : undefined;
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
@@ -155,6 +143,15 @@ export async function startFaultProxy(
       },
       (answer) => {
         if (seen) answer.once('end', () => options.onAnswered?.(seen(), answer.statusCode ?? 502));
+        if (resetAnswer) {
+          answer.resume();
+          answer.on('end', () => {
+            stats.lost++;
+            if (seen) options.onLostResponse?.(seen());
+            res.socket?.destroy();
+          });
+          return;
+        }
         const rewrite = options.rewriteResponse;
         if (rewrite === undefined || !rewrite.path.test(req.url ?? '/')) {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -165,8 +162,8 @@ export async function startFaultProxy(
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
           const body = Buffer.from(rewrite.body(Buffer.concat(chunks).toString('utf8')));
-          const { 'content-length': _length, 'transfer-encoding': _encoding, ...headers } = answer.headers;
-          res.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': body.length });
+          const { 'content-length': _length, 'transfer-encoding': _encoding, ...answerHeaders } = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, { ...answerHeaders, 'content-length': body.length });
           res.end(body);
         });
       },
@@ -188,11 +185,14 @@ export async function startFaultProxy(
     options.onRequest?.(observed(req));
     const action = chooseAction(req);
     if (action === undefined) return forward(req, res);
-    if ('resetAfterForward' in action) return forwardAndLose(req);
     if ('reset' in action) {
       stats.faulted++;
       req.socket.destroy();
       return;
+    }
+    if ('resetAfterForward' in action) {
+      stats.faulted++;
+      return forward(req, res, true);
     }
     if ('delayMs' in action) {
       stats.delayed++;
@@ -240,6 +240,7 @@ function matches(rule: FaultRule, req: IncomingMessage): boolean {
     const text = Array.isArray(value) ? value.join(',') : value;
     if (rule.header.value !== undefined && !rule.header.value.test(text)) return false;
   }
+  if (rule.when !== undefined && !rule.when({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers })) return false;
   return true;
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../engine/pipeline.ts';
 import { failureRecordKey, FailureRecordError, parseFailureRecord, type FailureRecord } from '../../../engine/report/failure-record.ts';
-import { compileRoutes, fakeWorld, type FakeWorld } from './fake-world.ts';
+import { compileRoutes, fakeWorld, s3Created, sqsBatch, type FakeWorld } from './fake-world.ts';
 
 const routes = compileRoutes({
   'routes/fan-out.yaml': `
@@ -133,6 +133,27 @@ describe('replay of a failure record', () => {
     expect(world.copies.map((c) => c.destination.bucket)).toEqual(['out-b']);
     expect(world.object('out-b', 'doc.pdf')?.body.toString()).toBe('pdf bytes');
     expect(report.records[0]?.events[0]?.routes[0]?.results.map((r) => [r.destination, r.outcome])).toEqual([['s3://out-b/doc.pdf', 'succeeded']]);
+    expect(recordsIn(world)[0]?.record).toMatchObject({ resolvedAt: world.now().toISOString(), resolvedBy: 'replay', firstFailedAt: recorded?.record.firstFailedAt });
+  });
+
+  it('a refused destination replayed after the allow-list was fixed is delivered and its record resolved', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    await new Pipeline({ routes, ports: world.ports, stateBucket: STATE }).processInput({ ...request, destinationBuckets: ['out-a', 'elsewhere'] });
+    const [recorded] = recordsIn(world);
+    const fixed = compileRoutes({ 'routes/fan-out.yaml': `
+name: fan-out
+source: { bucket: inbox, trigger: s3-notification }
+allow: { buckets: ["out-*", elsewhere] }
+actions:
+  - copy: { id: fan, to: $destinationBuckets, key: $key }
+failWhen: all
+` });
+
+    await new Pipeline({ routes: fixed, ports: world.ports, stateBucket: STATE }).processInput({ switchyard: 'replay', route: 'fan-out', event: recorded?.record.event, destinations: [{ actionId: 'fan', destination: recorded?.record.destination }] });
+
+    expect(world.object('elsewhere', 'doc.pdf')).toBeDefined();
+    expect(recordsIn(world).map((r) => r.record.resolvedBy)).toEqual(['replay']);
   });
 
   it('a request naming an unknown route, or without an event, is rejected with the reason', async () => {
@@ -144,6 +165,33 @@ describe('replay of a failure record', () => {
 
     expect(unknown.records[0]).toMatchObject({ status: 'rejected', reason: expect.stringContaining("no route named 'gone'") });
     expect(noEvent.records[0]).toMatchObject({ status: 'rejected', reason: expect.stringContaining('event must be the normalised event') });
+  });
+});
+
+describe('a later delivery that gets through', () => {
+  it('an SQS redelivery (receive count 2) that delivers the destination marks its record resolved', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b'], 2);
+    const pinned = compileRoutes({ 'routes/pinned.yaml': `
+name: pinned
+source: { bucket: inbox, trigger: s3-notification }
+allow: { buckets: ["out-*"] }
+actions:
+  - copy: { id: fan, to: [out-a, out-b], key: $key, retry: { retries: 1, delay: 1s } }
+` });
+    const pipeline = new Pipeline({ routes: pinned, ports: world.ports, stateBucket: STATE });
+    const batch = sqsBatch([{ messageId: 'm-1', body: JSON.stringify(s3Created('inbox', 'doc.pdf')) }]) as { Records: Array<{ attributes: Record<string, string> }> };
+
+    const first = await pipeline.processInput(batch);
+    const recorded = recordsIn(world)[0]?.record;
+    for (const r of batch.Records) r.attributes.ApproximateReceiveCount = '2';
+    const second = await pipeline.processInput(batch);
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(recorded).toMatchObject({ eventFailed: true, destination: { id: 's3://out-b/doc.pdf' } });
+    expect(second.batchItemFailures).toEqual([]);
+    expect(recordsIn(world).map((r) => [r.record.resolvedBy, r.record.firstFailedAt])).toEqual([['redelivery', recorded?.firstFailedAt]]);
   });
 });
 
