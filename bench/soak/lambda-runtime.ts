@@ -52,42 +52,60 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   if (sourceMap) writeFileSync(path.join(dir, 'handler.js.map'), sourceMap);
   writeFileSync(path.join(dir, 'runner.cjs'), RUNNER);
 
-  const pending = new Map<number, (invocation: Invocation) => void>();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const pending = new Map<number, { container: number; settle: (invocation: Invocation) => void; timer: NodeJS.Timeout }>();
   const containers: ChildProcess[] = [];
-  for (let i = 0; i < (options.containers ?? 2); i++) {
+  let stopping = false;
+
+  const settle = (id: number, invocation: Invocation): void => {
+    const entry = pending.get(id);
+    if (!entry) return;
+    pending.delete(id);
+    clearTimeout(entry.timer);
+    entry.settle(invocation);
+  };
+
+  /** A container: a child process with the function loaded; replaced when it dies or an invocation times out. */
+  const startContainer = (slot: number): void => {
     const child = fork(path.join(dir, 'runner.cjs'), [], {
       cwd: dir,
       // Not the parent's loader flags (tsx, vitest): the function is plain CommonJS, as in Lambda.
       execArgv: [],
-      env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SOAK_TIMEOUT_MS: String(options.timeoutMs ?? 60_000), ...options.environment },
+      env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SOAK_TIMEOUT_MS: String(timeoutMs), ...options.environment },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => options.onLog?.(line));
     }
-    child.on('message', (message: { id: number } & Invocation) => {
-      const settle = pending.get(message.id);
-      pending.delete(message.id);
-      settle?.(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+    // A send to a container that was just killed fails through its callback (below), not as an 'error' event.
+    child.on('error', () => undefined);
+    child.on('message', (message: { id: number } & Invocation) => settle(message.id, message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error }));
+    child.on('exit', (code, signal) => {
+      for (const [id, entry] of pending) if (entry.container === slot) settle(id, { ok: false, error: `container exited (${signal ?? code})` });
+      if (!stopping && containers[slot] === child) startContainer(slot);
     });
-    child.on('exit', (code) => {
-      for (const [id, settle] of pending) {
-        pending.delete(id);
-        settle({ ok: false, error: `container exited with code ${code}` });
-      }
-    });
-    containers.push(child);
-  }
+    containers[slot] = child;
+  };
+  for (let slot = 0; slot < (options.containers ?? 2); slot++) startContainer(slot);
 
   let next = 0;
   return {
     invoke: (event) =>
       new Promise<Invocation>((resolve) => {
         const id = next++;
-        pending.set(id, resolve);
-        containers[id % containers.length]?.send({ id, event });
+        const slot = id % containers.length;
+        // Lambda ends an invocation at the function's timeout and throws the environment away.
+        const timer = setTimeout(() => {
+          settle(id, { ok: false, error: `Task timed out after ${timeoutMs / 1000} seconds` });
+          containers[slot]?.kill('SIGKILL');
+        }, timeoutMs);
+        pending.set(id, { container: slot, settle: resolve, timer });
+        const container = containers[slot];
+        if (!container?.connected) settle(id, { ok: false, error: 'container was being replaced' });
+        else container.send({ id, event }, (error) => error && settle(id, { ok: false, error: `could not hand the event to the container: ${error.message}` }));
       }),
     stop: async () => {
+      stopping = true;
       await Promise.all(
         containers.map(
           (child) =>

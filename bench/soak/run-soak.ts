@@ -103,7 +103,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     runtime = startLambdaRuntime({
       zip: deployed.zip,
       containers: options.containers ?? 2,
-      timeoutMs: options.invocationTimeoutMs ?? 20_000,
+      timeoutMs: options.invocationTimeoutMs ?? 30_000,
       environment: {
         AWS_ENDPOINT_URL: proxy.endpoint,
         AWS_REGION: TEST_REGION,
@@ -158,6 +158,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
     });
     await drained(env, [...deployed.notificationQueues.values()], options.drainTimeoutMs ?? 15 * 60_000, progress);
+    const pollerErrors = triggers.flatMap((t) => t.stats.pollerErrors);
+    if (pollerErrors.length > 0) progress(`${pollerErrors.length} poll(s) of the emulated event source mapping failed and were retried, e.g. ${pollerErrors[0] ?? ''}`);
     for (const trigger of triggers.splice(0)) await trigger.stop();
     await runtime.stop();
     runtime = undefined;
