@@ -23,7 +23,7 @@ import { ParameterBatcher } from './resolve/parameter-batcher.ts';
 import { resolveRoute } from './resolve/resolve-route.ts';
 import { evaluate } from './resolve/evaluate.ts';
 import { failureMessage } from './report/failure-message.ts';
-import { destinationFailures, failureRecordKey } from './report/failure-record.ts';
+import { destinationFailures, failureRecordKey, type DestinationFailure } from './report/failure-record.ts';
 import { resolveFailureRecord, writeFailureRecords, type FailureStore, type WrittenRecord } from './report/failure-store.ts';
 import { silentLog, type Log } from './report/log.ts';
 import { countResults, emfLine } from './report/metrics.ts';
@@ -294,7 +294,8 @@ export class Pipeline {
     }
     for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
     if (report.error) this.log.write('error', `route failed before any action ran: ${report.error.message}`, { ...where, error: report.error });
-    const records = await this.recordFailures(route, event, report, where);
+    const failures = destinationFailures(report.results, report.steps.map((s) => s.action), report.refused);
+    const records = await this.recordFailures(route, event, report, failures, where);
     const counts = countResults(report.results, report.refused.length, report.failed);
     this.options.metricsSink?.(emfLine(route.name, counts, report.failed, this.options.ports.clock.now()));
 
@@ -308,7 +309,7 @@ export class Pipeline {
     }
     const onFailure = route.definition.notify?.onFailure;
     // A partial failure (failWhen: all, some destinations delivered) is told too: nobody must find out by chance.
-    if ((report.failed || records.length > 0) && onFailure) {
+    if ((report.failed || failures.length > 0) && onFailure) {
       const message = failureMessage(
         {
           route: route.name,
@@ -337,8 +338,7 @@ export class Pipeline {
    * A failure record per failed or refused destination. When one cannot be written the route
    * fails, so the trigger delivers the event again (or dead-letters it): never lost silently.
    */
-  private async recordFailures(route: CompiledRoute, event: ObjectEvent, report: RouteReport, where: Record<string, unknown>): Promise<WrittenRecord[]> {
-    const failures = destinationFailures(report.results, report.steps.map((s) => s.action), report.refused);
+  private async recordFailures(route: CompiledRoute, event: ObjectEvent, report: RouteReport, failures: DestinationFailure[], where: Record<string, unknown>): Promise<WrittenRecord[]> {
     if (failures.length === 0) return [];
     const bucket = this.options.stateBucket;
     if (!bucket) {

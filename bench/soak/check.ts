@@ -10,6 +10,7 @@ import { receiveDeadLetters } from '../../deploy/ops/dead-letters.ts';
 import { eventDeadLetterQueues, type DeployedStack } from '../../deploy/ops/deployment.ts';
 import { readFailureRecords } from '../../deploy/ops/failure-records.ts';
 import { mapLimit } from '../../engine/limiter.ts';
+import type { StoragePort } from '../../engine/ports/types.ts';
 import type { ExpectedCopy, SoakObject } from './workload.ts';
 
 export interface SentEmailSubject {
@@ -24,6 +25,8 @@ export interface LostSend {
 export interface CheckInput {
   s3: S3Client;
   sqs: SQSClient;
+  /** The router's storage port on moto, to read the failure records as replay does. */
+  storage: StoragePort;
   stack: DeployedStack;
   objects: SoakObject[];
   /** Expected copies per object index, archive copies included. */
@@ -53,7 +56,8 @@ export async function checkOutcome(input: CheckInput): Promise<CheckResult> {
   const deadLetters = [];
   for (const queue of eventDeadLetterQueues(input.stack)) deadLetters.push(...(await receiveDeadLetters(input.sqs, queue, { hideSeconds: 1 })));
   const deadLetteredObjects = new Set(deadLetters.flatMap((d) => d.events.map((e) => `${e.bucket}/${e.key}`)));
-  const records = input.stack.stateBucket ? await readFailureRecords(input.s3, input.stack.stateBucket) : [];
+  const { records, strays } = input.stack.stateBucket ? await readFailureRecords(input.storage, input.stack.stateBucket) : { records: [], strays: [] };
+  problems.push(...strays.map((s) => `not a failure record: ${s}`));
   const recorded = new Set(records.map((r) => `${r.record.object.bucket}/${r.record.object.key}|${r.record.destination.kind}|${r.record.destination.bucket ?? r.record.destination.id}`));
   const isCovered = (object: SoakObject, kind: string, destination: string): boolean =>
     deadLetteredObjects.has(`${object.bucket}/${object.key}`) || recorded.has(`${object.bucket}/${object.key}|${kind}|${destination}`);

@@ -8,6 +8,7 @@ import { appendFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { forEachLimit } from '../../engine/limiter.ts';
+import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import { createAwsTestEnv, TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from '../../test/integration/support/aws-env.ts';
 import { startFaultProxy, type FaultProxy, type ObservedRequest } from '../../test/integration/support/fault-proxy.ts';
 import { startMoto } from '../../test/integration/support/moto.ts';
@@ -168,6 +169,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const check = await checkOutcome({
       s3: env.s3,
       sqs: env.sqs,
+      storage: createAwsPorts({ region: TEST_REGION, endpoint: moto.endpoint }).storage,
       stack: deployed.stack,
       objects,
       copies,

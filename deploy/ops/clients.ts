@@ -5,6 +5,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createAwsPorts } from '../../engine/ports/aws/index.ts';
+import type { StoragePort } from '../../engine/ports/types.ts';
 import { cloudWatchMetrics, type MetricsClient } from './cloudwatch.ts';
 
 export interface OpsTarget {
@@ -17,6 +19,8 @@ export interface OpsClients {
   s3: S3Client;
   sqs: SQSClient;
   metrics: MetricsClient;
+  /** The router's own S3 storage port, for what the router itself writes (failure records). */
+  storage: StoragePort;
 }
 
 export function opsClients(target: OpsTarget): OpsClients {
@@ -29,6 +33,7 @@ export function opsClients(target: OpsTarget): OpsClients {
     cloudformation: new CloudFormationClient(common),
     s3: new S3Client({ ...common, forcePathStyle: target.endpoint !== undefined }),
     sqs,
+    storage: createAwsPorts(common).storage,
     metrics: cloudWatchMetrics({
       region: () => sqs.config.region(),
       credentials: () => sqs.config.credentials(),

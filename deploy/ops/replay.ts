@@ -150,10 +150,13 @@ async function replayFailureRecords(
   pipeline: Pipeline,
   note: (item: ReplayItem) => void,
 ): Promise<void> {
-  const bucket = stack.stateBucket ?? '';
-  const stored = (await readFailureRecords(deps.s3, bucket, selection.route)).filter(
-    (s) => selection.since === undefined || new Date(s.record.lastFailedAt) >= selection.since,
-  );
+  const { records: stored, strays } = await readFailureRecords(deps.ports.storage, stack.stateBucket ?? '', {
+    ...(selection.route ? { route: selection.route } : {}),
+    ...(selection.since ? { since: selection.since } : {}),
+  });
+  for (const stray of strays) {
+    note({ source: 'failure-record', stack: stack.name, where: stray.split(': ')[0] ?? stray, routes: [], object: '(unreadable)', destinations: [], outcome: 'kept', reason: `${stray.slice(stray.indexOf(': ') + 2)}: not a failure record; look at it and delete it by hand` });
+  }
   // One re-drive per route and event, for all of its failed destinations at once.
   const groups = new Map<string, StoredFailure[]>();
   for (const s of stored) {

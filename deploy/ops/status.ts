@@ -8,7 +8,7 @@ import type { OpsClients } from './clients.ts';
 import { queueDepth } from './dead-letters.ts';
 import { findDeployment, type DeadLetterKind, type DeployedStack } from './deployment.ts';
 import { errorMessage } from '../../engine/errors.ts';
-import { readFailureRecords, type StoredFailure } from './failure-records.ts';
+import { readFailureRecords, type FailureRecords, type StoredFailure } from './failure-records.ts';
 import { compareRoutes, deployedRouteFiles, type EmbeddedFiles, type RouteDrift } from './route-drift.ts';
 import { routeActivity, type RouteActivity } from './route-metrics.ts';
 
@@ -71,7 +71,8 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
   for (const stack of deployment.stacks) {
     const status = await stackStatus(clients, stack, options.localFiles);
     stacks.push(status.stack);
-    failures.push(...status.failures);
+    failures.push(...status.failures.records);
+    for (const stray of status.failures.strays) problems.push(`not a failure record: ${stray}`);
     if (!HEALTHY_STACK.test(stack.status)) problems.push(`stack ${stack.name} is ${stack.status}`);
     for (const q of status.stack.deadLetters) {
       if (q.depth > 0) problems.push(`${q.depth} message(s) in dead-letter queue ${q.queue} (${q.kind}) of stack ${stack.name}: see them with 'switchyard replay --dry-run'`);
@@ -122,10 +123,10 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
   };
 }
 
-async function stackStatus(clients: OpsClients, stack: DeployedStack, localFiles: EmbeddedFiles): Promise<{ stack: StackStatus; failures: StoredFailure[] }> {
+async function stackStatus(clients: OpsClients, stack: DeployedStack, localFiles: EmbeddedFiles): Promise<{ stack: StackStatus; failures: FailureRecords }> {
   const deadLetters: DeadLetterDepth[] = [];
   for (const queue of stack.deadLetterQueues) deadLetters.push({ queue: queue.name, kind: queue.kind, depth: await queueDepth(clients.sqs, queue) });
-  const failures = stack.stateBucket ? await readFailureRecords(clients.s3, stack.stateBucket) : [];
+  const failures = stack.stateBucket ? await readFailureRecords(clients.storage, stack.stateBucket) : { records: [], strays: [] };
   const deployedFiles = await deployedRouteFiles(clients.s3, stack);
   return {
     stack: {
@@ -133,7 +134,7 @@ async function stackStatus(clients: OpsClients, stack: DeployedStack, localFiles
       status: stack.status,
       ...(deployedFiles ? { routes: compareRoutes(deployedFiles, localFiles) } : {}),
       deadLetters,
-      failureRecords: failures.length,
+      failureRecords: failures.records.length,
     },
     failures,
   };

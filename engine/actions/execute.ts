@@ -50,19 +50,21 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
 
   const marker = action.type !== 'copy' && options.markers ? markerKey(route, action.actionId, event, destination) : undefined;
   const warnings: NonNullable<ActionResult['warning']>[] = [];
+  const claimToken = marker ? randomUUID() : '';
   if (marker && options.markers) {
     const markers = options.markers;
     const remembered = markers.unsettled?.get(marker);
-    if (remembered) {
+    if (remembered?.sent) {
       // Sent by this container, but the 'sent' marker could not be written then: try once more, never send again.
       await settle(markers, marker, { sent: true, messageId: remembered.messageId }).then(() => markers.unsettled?.delete(marker), () => undefined);
       return { ...base, outcome: 'duplicate', attempts: 0, durationMs: Date.now() - started, detail: `already sent as ${remembered.messageId} (redelivered event; remembered by this container)` };
     }
     // The claim reads and writes the state bucket: throttling and network trouble are retried like the send itself,
     // and a claim that cannot be made fails the action: a marker error is never a licence to send.
-    const token = randomUUID();
     const leaseMs = options.remainingMs ? options.remainingMs() + LEASE_MARGIN_MS : markers.staleAfterMs;
-    const claimed = await withRetry(() => claim(markers, marker, { token, leaseMs }), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
+    const unsentClaim = remembered && !remembered.sent ? { unsentClaim: remembered.token } : {};
+    const claimed = await withRetry(() => claim(markers, marker, { token: claimToken, leaseMs, ...unsentClaim }), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
+    if (claimed.ok && remembered) markers.unsettled?.delete(marker);
     if (!claimed.ok) return failed(base, claimed.error, 0, started, claimed.reason);
     if (!claimed.value.claimed) {
       const messageId = claimed.value.messageId;
@@ -116,9 +118,10 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
     const messageId = outcome.ok && 'messageId' in outcome.value ? outcome.value.messageId : undefined;
     const settled = await withRetry(() => settle(markers, marker, outcome.ok ? { sent: true, messageId: messageId ?? 'sent' } : { sent: false }), settleRetry(step.retry), { sleep: (ms) => ports.clock.sleep(ms) });
     if (!settled.ok && outcome.ok) {
-      markers.unsettled?.set(marker, { messageId: messageId ?? 'sent' });
+      markers.unsettled?.set(marker, { sent: true, messageId: messageId ?? 'sent' });
       warnings.push({ code: 'MarkerNotSettled', message: `sent, but the 'sent' marker could not be written (${settled.error.message}): a redelivery to another container after this invocation ends sends again (in doubt), with the same ${IDEMPOTENCY_ATTRIBUTE}` });
     } else if (!settled.ok) {
+      markers.unsettled?.set(marker, { sent: false, token: claimToken });
       warnings.push({ code: 'MarkerNotSettled', message: `the 'failed' marker could not be written (${settled.error.message}): a redelivery sends once this invocation's lease has ended` });
     }
   }

@@ -21,11 +21,15 @@ export interface MarkerStore {
   /** The longest lease: a 'sending' marker without one of its own is abandoned after this (longer than a Lambda can run). */
   staleAfterMs: number;
   /**
-   * Deliberate per-container cache: markers whose send succeeded but whose settle could not be
-   * written. A later delivery to this container answers from here instead of sending again.
+   * Deliberate per-container cache: markers whose settle could not be written, with what this
+   * container knows of them. A later delivery to this container answers from here: sent → a
+   * duplicate, never sent again; not sent (the send failed) → its own 'sending' claim is taken
+   * over at once instead of waiting for the lease.
    */
-  unsettled?: Map<string, { messageId: string }>;
+  unsettled?: Map<string, UnsettledClaim>;
 }
+
+export type UnsettledClaim = { sent: true; messageId: string } | { sent: false; token: string };
 
 export interface Marker {
   status: 'sending' | 'sent' | 'failed';
@@ -56,6 +60,8 @@ export interface ClaimOptions {
   token: string;
   /** How long this claimer may still be sending. */
   leaseMs: number;
+  /** The token of an earlier claim of this container whose send failed: its 'sending' marker is safe to take over. */
+  unsentClaim?: string;
 }
 
 export async function claim(store: MarkerStore, key: string, options: ClaimOptions): Promise<Claim> {
@@ -72,7 +78,7 @@ export async function claim(store: MarkerStore, key: string, options: ClaimOptio
   if (existing !== 'unreadable') {
     if (existing.claim === options.token) return { claimed: true };
     if (existing.status === 'sent') return { claimed: false, ...(existing.messageId ? { messageId: existing.messageId } : {}) };
-    if (existing.status === 'sending') {
+    if (existing.status === 'sending' && !isOwnUnsent(existing, options)) {
       const leaseEnd = existing.leaseUntil ? Date.parse(existing.leaseUntil) : Date.parse(existing.at) + store.staleAfterMs;
       if (now.getTime() < leaseEnd) {
         // Another invocation may be sending this very message right now: let the trigger redeliver later.
@@ -82,8 +88,12 @@ export async function claim(store: MarkerStore, key: string, options: ClaimOptio
   }
   await writeMarker(store, key, body, 'take over');
   if (existing === 'unreadable') return { claimed: true, inDoubt: `marker ${key} was not readable as a marker` };
-  if (existing.status === 'sending') return { claimed: true, inDoubt: `an earlier claim at ${existing.at} was never settled (its invocation ended before it recorded whether it sent)` };
+  if (existing.status === 'sending' && !isOwnUnsent(existing, options)) return { claimed: true, inDoubt: `an earlier claim at ${existing.at} was never settled (its invocation ended before it recorded whether it sent)` };
   return { claimed: true };
+}
+
+function isOwnUnsent(marker: Marker, options: ClaimOptions): boolean {
+  return marker.claim !== undefined && marker.claim === options.unsentClaim;
 }
 
 export async function settle(store: MarkerStore, key: string, outcome: { sent: true; messageId: string } | { sent: false }): Promise<void> {

@@ -17,7 +17,7 @@ export async function evaluate(expression: Expression, bindings: Bindings, what:
   } catch (error) {
     if (error instanceof ActionError) throw error;
     const e = error as { code?: string; message?: string; value?: unknown };
-    const at = expressionLocation(expression);
+    const at = expressionLocation(expression) ?? routeOnly(bindings);
     const limit = e.code ? LIMIT_ERRORS[e.code] : undefined;
     if (limit) {
       throw new ActionError('ExpressionLimit', `${placeOf(at, what)} ${limit(e.value)} (${e.code})`, 'config', at ? { route: at.route } : {}, { cause: error });
@@ -29,12 +29,22 @@ export async function evaluate(expression: Expression, bindings: Bindings, what:
       // JSONata itself tripped (e.g. "Cannot set properties of undefined (setting 'token')"): almost always a call to a name that holds no function yet.
       throw new ActionError('ExpressionError', `${placeOf(at, what)} failed inside JSONata (${message}): it calls a function that does not exist when called, such as a let value calling itself or a later one; 'switchyard validate' points at it`, 'config', at ? { route: at.route } : {}, { cause: error });
     }
-    throw new ActionError('ExpressionError', `${what} failed: ${message}${e.code ? ` (${e.code})` : ''}${at ? ` [${at.file}:${at.line}]` : ''}`, 'config', at ? { route: at.route } : {}, { cause: error });
+    throw new ActionError('ExpressionError', `${what} failed: ${message}${e.code ? ` (${e.code})` : ''}${fileLine(at)}`, 'config', at ? { route: at.route } : {}, { cause: error });
   }
 }
 
-function placeOf(at: ExpressionLocation | undefined, what: string): string {
-  return at ? `route ${at.route}: ${what} (${at.field} at ${at.file}:${at.line})` : what;
+function placeOf(at: Partial<ExpressionLocation> | undefined, what: string): string {
+  if (!at?.route) return what;
+  return at.file ? `route ${at.route}: ${what} (${at.field} at ${at.file}:${at.line})` : `route ${at.route}: ${what}`;
+}
+
+function fileLine(at: Partial<ExpressionLocation> | undefined): string {
+  return at?.file ? ` [${at.file}:${at.line}]` : '';
+}
+
+/** An expression not compiled here (read back from a bundle) has no recorded place: the route's name is in its bindings. */
+function routeOnly(bindings: Bindings): Pick<ExpressionLocation, 'route'> | undefined {
+  return typeof bindings.route === 'string' ? { route: bindings.route } : undefined;
 }
 
 /** JSONata sequences are arrays with extra markers; give callers plain data. */

@@ -126,7 +126,7 @@ describe('assumed-role credentials that expire mid-batch', () => {
     const [result] = onlyRoute(report, 'handover').results;
 
     expect(result).toMatchObject({ outcome: 'failed', attempts: 1, error: { code: 'ExpiredToken', failureClass: 'access-denied' } });
-    expect(result?.error?.message).toMatch(new RegExp(`^credentials of role ${WRITER} expired mid-batch; the role was assumed again once`));
+    expect(result?.error?.message).toMatch(new RegExp(`^credentials of role ${WRITER} failed: ExpiredToken: expired mid-batch; the role was assumed again once`));
     expect(assumed).toBe(2);
   });
 });

@@ -6,7 +6,6 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { Access } from '../types.ts';
 import { createAwsClients, type AwsClientSet, type AwsConfig, type AwsCredentials } from './clients.ts';
-import { ActionError, errorMessage } from '../../errors.ts';
 import { toActionError } from './classify.ts';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
@@ -44,43 +43,34 @@ export class AccessResolver {
   }
 
   /**
-   * Runs `call` with the clients for `access`. Credentials of an assumed role that turn out to
-   * have expired mid-batch (ExpiredToken) are dropped, the role is assumed again, and the call is
-   * made once more: once, so a role that cannot be assumed for long enough fails with the reason.
+   * Runs `call` (which uses the clients for `access`). Credentials of an assumed role refused as
+   * expired mid-batch are dropped, the role is assumed again and the call made once more: once,
+   * so a role that cannot be assumed for long enough fails with the reason instead of looping.
    */
-  async withClients<T>(access: Access | undefined, call: (clients: AwsClientSet) => Promise<T>): Promise<T> {
-    const clients = await this.clientsFor(access);
+  async retryExpired<T>(access: Access | undefined, call: () => Promise<T>): Promise<T> {
+    const roleArn = access?.roleArn;
+    const cacheKey = `${roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
+    const used = this.#roles.get(cacheKey);
     try {
-      return await call(clients);
+      return await call();
     } catch (error) {
-      if (access?.roleArn === undefined || !isExpiredCredentials(error)) throw error;
-      await this.forgetExpired(access, clients);
+      if (roleArn === undefined || !isExpiredCredentials(error)) throw error;
+      // Parallel calls refused together drop the credentials once; the first to retry assumes again for all.
+      // (A call that started before anything was cached drops whatever its own call cached.)
+      const current = this.#roles.get(cacheKey);
+      if (current !== undefined && (used === undefined || current === used)) {
+        this.#roles.delete(cacheKey);
+        this.forgetClients(current);
+      }
       try {
-        return await call(await this.clientsFor(access));
+        return await call();
       } catch (again) {
         if (!isExpiredCredentials(again)) throw again;
-        throw new ActionError(
-          'ExpiredToken',
-          `credentials of role ${access.roleArn} expired mid-batch; the role was assumed again once and the new credentials were refused too: check the role's maximum session duration and the clock (${errorMessage(again)})`,
-          'access-denied',
-          { destination: access.roleArn },
-          { cause: again },
-        );
+        const reason = again instanceof Error ? again.message : String(again);
+        const refused = Object.assign(new Error(`expired mid-batch; the role was assumed again once and the new credentials were refused too: check the role's maximum session duration and the clock (${reason})`), { name: 'ExpiredToken', cause: again });
+        throw toActionError(refused, { operation: `credentials of role ${roleArn}`, destination: roleArn });
       }
     }
-  }
-
-  /** Forgets the role's credentials if they are still the ones `used` was made with (parallel calls forget them once). */
-  private async forgetExpired(access: Access, used: AwsClientSet): Promise<void> {
-    const cacheKey = `${access.roleArn ?? ''}\u0000${access.externalId ?? ''}`;
-    const cached = this.#roles.get(cacheKey);
-    if (cached === undefined) return;
-    const credentials = await cached.credentials.catch(() => undefined);
-    if (credentials === undefined || this.#clients.get(credentials.accessKeyId) !== used) return;
-    if (this.#roles.get(cacheKey) === cached) this.#roles.delete(cacheKey);
-    this.#clients.delete(credentials.accessKeyId);
-    // Parallel calls may still be using these clients: close their sockets a little later.
-    setTimeout(() => used.destroy(), 60_000).unref();
   }
 
   /** Drops every cached credential and client (tests, or a container being recycled). */

@@ -5,7 +5,6 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Access, CopyRequest, CopyResult, ListPage, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
 import { classifyAwsError, toActionError } from './classify.ts';
@@ -15,11 +14,8 @@ import { copyObject } from './s3-copy.ts';
 export class S3Storage implements StoragePort {
   constructor(private readonly access: AccessResolver) {}
 
-  head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
-    return this.access.withClients(access, ({ s3 }) => this.headWith(s3, ref));
-  }
-
-  private async headWith(s3: S3Client, ref: ObjectRef): Promise<ObjectHead | undefined> {
+  async head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
+    const { s3 } = await this.access.clientsFor(access);
     try {
       const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
       return {
@@ -37,11 +33,8 @@ export class S3Storage implements StoragePort {
     }
   }
 
-  getTags(ref: ObjectRef, access?: Access): Promise<Record<string, string>> {
-    return this.access.withClients(access, ({ s3 }) => this.getTagsWith(s3, ref));
-  }
-
-  private async getTagsWith(s3: S3Client, ref: ObjectRef): Promise<Record<string, string>> {
+  async getTags(ref: ObjectRef, access?: Access): Promise<Record<string, string>> {
+    const { s3 } = await this.access.clientsFor(access);
     try {
       const answer = await s3.send(new GetObjectTaggingCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
       const tags: Record<string, string> = {};
@@ -52,11 +45,8 @@ export class S3Storage implements StoragePort {
     }
   }
 
-  getBody(ref: ObjectRef, access?: Access): Promise<Buffer> {
-    return this.access.withClients(access, ({ s3 }) => this.getBodyWith(s3, ref));
-  }
-
-  private async getBodyWith(s3: S3Client, ref: ObjectRef): Promise<Buffer> {
+  async getBody(ref: ObjectRef, access?: Access): Promise<Buffer> {
+    const { s3 } = await this.access.clientsFor(access);
     try {
       const answer = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
       if (answer.Body === undefined) return Buffer.alloc(0);
@@ -66,42 +56,36 @@ export class S3Storage implements StoragePort {
     }
   }
 
-  copy(request: CopyRequest): Promise<CopyResult> {
-    return this.access.withClients(request.destinationAccess, async (destinationClients) => {
-      const sourceClients =
-        request.sourceAccess === undefined ? destinationClients : await this.access.clientsFor(request.sourceAccess);
-      return copyObject(request, { source: sourceClients.s3, destination: destinationClients.s3 });
-    });
+  async copy(request: CopyRequest): Promise<CopyResult> {
+    const destinationClients = await this.access.clientsFor(request.destinationAccess);
+    const sourceClients =
+      request.sourceAccess === undefined ? destinationClients : await this.access.clientsFor(request.sourceAccess);
+    return copyObject(request, { source: sourceClients.s3, destination: destinationClients.s3 });
   }
 
-  put(bucket: string, key: string, body: string | Buffer, contentType?: string, access?: Access): Promise<void> {
-    return this.access.withClients(access, async ({ s3 }) => {
-      try {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-      } catch (error) {
-        throw toActionError(error, { operation: 's3:PutObject', bucket, key });
-      }
-    });
+  async put(bucket: string, key: string, body: string | Buffer, contentType?: string, access?: Access): Promise<void> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    } catch (error) {
+      throw toActionError(error, { operation: 's3:PutObject', bucket, key });
+    }
   }
 
-  putIfAbsent(bucket: string, key: string, body: string, access?: Access): Promise<boolean> {
-    return this.access.withClients(access, async ({ s3 }) => {
-      try {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' }));
-        return true;
-      } catch (error) {
-        if (statusOf(error) === 412) return false;
-        // 409 ConditionalRequestConflict (a concurrent conditional write) stays an error: class conflict.
-        throw toActionError(error, { operation: 's3:PutObject If-None-Match', bucket, key });
-      }
-    });
+  async putIfAbsent(bucket: string, key: string, body: string, access?: Access): Promise<boolean> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412) return false;
+      // 409 ConditionalRequestConflict (a concurrent conditional write) stays an error: class conflict.
+      throw toActionError(error, { operation: 's3:PutObject If-None-Match', bucket, key });
+    }
   }
 
-  list(bucket: string, prefix: string, token?: string, access?: Access): Promise<ListPage> {
-    return this.access.withClients(access, ({ s3 }) => this.listWith(s3, bucket, prefix, token));
-  }
-
-  private async listWith(s3: S3Client, bucket: string, prefix: string, token?: string): Promise<ListPage> {
+  async list(bucket: string, prefix: string, token?: string, access?: Access): Promise<ListPage> {
+    const { s3 } = await this.access.clientsFor(access);
     try {
       const answer = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
       return {

@@ -1,5 +1,5 @@
 /** EmailPort over SESv2: contact-list recipients and simple (subject/html/text) mail. */
-import { ListContactsCommand, SendEmailCommand, type Contact, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { ListContactsCommand, SendEmailCommand, type Contact } from '@aws-sdk/client-sesv2';
 import type { Access, EmailMessage, EmailPort } from '../types.ts';
 import { toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
@@ -11,11 +11,8 @@ const MAX_PAGES = 1000;
 export class SesEmail implements EmailPort {
   constructor(private readonly access: AccessResolver) {}
 
-  listContacts(contactList: string, topic: string | undefined, access?: Access): Promise<string[]> {
-    return this.access.withClients(access, ({ sesv2 }) => this.listContactsWith(sesv2, contactList, topic));
-  }
-
-  private async listContactsWith(sesv2: SESv2Client, contactList: string, topic: string | undefined): Promise<string[]> {
+  async listContacts(contactList: string, topic: string | undefined, access?: Access): Promise<string[]> {
+    const { sesv2 } = await this.access.clientsFor(access);
     const addresses: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -42,11 +39,8 @@ export class SesEmail implements EmailPort {
     return addresses;
   }
 
-  send(message: EmailMessage): Promise<{ messageId: string }> {
-    return this.access.withClients(message.access, ({ sesv2 }) => this.sendWith(sesv2, message));
-  }
-
-  private async sendWith(sesv2: SESv2Client, message: EmailMessage): Promise<{ messageId: string }> {
+  async send(message: EmailMessage): Promise<{ messageId: string }> {
+    const { sesv2 } = await this.access.clientsFor(message.access);
     try {
       const answer = await sesv2.send(
         new SendEmailCommand({

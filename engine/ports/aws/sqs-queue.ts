@@ -11,11 +11,8 @@ export class SqsQueues implements QueuePort {
 
   constructor(private readonly access: AccessResolver) {}
 
-  send(message: QueueMessage): Promise<{ messageId: string }> {
-    return this.access.withClients(message.access, ({ sqs }) => this.sendWith(sqs, message));
-  }
-
-  private async sendWith(sqs: SQSClient, message: QueueMessage): Promise<{ messageId: string }> {
+  async send(message: QueueMessage): Promise<{ messageId: string }> {
+    const { sqs } = await this.access.clientsFor(message.access);
     const fifo = message.queue.endsWith('.fifo');
     if (fifo && (message.groupId === undefined || message.deduplicationId === undefined)) {
       throw new ActionError(

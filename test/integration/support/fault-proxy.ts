@@ -104,6 +104,8 @@ export async function startFaultProxy(
     stats.peakInFlight = stats.inFlight;
   };
   setRules(rules);
+  /** Requests forwarded for a `resetAfterForward` rule: their answers are dropped and the socket reset. */
+  const answersToDrop = new WeakSet<ServerResponse>();
 
   const chooseAction = (req: IncomingMessage): FaultAction | undefined => {
     for (const [index, entry] of active.entries()) {
@@ -127,8 +129,9 @@ export async function startFaultProxy(
     return () => ({ ...request, body: Buffer.concat(chunks).toString('utf8') });
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, resetAnswer = false): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
+    const resetAnswer = answersToDrop.has(res);
     const seen = options.onAnswered || (resetAnswer && options.onLostResponse) ? capture(req, resetAnswer) : undefined;
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
@@ -192,7 +195,8 @@ export async function startFaultProxy(
     }
     if ('resetAfterForward' in action) {
       stats.faulted++;
-      return forward(req, res, true);
+      answersToDrop.add(res);
+      return forward(req, res);
     }
     if ('delayMs' in action) {
       stats.delayed++;

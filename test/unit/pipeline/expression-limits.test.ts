@@ -66,3 +66,12 @@ describe('evaluate', () => {
     expect((error as Error).message).toMatch(/^let\.n failed: .* \(D3030\) \[routes\/loop\.yaml:12\]$/);
   });
 });
+
+describe('an expression without a recorded place (read back from a Lambda bundle)', () => {
+  it('still names the route, from the bindings, and the field', async () => {
+    const error = await evaluate(jsonata('($f := function($n) { 1 + $f($n) }; $f(1))', EVALUATION_LIMITS), { route: 'bundled' }, 'let.depth').catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'ExpressionLimit', context: { route: 'bundled' } });
+    expect((error as Error).message).toMatch(/^route bundled: let\.depth went deeper than the expression depth limit of 250 nested calls/);
+  });
+});

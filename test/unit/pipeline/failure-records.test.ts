@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../engine/pipeline.ts';
 import { failureRecordKey, FailureRecordError, parseFailureRecord, type FailureRecord } from '../../../engine/report/failure-record.ts';
+import { listFailureRecords } from '../../../engine/report/failure-listing.ts';
 import { compileRoutes, fakeWorld, s3Created, sqsBatch, type FakeWorld } from './fake-world.ts';
 
 const routes = compileRoutes({
@@ -200,5 +201,28 @@ describe('parseFailureRecord', () => {
     expect(() => parseFailureRecord('{"schema":"switchyard.failure/0"}', 's3://state/failures/x.json')).toThrow(FailureRecordError);
     expect(() => parseFailureRecord('{"schema":"switchyard.failure/0"}', 's3://state/failures/x.json')).toThrow(/s3:\/\/state\/failures\/x\.json is not a switchyard\.failure\/1 record: schema is "switchyard\.failure\/0".*route must be a non-empty string/);
     expect(() => parseFailureRecord('nope')).toThrow(/is not JSON/);
+  });
+});
+
+describe('listFailureRecords', () => {
+  it('lists what is still missing, by route and time; resolved records only on request; a stray object is reported, not skipped', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b', 'out-c']);
+    const pipeline = new Pipeline({ routes, ports: world.ports, stateBucket: STATE });
+    await pipeline.processInput(request);
+    const [first] = recordsIn(world);
+    world.faults.length = 0;
+    await pipeline.processInput({ switchyard: 'replay', route: 'fan-out', event: first?.record.event, destinations: [{ actionId: 'fan', destination: first?.record.destination }] });
+    world.putObject(STATE, 'failures/fan-out/notes.txt', 'hello');
+
+    const open = await listFailureRecords(world.ports.storage, STATE, { route: 'fan-out' });
+    const all = await listFailureRecords(world.ports.storage, STATE, { includeResolved: true });
+    const later = await listFailureRecords(world.ports.storage, STATE, { since: new Date(world.now().getTime() + 1) });
+
+    expect(open.flatMap((e) => ('record' in e ? [e.record.destination.id] : []))).toEqual([first?.record.destination.id === 's3://out-b/doc.pdf' ? 's3://out-c/doc.pdf' : 's3://out-b/doc.pdf']);
+    expect(open.filter((e) => 'problem' in e)).toEqual([{ key: 'failures/fan-out/notes.txt', problem: expect.stringContaining('is not JSON') }]);
+    expect(all.filter((e) => 'record' in e)).toHaveLength(2);
+    expect(later.filter((e) => 'record' in e)).toEqual([]);
   });
 });

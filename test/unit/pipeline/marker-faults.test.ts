@@ -143,6 +143,21 @@ describe("a settle that cannot be written after the send (the marker stays 'send
     expect(log.lines.find((l) => l.message === 'sqs succeeded')).toMatchObject({ level: 'warn', fields: { warning: { code: 'SendInDoubt' } } });
   });
 
+  it("a send that failed and whose 'failed' marker could not be written: the same container's redelivery takes its own claim over at once and sends", async () => {
+    const { world, deliver } = setUp();
+    world.faults.push({ operation: 'send', times: 3, code: 'InternalError', failureClass: '5xx' });
+    fault(world, 'put', 99);
+
+    const first = await deliver();
+    world.faults.length = 0;
+    const redelivered = await deliver();
+
+    expect(tell(first)).toMatchObject({ outcome: 'failed', warning: { code: 'MarkerNotSettled' } });
+    expect(tell(redelivered)).toMatchObject({ outcome: 'succeeded' });
+    expect(tell(redelivered)?.warning).toBeUndefined();
+    expect(world.messages).toHaveLength(1);
+  });
+
   it("with the invocation's time left known, the lease ends with it, so a redelivery after the visibility timeout is not held for 15 minutes", async () => {
     const { world } = setUp();
     fault(world, 'put', 99);
