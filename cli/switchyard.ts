@@ -249,6 +249,35 @@ program
     process.exitCode = graphCommand(options, processOutput);
   });
 
+program
+  .command('status')
+  .description('per stack: deployed routes against local ones, dead-letter and failure-record depth, last-hour counts and last error per route')
+  .option('--stack <name>', 'deployment name (stacks tagged switchyard:deployment=<name>, or the stack of that name)', 'switchyard')
+  .option('--routes <dir>', 'local route directory to compare with', 'routes')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(async (options: { stack: string; routes: string; region?: string; endpoint?: string; format: 'text' | 'json' }) => {
+    const { statusCommand } = await import('./commands/status.ts');
+    process.exitCode = await statusCommand(options, processOutput);
+  });
+
+program
+  .command('replay')
+  .description('list dead-lettered events and failure records of the deployment and re-drive them after a fix')
+  .option('--stack <name>', 'deployment name (stacks tagged switchyard:deployment=<name>, or the stack of that name)', 'switchyard')
+  .option('--routes <dir>', 'route directory (the fixed routes the events run through)', 'routes')
+  .option('--route <name>', 'only events and records of this route')
+  .option('--since <time>', 'only what failed since this ISO time or duration back from now (30m, 2h, 7d)')
+  .option('--dry-run', 'list only: nothing is re-driven or deleted', false)
+  .option('--json', 'print the items and counts as JSON', false)
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+  .action(async (options: { stack: string; routes: string; route?: string; since?: string; dryRun: boolean; json: boolean; region?: string; endpoint?: string }) => {
+    const { replayCommand } = await import('./commands/replay.ts');
+    process.exitCode = await replayCommand(options, processOutput);
+  });
+
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyWhenStdoutCloses();
   try {

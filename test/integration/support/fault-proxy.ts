@@ -47,6 +47,8 @@ export interface FaultProxyStats {
   /** Requests answered with an error or reset. */
   faulted: number;
   delayed: number;
+  /** Requests moto carried out whose response was then withheld (`resetAfterForward`). */
+  lost: number;
   /** Requests being handled right now, and the most at once since the last `setRules`. */
   inFlight: number;
   peakInFlight: number;
@@ -62,6 +64,25 @@ export interface FaultProxy {
   readonly stats: FaultProxyStats;
 }
 
+/** A request as the observers see it; `body` only where it was captured. */
+export interface ObservedRequest extends FaultRequest {
+  body?: string;
+}
+
+export interface FaultProxyOptions {
+  seed?: number;
+  /** Every request, as it arrives (e.g. to count requests by kind). */
+  onRequest?: (request: ObservedRequest) => void;
+  /** Requests whose body `onAnswered` needs (buffered for these alone; lost responses always have theirs). */
+  captureBody?: (request: ObservedRequest) => boolean;
+  /** moto answered this request (whether or not the answer then reached the client). */
+  onAnswered?: (request: ObservedRequest, status: number) => void;
+  /** A request moto carried out whose response the client never saw (`resetAfterForward`). */
+  onLostResponse?: (request: ObservedRequest) => void;
+  /** Rewrites moto's answer to matching requests (a client that cannot take middleware, e.g. a bundled function, meets a moto gap). */
+  rewriteResponse?: { path: RegExp; body: (text: string) => string };
+}
+
 const HOST = '127.0.0.1';
 const MAX_DELAY_MS = 30_000;
 const MAX_CONNECTIONS = 128;
@@ -69,13 +90,13 @@ const MAX_CONNECTIONS = 128;
 export async function startFaultProxy(
   target: string,
   rules: FaultRule[] = [],
-  options: { seed?: number } = {},
+  options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (!isLoopback(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const random = seededRandom(options.seed ?? 1);
-  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
+  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, lost: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
   let active: { rule: FaultRule; hits: number }[] = [];
   const setRules = (next: FaultRule[]): void => {
     active = next.map((rule) => ({ rule, hits: 0 }));
@@ -98,8 +119,20 @@ export async function startFaultProxy(
     return undefined;
   };
 
+  const observed = (req: IncomingMessage): ObservedRequest => ({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+  /** The request as observers see it once its body (when captured) has been read. */
+  const capture = (req: IncomingMessage, always: boolean): (() => ObservedRequest) => {
+    const request = observed(req);
+    if (!always && options.captureBody?.(request) !== true) return () => request;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return () => ({ ...request, body: Buffer.concat(chunks).toString('utf8') });
+  };
+
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
+    const resetAnswer = answersToDrop.has(res);
+    const seen = options.onAnswered || (resetAnswer && options.onLostResponse) ? capture(req, resetAnswer) : undefined;
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
@@ -112,13 +145,30 @@ export async function startFaultProxy(
         agent,
       },
       (answer) => {
-        if (answersToDrop.has(res)) {
+        if (seen) answer.once('end', () => options.onAnswered?.(seen(), answer.statusCode ?? 502));
+        if (resetAnswer) {
           answer.resume();
-          answer.on('end', () => res.socket?.destroy());
+          answer.on('end', () => {
+            stats.lost++;
+            if (seen) options.onLostResponse?.(seen());
+            res.socket?.destroy();
+          });
           return;
         }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const rewrite = options.rewriteResponse;
+        if (rewrite === undefined || !rewrite.path.test(req.url ?? '/')) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const body = Buffer.from(rewrite.body(Buffer.concat(chunks).toString('utf8')));
+          const { 'content-length': _length, 'transfer-encoding': _encoding, ...answerHeaders } = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, { ...answerHeaders, 'content-length': body.length });
+          res.end(body);
+        });
       },
     );
     outgoing.on('error', () => res.socket?.destroy());
@@ -135,6 +185,7 @@ export async function startFaultProxy(
     };
     res.once('close', done);
     req.socket.once('close', done);
+    options.onRequest?.(observed(req));
     const action = chooseAction(req);
     if (action === undefined) return forward(req, res);
     if ('reset' in action) {
