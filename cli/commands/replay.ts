@@ -11,8 +11,7 @@ import { replayDeployment, type ReplayCounts, type ReplayItem, type ReplayResult
 import { errorMessage, SwitchyardError, UsageError } from '../../engine/errors.ts';
 import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import { parseDuration } from '../../engine/units.ts';
-import type { Command } from 'commander';
-import { processOutput, type Output } from '../output.ts';
+import type { Output } from '../output.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
 
 export interface ReplayCommandOptions {

@@ -11,8 +11,7 @@ import { embeddedRouteFiles } from '../../deploy/route-files.ts';
 import { opsClients } from '../../deploy/ops/clients.ts';
 import { deploymentStatus, type DeploymentStatus, type RouteStatus } from '../../deploy/ops/status.ts';
 import { errorMessage, SwitchyardError } from '../../engine/errors.ts';
-import { Option, type Command } from 'commander';
-import { processOutput, type Output } from '../output.ts';
+import type { Output } from '../output.ts';
 
 export interface StatusCommandOptions {
   stack: string;
