@@ -2,15 +2,16 @@
  * A CloudWatch dashboard per deployment showing, per route, what `switchyard status` shows:
  * routed (Copied + Sent), failed, retried and partial failures from the function's EMF metrics,
  * the depth of every dead-letter queue, and the last errors per route from the function's logs.
- * The caller (the core stack) passes its routes, the logical ids of its dead-letter queues and
- * of the function's log group.
+ * Every stack that holds a function has one for its own routes, its dead-letter queues and its
+ * function's log group (generators/cloudformation/template.ts), so adding a route changes only
+ * the stack that holds it.
  */
 import { METRIC_NAMESPACE } from '../../engine/report/metrics.ts';
 import { fitName } from './names.ts';
 import type { CfnResource } from './types.ts';
 
 export interface DashboardOptions {
-  /** The deployment (stack) name; the dashboard is `<deployment>-switchyard`. */
+  /** The stack's name; the dashboard is `<stack>-switchyard`. */
   deployment: string;
   routes: string[];
   /** Logical ids of the AWS::SQS::Queue dead-letter queues in the same template. */
@@ -24,7 +25,6 @@ const WIDTH = 24;
 const ROUTE_WIDGET_WIDTH = 12;
 const HEIGHT = 6;
 const PERIOD_SECONDS = 300;
-const LAST_ERRORS = 10;
 
 type Widget = Record<string, unknown>;
 
@@ -55,24 +55,23 @@ export function dashboardResource(options: DashboardOptions): CfnResource {
     y += HEIGHT;
   }
   if (options.logGroupId !== undefined) {
-    for (const route of options.routes) {
-      widgets.push({
-        type: 'log',
-        x: 0,
-        y,
-        width: WIDTH,
-        height: HEIGHT,
-        properties: {
-          title: `${route}: last errors`,
-          region: '${AWS::Region}',
-          view: 'table',
-          query:
-            `SOURCE '\${${options.logGroupId}}' | fields @timestamp, key, destination, error.code, error.message, message` +
-            ` | filter level = 'error' and route = '${route.replace(/'/g, "\\'")}' | sort @timestamp desc | limit ${LAST_ERRORS}`,
-        },
-      });
-      y += HEIGHT;
-    }
+    // One table for all routes (a widget per route would cost a stack's worth of widgets at scale).
+    const routes = options.routes.map((r) => `'${r.replace(/'/g, "\\'")}'`).join(', ');
+    widgets.push({
+      type: 'log',
+      x: 0,
+      y,
+      width: WIDTH,
+      height: HEIGHT,
+      properties: {
+        title: 'Last error per route',
+        region: '${AWS::Region}',
+        view: 'table',
+        query:
+          `SOURCE '\${${options.logGroupId}}' | filter level = 'error' and route in [${routes}]` +
+          ' | stats latest(@timestamp) as at, latest(key) as object, latest(destination) as destination, latest(error.code) as code, latest(error.message) as error by route | sort at desc',
+      },
+    });
   }
   return {
     Type: 'AWS::CloudWatch::Dashboard',

@@ -6,10 +6,12 @@
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { alarmsPart } from './alarms.ts';
 import { contextFor } from './defaults.ts';
+import { dashboardResource, DASHBOARD_ID } from './dashboard.ts';
 import { GeneratorError } from './errors.ts';
 import { CODE_PARAMETERS, functionPart } from './function.ts';
 import { routeStatements, sharedStatements } from './iam.ts';
 import { notificationsPart } from './notifications.ts';
+import { LOG_GROUP_ID } from './names.ts';
 import { roleOutputs, withExports } from './outputs.ts';
 import { queuesPart } from './queues.ts';
 import { roleResources } from './role.ts';
@@ -37,7 +39,11 @@ export function stackTemplate(context: GeneratorContext, extraParts: readonly Te
   const merged = mergeParts([...parts, ...extraParts].map((part) => part(context)));
   const alarms = alarmsPart(context, deadLetterQueueIds(merged.resources));
   const pieces = [merged, alarms];
-  if (context.layout !== 'core') pieces.push({ resources: roleResources(context.stackName, roleStatements(context, merged.statements)), outputs: roleOutputs(), statements: [] });
+  if (context.layout !== 'core') {
+    pieces.push({ resources: roleResources(context.stackName, roleStatements(context, merged.statements)), outputs: roleOutputs(), statements: [] });
+    const dashboard = dashboardResource({ deployment: context.stackName, routes: context.routes.map((r) => r.name), deadLetterQueueIds: deadLetterQueueIds(merged.resources), logGroupId: LOG_GROUP_ID });
+    pieces.push({ resources: { [DASHBOARD_ID]: dashboard }, outputs: {}, statements: [] });
+  }
   const all = mergeParts(pieces);
   // Only the core's outputs are imported elsewhere; a shard's are read with DescribeStacks.
   const outputs = context.layout === 'shard' ? all.outputs : withExports(all.outputs);
