@@ -138,6 +138,9 @@ interface BackfillCliOptions {
   dryRun: boolean;
   wait: boolean;
   json: boolean;
+  resume?: string | true;
+  inventory?: string;
+  csv?: string;
 }
 
 program
@@ -159,6 +162,9 @@ program
   .option('--dry-run', 'list and show what would be copied, copy nothing', false)
   .option('--wait', 'with --on aws: follow the execution until it ends', false)
   .option('--json', 'print one JSON summary on stdout', false)
+  .option('--resume [run]', 'carry on an unfinished run (its id; the latest one without a run id) from its manifest and checkpoint')
+  .option('--inventory <s3-uri>', 'take the objects from an S3 Inventory report (s3://…/manifest.json, CSV with Size, ETag, LastModifiedDate)')
+  .option('--csv <s3-uri>', 'copy only the objects a CSV of bucket,key rows names (keys URL-encoded, as S3 Batch Operations manifests)')
   .action(async (options: BackfillCliOptions) => {
     if (options.on === 'aws') {
       if (options.dryRun || options.concurrency !== undefined || options.multipartThreshold !== undefined) {
@@ -190,6 +196,9 @@ program
         ...(options.region ? { region: options.region } : {}),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.multipartThreshold ? { multipartThreshold: options.multipartThreshold } : {}),
+        ...(options.resume !== undefined ? { resume: options.resume === true ? 'latest' : options.resume } : {}),
+        ...(options.inventory ? { inventory: options.inventory } : {}),
+        ...(options.csv ? { csv: options.csv } : {}),
       },
       processOutput,
     );

@@ -5,6 +5,7 @@
  */
 import { executeStep, type ActionResult } from '../actions/execute.ts';
 import type { PlannedStep } from '../actions/planned-action.ts';
+import { sameContent } from '../actions/same-content.ts';
 import { ActionError, errorMessage } from '../errors.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
 import { failedTagCondition } from '../match/tag-conditions.ts';
@@ -102,28 +103,27 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
 }
 
 /**
- * Skip-existing decided from the destination listing: the same size and ETag is a skip with no
- * request at all; a missing key needs no HeadObject before the copy. Anything else (a multipart
- * copy's own ETag, a key outside the listing) goes through runCopy's own check.
+ * Skip-existing decided from the destination listing (same-content.ts): the same content is a
+ * skip with no request at all; a missing key or other content needs no HeadObject before the
+ * copy. Only a key outside the listing goes through runCopy's own HeadObject check.
  */
 async function knownAtDestination(step: PlannedStep, entry: ManifestEntry, index: DestinationIndex | undefined): Promise<{ step: PlannedStep; result?: ActionResult }> {
   const action = step.action;
   if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
   const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
-  if (known.state === 'absent') return { step: { ...step, action: { ...action, skipExisting: false } } };
-  if (known.state === 'present' && known.size === entry.size && known.eTag === entry.eTag) {
-    const result: ActionResult = {
-      actionId: action.actionId,
-      type: 'copy',
-      destination: `s3://${action.bucket}/${action.key}`,
-      outcome: 'skipped',
-      attempts: 0,
-      durationMs: 0,
-      detail: 'same size and ETag already at the destination (listing)',
-    };
-    return { step, result };
-  }
-  return { step };
+  if (known.state === 'unknown') return { step };
+  const same = known.state === 'present' ? sameContent(entry, known, { kms: action.kmsKey !== undefined }) : undefined;
+  if (!same) return { step: { ...step, action: { ...action, skipExisting: false } } };
+  const result: ActionResult = {
+    actionId: action.actionId,
+    type: 'copy',
+    destination: `s3://${action.bucket}/${action.key}`,
+    outcome: 'skipped',
+    attempts: 0,
+    durationMs: 0,
+    detail: `${same} already at the destination (listing)`,
+  };
+  return { step, result };
 }
 
 function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult }>): ObjectOutcome {
