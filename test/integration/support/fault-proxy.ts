@@ -54,10 +54,17 @@ const HOST = '127.0.0.1';
 const MAX_DELAY_MS = 30_000;
 const MAX_CONNECTIONS = 128;
 
+/** A request as it was forwarded to moto (faulted ones never reach it and are not reported). */
+export interface ForwardedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+}
+
 export async function startFaultProxy(
   target: string,
   rules: FaultRule[] = [],
-  options: { seed?: number } = {},
+  options: { seed?: number; onForward?: (request: ForwardedRequest) => void } = {},
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (!isLoopback(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
@@ -86,6 +93,7 @@ export async function startFaultProxy(
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
+    options.onForward?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
