@@ -58,7 +58,10 @@ async function candidates(route: CompiledRoute, ports: Ports, options: ListOptio
   const bucket = route.definition.source.bucket;
   const access = sourceAccess(route);
   const input = options.input ?? { kind: 'listing' };
-  if (input.kind === 'inventory') return { objects: await inventoryObjects(ports.storage, input.uri, bucket, access), missing: 0 };
+  if (input.kind === 'inventory') {
+    const { objects, other } = await inventoryObjects(ports.storage, input.uri, bucket, access);
+    return { objects, missing: other };
+  }
   const listed = await listEverything(ports.storage, bucket, options.sourcePrefix, { ...(access ? { access } : {}), ...(options.onPage ? { onPage: options.onPage } : {}) });
   if (input.kind === 'listing') return { objects: listed, missing: 0 };
   const wanted = await csvManifestKeys(ports.storage, input.uri, bucket, access);

@@ -32,9 +32,35 @@ interface InventoryManifest {
   files?: Array<{ key: string }>;
 }
 
-/** The objects an inventory report lists in `bucket` (other buckets' rows are left out). */
-export async function inventoryObjects(storage: StoragePort, uri: string, bucket: string, access?: Access): Promise<ListedObject[]> {
-  const at = parseS3Uri(uri, 'inventory manifest');
+/** Dated report folders as S3 Inventory names them (`2026-11-29T01-00Z/`). */
+const REPORT_FOLDER = /\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z\/$/;
+
+/**
+ * The manifest.json to read: the URI itself when it names one, else the newest report under the
+ * prefix (the inventory configuration's `…/source-bucket/config-id/`) that has its manifest.
+ */
+export async function inventoryManifest(storage: StoragePort, uri: string, access?: Access): Promise<S3Location> {
+  if (!uri.endsWith('/')) return parseS3Uri(uri, 'inventory manifest');
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  const bucket = match?.[1] ?? '';
+  const prefix = match?.[2] ?? '';
+  const folders: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await storage.list(bucket, prefix, token, access, '/');
+    folders.push(...(page.prefixes ?? []).filter((folder) => REPORT_FOLDER.test(folder)));
+    token = page.nextToken;
+  } while (token !== undefined);
+  for (const folder of folders.sort().reverse()) {
+    const key = `${folder}manifest.json`;
+    if (await storage.head({ bucket, key }, access)) return { bucket, key };
+  }
+  throw new InputError('SY324', `no S3 Inventory report (a dated folder with manifest.json) under ${uri}: check batch.inventory against the inventory configuration's destination, or wait for its first report`);
+}
+
+/** The objects an inventory report lists in `bucket`; rows of other buckets (or without key or size) are counted in `other`. */
+export async function inventoryObjects(storage: StoragePort, uri: string, bucket: string, access?: Access): Promise<{ objects: ListedObject[]; other: number }> {
+  const at = await inventoryManifest(storage, uri, access);
   const manifest = JSON.parse((await storage.getBody(at, access)).toString('utf8')) as InventoryManifest;
   if (manifest.fileFormat !== undefined && manifest.fileFormat.toUpperCase() !== 'CSV') {
     throw new InputError('SY321', `inventory ${uri} is ${manifest.fileFormat}; Switchyard reads CSV inventories: set the inventory configuration's output format to CSV`);
@@ -46,19 +72,35 @@ export async function inventoryObjects(storage: StoragePort, uri: string, bucket
     throw new InputError('SY322', `inventory ${uri} has no ${keyAt < 0 ? 'Key' : 'Size'} column (fileSchema '${manifest.fileSchema ?? ''}'): add Size, ETag and LastModifiedDate to the inventory configuration's fields`);
   }
   const objects: ListedObject[] = [];
+  let other = 0;
   for (const file of manifest.files ?? []) {
     const raw = await storage.getBody({ bucket: at.bucket, key: file.key }, access);
     const text = (file.key.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
     for (const row of csvRows(text)) {
-      if (bucketAt >= 0 && row[bucketAt] !== bucket) continue;
-      const size = Number(row[sizeAt]);
-      const key = decodeKey(row[keyAt] ?? '');
-      if (key === '' || !Number.isFinite(size)) continue;
-      const modified = modifiedAt >= 0 ? row[modifiedAt] : undefined;
-      objects.push({ key, size, eTag: eTagAt >= 0 ? (row[eTagAt] ?? '') : '', ...(modified ? { lastModified: modified } : {}) });
+      const object = inventoryObject({ Bucket: row[bucketAt], Key: row[keyAt], Size: row[sizeAt], ETag: row[eTagAt], LastModifiedDate: row[modifiedAt] }, bucket);
+      if (object) objects.push(object);
+      else other++;
     }
   }
-  return objects;
+  return { objects, other };
+}
+
+/** One inventory row, as the CSV holds it or as the Distributed Map's MANIFEST reader hands it over (strings, key URL-encoded). */
+export interface InventoryItem {
+  Bucket?: string;
+  Key?: string;
+  Size?: string;
+  ETag?: string;
+  LastModifiedDate?: string;
+}
+
+/** The object of an inventory row in `bucket`; undefined for another bucket's row or a row without key or size. */
+export function inventoryObject(item: InventoryItem, bucket: string): ListedObject | undefined {
+  if (item.Bucket !== undefined && item.Bucket !== bucket) return undefined;
+  const size = Number(item.Size);
+  const key = decodeKey(item.Key ?? '');
+  if (key === '' || item.Size === undefined || !Number.isFinite(size)) return undefined;
+  return { key, size, eTag: item.ETag ?? '', ...(item.LastModifiedDate ? { lastModified: item.LastModifiedDate } : {}) };
 }
 
 /** The keys a `bucket,key[,versionId]` manifest names in `bucket`. */

@@ -81,7 +81,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
 
   const manifest = options.resume
     ? await hubWrite(ports, () => readManifest(ports, location))
-    : await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, ...(options.input ? { input: options.input } : {}), onPage: (n) => progress.listing(n) }));
+    : await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, input: options.input ?? defaultInput(route), onPage: (n) => progress.listing(n) }));
   log.write('info', options.resume ? 'manifest read back' : 'manifest written', { route: route.name, runId, manifest: manifest.uri, objects: manifest.entries.length, excluded: manifest.excluded });
 
   const recorded = options.dryRun ? recordingWrites(ports) : undefined;
@@ -170,6 +170,12 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
   log.write(report.status === 'succeeded' ? 'info' : 'error', `backfill ${report.status}`, { route: route.name, runId, report: report.report, problems: report.problems });
   const notification = await announce(route, ports, report, log);
   return { ...common, status: report.status, durationMs: report.durationMs, report: report.report, validation, problems: report.problems, ...(notification ? { notification } : {}) };
+}
+
+/** The route's own inventory (batch.inventory) when it has one, else a listing of the source. */
+export function defaultInput(route: CompiledRoute): ManifestInput {
+  const inventory = route.definition.batch?.inventory;
+  return inventory !== undefined ? { kind: 'inventory', uri: inventory } : { kind: 'listing' };
 }
 
 /** The route's source prefix, or a narrower one given for this run. */
