@@ -239,7 +239,11 @@ async function main(): Promise<void> {
 
     for (const size of args.sizes) {
       const { prefix, objects } = subset(size, total);
-      const row = (run: string, values: Omit<Row, 'run' | 'size'>): void => void rows.push({ size: objects, run, ...values });
+      const row = (run: string, values: Omit<Row, 'run' | 'size'>): void => {
+        rows.push({ size: objects, run, ...values });
+        // Each row as it is measured: a long run that is stopped still leaves its figures.
+        say(`  ${run}: ${values.objects} objects in ${values.seconds.toFixed(2)} s, ${values.requests} requests`);
+      };
       await emptyDestination(env.s3);
       say(`${objects} objects: moto ceiling (bare CopyObject × 16)…`);
       row('bare CopyObject × 16', await bareCopies(plainS3, proxy, prefix));

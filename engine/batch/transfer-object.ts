@@ -16,6 +16,7 @@ import { ObjectFacts } from '../resolve/object-facts.ts';
 import { resolveRoute } from '../resolve/resolve-route.ts';
 import type { Log } from '../report/log.ts';
 import type { DestinationIndex } from './destination-index.ts';
+import type { StaticDestination } from './static-destinations.ts';
 import { batchEvent, listedHead, type ManifestEntry } from './manifest-entry.ts';
 
 /** Where a copy of the object now is (or already was), for validation. */
@@ -25,6 +26,8 @@ export interface ExpectedCopy {
   access?: Access;
   size: number;
   eTag: string;
+  /** Found at the destination by this run's listing (not copied by it): validation has nothing to add. */
+  listed?: boolean;
 }
 
 export interface TransferFailure {
@@ -60,6 +63,8 @@ export interface TransferObjectOptions {
   multipartThreshold?: number;
   /** Answers skip-existing from a destination listing where it can. */
   destinations?: DestinationIndex;
+  /** The route's destinations when they do not depend on the object (static-destinations.ts). */
+  fixed?: StaticDestination[];
 }
 
 export async function transferObject(route: CompiledRoute, entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome> {
@@ -67,7 +72,9 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
   const outcome: ObjectOutcome = { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies: [], failures: [] };
   const event = batchEvent(route.definition.source.bucket, entry, ports.clock.now());
   const facts = new ObjectFacts(event, ports.storage);
-  const results: Array<{ step: PlannedStep; result: ActionResult }> = [];
+  const results: Array<{ step: PlannedStep; result: ActionResult; listed?: boolean }> = [];
+  const everywhere = await alreadyEverywhere(entry, options);
+  if (everywhere) return everywhere;
   try {
     if (route.tags.length > 0) {
       const failed = failedTagCondition(route.tags, await facts.tags(sourceAccess(route)));
@@ -82,7 +89,7 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
     for (const planned of resolution.steps) {
       const known = await knownAtDestination(withThreshold(planned, options.multipartThreshold), entry, options.destinations);
       if (known.result) {
-        results.push({ step: known.step, result: known.result });
+        results.push({ step: known.step, result: known.result, listed: true });
         continue;
       }
       const step = known.step;
@@ -126,10 +133,23 @@ async function knownAtDestination(step: PlannedStep, entry: ManifestEntry, index
   return { step, result };
 }
 
-function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult }>): ObjectOutcome {
+/** A re-run's shortcut: the listing shows the object at every fixed destination already, so the route is not evaluated for it. */
+async function alreadyEverywhere(entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome | undefined> {
+  const { fixed, destinations } = options;
+  if (!fixed || !destinations) return undefined;
+  const copies: ExpectedCopy[] = [];
+  for (const destination of fixed) {
+    const known = await destinations.lookup(destination.bucket, entry.key, destination.access);
+    if (known.state !== 'present' || !sameContent(entry, known, { kms: destination.kms })) return undefined;
+    copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, listed: true });
+  }
+  return { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies, failures: [] };
+}
+
+function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult; listed?: boolean }>): ObjectOutcome {
   const { entry } = outcome;
   let copiedAny = false;
-  for (const { step, result } of results) {
+  for (const { step, result, listed } of results) {
     outcome.attempts += result.attempts;
     outcome.retries += Math.max(0, result.attempts - 1);
     if (result.outcome === 'failed') {
@@ -139,7 +159,7 @@ function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; resu
     }
     const action = step.action;
     if (action.type !== 'copy') continue;
-    outcome.copies.push({ bucket: action.bucket, key: action.key, ...(action.destinationAccess ? { access: action.destinationAccess } : {}), size: entry.size, eTag: entry.eTag });
+    outcome.copies.push({ bucket: action.bucket, key: action.key, ...(action.destinationAccess ? { access: action.destinationAccess } : {}), size: entry.size, eTag: entry.eTag, ...(listed ? { listed } : {}) });
     if (result.outcome === 'succeeded') {
       copiedAny = true;
       outcome.bytes += entry.size;
