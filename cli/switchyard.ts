@@ -170,6 +170,9 @@ program
       if (options.dryRun || options.concurrency !== undefined || options.multipartThreshold !== undefined) {
         throw new UsageError('SY203', '--dry-run, --concurrency and --multipart-threshold apply to in-process runs; the state machine takes its settings from the deployed route');
       }
+      if (options.resume !== undefined || options.inventory !== undefined || options.csv !== undefined) {
+        throw new UsageError('SY204', '--resume, --inventory and --csv apply to in-process runs; on AWS set batch.inventory in the route (the Distributed Map reads it), and redrive a failed execution in Step Functions (its Map run carries on from the failed batches) or start a new one');
+      }
       process.exitCode = await backfillOnAwsCommand(
         {
           route: options.route,
