@@ -6,7 +6,11 @@
  * requests are counted per tool. A bare CopyObject loop with 16 requests in flight (moto's own
  * thread count) measures moto's ceiling in the same run: how close the copy comes to it.
  *
- *   npx tsx bench/backfill.ts [--sizes 2000,10000] [--concurrency 40] [--latency] [--json]
+ *   npx tsx bench/backfill.ts [--sizes 2000,10000] [--concurrency 40] [--rclone-checksum] [--latency] [--json]
+ *
+ * rclone runs as the issue names it, `--transfers 40 --checkers 40` (size and modification time,
+ * which on S3 reads each object's mtime); `--rclone-checksum` adds `--checksum` (ETags from the
+ * listing only), rclone's cheapest re-check.
  *
  * `--latency` adds runs with 50 ms added to every request (where concurrency rather than moto
  * decides) over the smallest size. rclone must be on PATH (`apt-get install -y rclone`); without
@@ -42,6 +46,8 @@ interface Args {
   sizes: number[];
   concurrency: number;
   latency: boolean;
+  /** Run rclone with `--checksum` (ETags from the listing) instead of its default size + modification time. */
+  rcloneChecksum: boolean;
   json: boolean;
 }
 
@@ -66,7 +72,7 @@ function parseArgs(argv: string[]): Args {
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes needs whole numbers, e.g. 2000,10000; got ${value('--sizes')}`);
   const concurrency = Number(value('--concurrency') ?? 40);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency needs a whole number ≥ 1, got ${value('--concurrency')}`);
-  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), concurrency, latency: argv.includes('--latency'), json: argv.includes('--json') };
+  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), concurrency, latency: argv.includes('--latency'), rcloneChecksum: argv.includes('--rclone-checksum'), json: argv.includes('--json') };
 }
 
 /**
@@ -157,8 +163,10 @@ function rcloneAvailable(): boolean {
   return spawnSync('sh', ['-c', 'command -v rclone'], { stdio: 'ignore' }).status === 0;
 }
 
-async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfers: number, prefix = 'exports/'): Promise<Omit<Row, 'run' | 'size'>> {
-  const sourceBytes = (await listAll(s3, SOURCE, prefix)).reduce((sum, o) => sum + o.size, 0);
+/** rclone as the issue names it (`--transfers N --checkers N`: size and modification time); `checksum` compares listed ETags instead. */
+async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfers: number, prefix: string, checksum: boolean): Promise<Omit<Row, 'run' | 'size'>> {
+  const source = await listAll(s3, SOURCE, prefix);
+  const sourceBytes = source.reduce((sum, o) => sum + o.size, 0);
   const env = { ...process.env };
   delete env.AWS_CA_BUNDLE;
   // rclone copies directories: a prefix that ends inside a name becomes its folder plus a filter.
@@ -178,7 +186,7 @@ async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfe
     '--s3-no-check-bucket',
     '--transfers', String(transfers),
     '--checkers', String(transfers),
-    '--checksum',
+    ...(checksum ? ['--checksum'] : []),
     '--stats-one-line', '--stats', '0', '-v',
   ];
   // Asynchronously: the proxy rclone talks to runs on this process's event loop.
@@ -187,7 +195,8 @@ async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfe
   const log = run.value.stderr;
   const copied = (log.match(/Copied \(server-side copy\)/g) ?? []).length;
   const other = (log.match(/: Copied \((?!server-side)/g) ?? []).length;
-  return { concurrency: transfers, objects: copied, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
+  // `objects` is what the run covered (as for switchyard, whose re-run covers every object and copies none).
+  return { concurrency: transfers, objects: source.length, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
 }
 
 function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
@@ -215,7 +224,7 @@ function markdown(rows: Row[], args: Args): string {
     return `| ${size} | ${ratio(copy, rcopy)} | ${ratio(rerun, rrerun)} | ${share} |`;
   });
   return (
-    `Backfill on moto: switchyard (concurrency ${args.concurrency}) vs rclone (--transfers ${args.concurrency} --checkers ${args.concurrency} --checksum), small objects\n\n${header}\n${lines.join('\n')}\n\n` +
+    `Backfill on moto: switchyard (concurrency ${args.concurrency}) vs rclone (--transfers ${args.concurrency} --checkers ${args.concurrency}${args.rcloneChecksum ? ' --checksum' : ''}), small objects\n\n${header}\n${lines.join('\n')}\n\n` +
     `| size | copy: switchyard vs rclone | re-run: switchyard vs rclone | copy rate / moto ceiling |\n|---:|---:|---:|---:|\n${summary.join('\n')}`
   );
 }
@@ -255,9 +264,9 @@ async function main(): Promise<void> {
       if (hasRclone) {
         await emptyDestination(env.s3);
         say(`${objects} objects: rclone copy…`);
-        row('rclone copy', await rclone(env.s3, direct, proxy, args.concurrency, prefix));
+        row('rclone copy', await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum));
         say(`${objects} objects: rclone re-check (no-op)…`);
-        row('rclone re-run (no-op)', await rclone(env.s3, direct, proxy, args.concurrency, prefix));
+        row('rclone re-run (no-op)', await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum));
       } else row('rclone', { concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH: apt-get install -y rclone' });
     }
     args.sizes = args.sizes.map((size) => subset(size, total).objects);
@@ -273,7 +282,7 @@ async function main(): Promise<void> {
       if (hasRclone) {
         await emptyDestination(env.s3);
         say('50 ms latency, rclone…');
-        rows.push({ size: objects, run: '+50 ms/request: rclone', ...(await rclone(env.s3, direct, proxy, args.concurrency, prefix)) });
+        rows.push({ size: objects, run: '+50 ms/request: rclone', ...(await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum)) });
       }
       proxy.setRules([]);
     }
