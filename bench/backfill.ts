@@ -1,18 +1,21 @@
 /**
- * Backfill throughput on a local moto server (started here): the cross-account-batch route
- * copying N small objects plus a few large ones at concurrency 1, 10, 40 and 100, against a
- * plain sequential CopyObject loop and rclone (when on PATH); a no-op re-run against rclone's
- * re-check; and runs through the fault proxy with 50 ms added to every request, where
- * concurrency rather than moto decides.
+ * `switchyard backfill` against rclone on one local moto server (started here), from one run
+ * and the same objects: copy seconds, objects/s and requests per object at each size (default
+ * 2,000 and 10,000 small objects — the 2,000 are the folders exports/g000–g009 of the 10,000),
+ * then the no-op re-run of each tool. Every request goes through the fault proxy (no faults), so
+ * requests are counted per tool. A bare CopyObject loop with 16 requests in flight (moto's own
+ * thread count) measures moto's ceiling in the same run: how close the copy comes to it.
  *
- *   npx tsx bench/backfill.ts [--objects 1000] [--large 3] [--large-mib 24] [--latency-objects 200] [--json]
+ *   npx tsx bench/backfill.ts [--sizes 2000,10000] [--concurrency 40] [--rclone-checksum] [--latency] [--json]
  *
- * The default of 1,000 small objects runs in about 3 minutes on a 2-core machine; moto (one
- * Python process, ~100 requests/s) is the bottleneck, so `--objects 10000` takes ~20 minutes.
+ * rclone runs as the issue names it, `--transfers 40 --checkers 40` (size and modification time,
+ * which on S3 reads each object's mtime); `--rclone-checksum` adds `--checksum` (ETags from the
+ * listing only), rclone's cheapest re-check.
  *
- * Every request goes through the fault proxy (no faults, or the 50 ms delay), so the table can
- * say how many requests each tool made per object. moto is a single Python process: absolute
- * rates measure moto on this machine, the ratios between rows are what carries over.
+ * `--latency` adds runs with 50 ms added to every request (where concurrency rather than moto
+ * decides) over the smallest size. rclone must be on PATH (`apt-get install -y rclone`); without
+ * it the table says so. moto is one Python process: absolute rates measure moto on this machine,
+ * the ratios are what carries over; runs differ by about ±10 %.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -35,21 +38,23 @@ import { createAwsTestEnv, TEST_REGION } from '../test/integration/support/aws-e
 import { startFaultProxy, type FaultProxy } from '../test/integration/support/fault-proxy.ts';
 import { startMoto } from '../test/integration/support/moto.ts';
 
-const MIB = 1024 * 1024;
 const SOURCE = 'transfer-source';
 const DESTINATION = 'transfer-destination';
 const GROUP = 200;
 
 interface Args {
-  objects: number;
-  large: number;
-  largeMib: number;
-  latencyObjects: number;
+  sizes: number[];
+  concurrency: number;
+  latency: boolean;
+  /** Run rclone with `--checksum` (ETags from the listing) instead of its default size + modification time. */
+  rcloneChecksum: boolean;
   json: boolean;
 }
 
 interface Row {
   run: string;
+  /** The objects the run was asked to cover (the size of the comparison it belongs to). */
+  size: number;
   concurrency: number | string;
   objects: number;
   bytes: number;
@@ -59,33 +64,33 @@ interface Row {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number): number => {
+  const value = (name: string): string | undefined => {
     const i = argv.indexOf(name);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} needs a whole number, got ${argv[i + 1]}`);
-    return n;
+    return i < 0 ? undefined : argv[i + 1];
   };
-  return { objects: value('--objects', 1000), large: value('--large', 3), largeMib: value('--large-mib', 24), latencyObjects: value('--latency-objects', 200), json: argv.includes('--json') };
+  const sizes = (value('--sizes') ?? '2000,10000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes needs whole numbers, e.g. 2000,10000; got ${value('--sizes')}`);
+  const concurrency = Number(value('--concurrency') ?? 40);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency needs a whole number ≥ 1, got ${value('--concurrency')}`);
+  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), concurrency, latency: argv.includes('--latency'), rcloneChecksum: argv.includes('--rclone-checksum'), json: argv.includes('--json') };
 }
 
 /**
- * The prefix the 50 ms runs copy: one folder of 200 (`exports/g000/`), ten (`exports/g00`) or a
- * hundred (`exports/g0`), the smallest that holds the requested number, so the run's fixed steps
- * (listing, manifest, validation sample, report) can be amortised over more objects.
+ * The prefix covering the first `size` objects: folders of 200 (exports/g000/ …), so 2,000 is
+ * exports/g00 (ten folders) and 10,000 is the whole exports/. Sizes that are not such a
+ * subset are rounded up to the next one.
  */
-function latencySubset(requested: number, objects: number): { latencyPrefix: string; latencyObjects: number } {
-  const wanted = Math.min(requested, objects);
-  if (wanted <= GROUP) return { latencyPrefix: 'exports/g000/', latencyObjects: wanted };
-  if (wanted <= GROUP * 10) return { latencyPrefix: 'exports/g00', latencyObjects: Math.min(objects, GROUP * 10) };
-  return { latencyPrefix: 'exports/g0', latencyObjects: Math.min(objects, GROUP * 100) };
+function subset(size: number, total: number): { prefix: string; objects: number } {
+  if (size >= total) return { prefix: 'exports/', objects: total };
+  for (const [prefix, width] of [['exports/g000/', GROUP], ['exports/g00', GROUP * 10], ['exports/g0', GROUP * 100]] as const) {
+    if (size <= width) return { prefix, objects: Math.min(width, total) };
+  }
+  return { prefix: 'exports/', objects: total };
 }
 
-/** Small objects in folders of 200 (exports/g000/…), so a prefix picks a subset; large ones under exports/large/. */
-function keys(args: Args): Array<{ key: string; size: number }> {
-  const small = Array.from({ length: args.objects }, (_, i) => ({ key: `exports/g${String(Math.floor(i / GROUP)).padStart(3, '0')}/object ${i}+x.txt`, size: 1024 + (i % 7) * 512 }));
-  const large = Array.from({ length: args.large }, (_, i) => ({ key: `exports/large/blob-${i}.bin`, size: args.largeMib * MIB }));
-  return [...small, ...large];
+/** Small objects in folders of 200 (exports/g000/…), so a prefix picks a subset. */
+function keys(total: number): Array<{ key: string; size: number }> {
+  return Array.from({ length: total }, (_, i) => ({ key: `exports/g${String(Math.floor(i / GROUP)).padStart(3, '0')}/object ${i}+x.txt`, size: 1024 + (i % 7) * 512 }));
 }
 
 async function seed(s3: S3Client, objects: Array<{ key: string; size: number }>): Promise<void> {
@@ -126,12 +131,12 @@ async function timed<T>(proxy: FaultProxy, fn: () => Promise<T>): Promise<{ valu
   return { value, seconds: (performance.now() - started) / 1000, requests: proxy.stats.forwarded + proxy.stats.faulted - before };
 }
 
-async function switchyard(route: CompiledRoute, endpoint: string, proxy: FaultProxy, concurrency: number, prefix?: string): Promise<Omit<Row, 'run'>> {
+async function switchyard(route: CompiledRoute, endpoint: string, proxy: FaultProxy, concurrency: number, prefix?: string): Promise<Omit<Row, 'run' | 'size'>> {
   const resolver = new AccessResolver({ endpoint, region: TEST_REGION });
   try {
     const ports = createAwsPorts({ endpoint, region: TEST_REGION }, resolver);
     const run = await timed(proxy, () =>
-      runBackfill(route, ports, { concurrency, multipartThreshold: 8 * MIB, log: silentLog, progress: silentProgress, ...(prefix ? { prefix } : {}) }),
+      runBackfill(route, ports, { concurrency, log: silentLog, progress: silentProgress, ...(prefix ? { prefix } : {}) }),
     );
     const s = run.value;
     if (s.status !== 'succeeded') throw new Error(`backfill at concurrency ${concurrency} ${s.status}: ${s.problems.join('; ')}`);
@@ -142,23 +147,26 @@ async function switchyard(route: CompiledRoute, endpoint: string, proxy: FaultPr
   }
 }
 
-async function sequentialLoop(s3: S3Client, proxy: FaultProxy): Promise<Omit<Row, 'run'>> {
+/** moto's ceiling: ListObjectsV2, then bare CopyObject calls (no checks) with 16 in flight, as many as moto has threads. */
+async function bareCopies(s3: S3Client, proxy: FaultProxy, prefix: string): Promise<Omit<Row, 'run' | 'size'>> {
   const run = await timed(proxy, async () => {
-    const listed = await listAll(s3, SOURCE, 'exports/');
-    for (const o of listed) {
-      await s3.send(new CopyObjectCommand({ Bucket: DESTINATION, Key: o.key, CopySource: `${SOURCE}/${o.key.split('/').map(encodeURIComponent).join('/')}`, MetadataDirective: 'COPY' }));
-    }
+    const listed = await listAll(s3, SOURCE, prefix);
+    await mapLimit(listed, 16, (o) =>
+      s3.send(new CopyObjectCommand({ Bucket: DESTINATION, Key: o.key, CopySource: `${SOURCE}/${o.key.split('/').map(encodeURIComponent).join('/')}`, MetadataDirective: 'COPY' })),
+    );
     return listed;
   });
-  return { concurrency: 1, objects: run.value.length, bytes: run.value.reduce((sum, o) => sum + o.size, 0), seconds: run.seconds, requests: run.requests, note: 'ListObjectsV2 + CopyObject, no checks' };
+  return { concurrency: 16, objects: run.value.length, bytes: run.value.reduce((sum, o) => sum + o.size, 0), seconds: run.seconds, requests: run.requests, note: 'moto ceiling: ListObjectsV2 + CopyObject, no checks' };
 }
 
 function rcloneAvailable(): boolean {
   return spawnSync('sh', ['-c', 'command -v rclone'], { stdio: 'ignore' }).status === 0;
 }
 
-async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfers: number, prefix = 'exports/'): Promise<Omit<Row, 'run'>> {
-  const sourceBytes = (await listAll(s3, SOURCE, prefix)).reduce((sum, o) => sum + o.size, 0);
+/** rclone as the issue names it (`--transfers N --checkers N`: size and modification time); `checksum` compares listed ETags instead. */
+async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfers: number, prefix: string, checksum: boolean): Promise<Omit<Row, 'run' | 'size'>> {
+  const source = await listAll(s3, SOURCE, prefix);
+  const sourceBytes = source.reduce((sum, o) => sum + o.size, 0);
   const env = { ...process.env };
   delete env.AWS_CA_BUNDLE;
   // rclone copies directories: a prefix that ends inside a name becomes its folder plus a filter.
@@ -178,7 +186,7 @@ async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfe
     '--s3-no-check-bucket',
     '--transfers', String(transfers),
     '--checkers', String(transfers),
-    '--checksum',
+    ...(checksum ? ['--checksum'] : []),
     '--stats-one-line', '--stats', '0', '-v',
   ];
   // Asynchronously: the proxy rclone talks to runs on this process's event loop.
@@ -187,7 +195,8 @@ async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfe
   const log = run.value.stderr;
   const copied = (log.match(/Copied \(server-side copy\)/g) ?? []).length;
   const other = (log.match(/: Copied \((?!server-side)/g) ?? []).length;
-  return { concurrency: transfers, objects: copied, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
+  // `objects` is what the run covered (as for switchyard, whose re-run covers every object and copies none).
+  return { concurrency: transfers, objects: source.length, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
 }
 
 function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
@@ -201,17 +210,28 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
 }
 
 function markdown(rows: Row[], args: Args): string {
-  const header = '| run | concurrency | objects | MB | seconds | objects/s | MB/s | requests | requests/object | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+  const header = '| size | run | concurrency | objects | seconds | objects/s | requests | requests/object | note |\n|---:|---|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map((r) => {
-    const mb = r.bytes / 1e6;
-    const perObject = r.objects > 0 ? (r.requests / r.objects).toFixed(1) : '–';
-    return `| ${r.run} | ${r.concurrency} | ${r.objects} | ${mb.toFixed(1)} | ${r.seconds.toFixed(2)} | ${(r.objects / r.seconds).toFixed(1)} | ${(mb / r.seconds).toFixed(1)} | ${r.requests} | ${perObject} | ${r.note ?? ''} |`;
+    const perObject = r.objects > 0 ? (r.requests / r.objects).toFixed(2) : '–';
+    const rate = r.seconds > 0 ? (r.objects / r.seconds).toFixed(1) : '–';
+    return `| ${r.size} | ${r.run} | ${r.concurrency} | ${r.objects} | ${r.seconds.toFixed(2)} | ${rate} | ${r.requests} | ${perObject} | ${r.note ?? ''} |`;
   });
-  return `Backfill on moto: ${args.objects} small objects + ${args.large} × ${args.largeMib} MiB (multipart threshold 8 MiB)\n\n${header}\n${lines.join('\n')}`;
+  const summary = args.sizes.map((size) => {
+    const find = (run: string): Row | undefined => rows.find((r) => r.size === size && r.run === run);
+    const [copy, rerun, rcopy, rrerun, ceiling] = ['switchyard copy', 'switchyard re-run (no-op)', 'rclone copy', 'rclone re-run (no-op)', 'bare CopyObject × 16'].map(find);
+    const ratio = (a: Row | undefined, b: Row | undefined): string => (a && b && a.seconds > 0 && b.seconds > 0 ? `${(b.seconds / a.seconds).toFixed(2)}×` : 'n/a');
+    const share = copy && ceiling && copy.seconds > 0 && ceiling.seconds > 0 ? `${Math.round((copy.objects / copy.seconds / (ceiling.objects / ceiling.seconds)) * 100)} %` : 'n/a';
+    return `| ${size} | ${ratio(copy, rcopy)} | ${ratio(rerun, rrerun)} | ${share} |`;
+  });
+  return (
+    `Backfill on moto: switchyard (concurrency ${args.concurrency}) vs rclone (--transfers ${args.concurrency} --checkers ${args.concurrency}${args.rcloneChecksum ? ' --checksum' : ''}), small objects\n\n${header}\n${lines.join('\n')}\n\n` +
+    `| size | copy: switchyard vs rclone | re-run: switchyard vs rclone | copy rate / moto ceiling |\n|---:|---:|---:|---:|\n${summary.join('\n')}`
+  );
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const total = Math.max(...args.sizes);
   const moto = await startMoto();
   const proxy = await startFaultProxy(moto.endpoint);
   const env = createAwsTestEnv(moto.endpoint);
@@ -219,47 +239,53 @@ async function main(): Promise<void> {
   const say = (text: string): void => void process.stderr.write(`${text}\n`);
   try {
     for (const bucket of [SOURCE, DESTINATION, 'transfer-manifests']) await env.createBucket(bucket);
-    const objects = keys(args);
-    say(`seeding ${objects.length} objects…`);
-    await seed(env.s3, objects);
+    say(`seeding ${total} objects…`);
+    await seed(env.s3, keys(total));
     const route = loadRoute();
     const direct = proxy.endpoint;
-
-    for (const concurrency of [1, 10, 100, 40]) {
-      await emptyDestination(env.s3);
-      say(`switchyard backfill, concurrency ${concurrency}…`);
-      rows.push({ run: 'switchyard backfill', ...(await switchyard(route, direct, proxy, concurrency)) });
-    }
-    say('switchyard no-op re-run…');
-    rows.push({ run: 'switchyard re-run (no-op)', ...(await switchyard(route, direct, proxy, 40)) });
-
     const plainS3 = createAwsTestEnv(direct).s3;
-    await emptyDestination(env.s3);
-    say('sequential CopyObject loop…');
-    rows.push({ run: 'plain sequential copy loop', ...(await sequentialLoop(plainS3, proxy)) });
+    const hasRclone = rcloneAvailable();
 
-    if (rcloneAvailable()) {
+    for (const size of args.sizes) {
+      const { prefix, objects } = subset(size, total);
+      const row = (run: string, values: Omit<Row, 'run' | 'size'>): void => {
+        rows.push({ size: objects, run, ...values });
+        // Each row as it is measured: a long run that is stopped still leaves its figures.
+        say(`  ${run}: ${values.objects} objects in ${values.seconds.toFixed(2)} s, ${values.requests} requests`);
+      };
       await emptyDestination(env.s3);
-      say('rclone copy…');
-      rows.push({ run: 'rclone copy --checksum', ...(await rclone(env.s3, direct, proxy, 40)) });
-      say('rclone re-check (no-op)…');
-      rows.push({ run: 'rclone re-run (no-op)', ...(await rclone(env.s3, direct, proxy, 40)) });
-    } else rows.push({ run: 'rclone', concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH' });
+      say(`${objects} objects: moto ceiling (bare CopyObject × 16)…`);
+      row('bare CopyObject × 16', await bareCopies(plainS3, proxy, prefix));
+      await emptyDestination(env.s3);
+      say(`${objects} objects: switchyard backfill…`);
+      row('switchyard copy', await switchyard(route, direct, proxy, args.concurrency, prefix));
+      say(`${objects} objects: switchyard no-op re-run…`);
+      row('switchyard re-run (no-op)', await switchyard(route, direct, proxy, args.concurrency, prefix));
+      if (hasRclone) {
+        await emptyDestination(env.s3);
+        say(`${objects} objects: rclone copy…`);
+        row('rclone copy', await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum));
+        say(`${objects} objects: rclone re-check (no-op)…`);
+        row('rclone re-run (no-op)', await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum));
+      } else row('rclone', { concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH: apt-get install -y rclone' });
+    }
+    args.sizes = args.sizes.map((size) => subset(size, total).objects);
 
-    const { latencyPrefix, latencyObjects } = latencySubset(args.latencyObjects, args.objects);
-    proxy.setRules([{ action: { delayMs: 50 } }]);
-    for (const concurrency of [1, 10, 40, 100]) {
-      await emptyDestination(env.s3);
-      say(`50 ms latency, switchyard concurrency ${concurrency}…`);
-      rows.push({ run: `+50 ms/request: switchyard (${latencyPrefix})`, ...(await switchyard(route, direct, proxy, concurrency, latencyPrefix)) });
+    if (args.latency) {
+      const { prefix, objects } = subset(Math.min(...args.sizes), total);
+      proxy.setRules([{ action: { delayMs: 50 } }]);
+      for (const concurrency of [10, 40, 100]) {
+        await emptyDestination(env.s3);
+        say(`50 ms latency, switchyard concurrency ${concurrency}…`);
+        rows.push({ size: objects, run: '+50 ms/request: switchyard', ...(await switchyard(route, direct, proxy, concurrency, prefix)) });
+      }
+      if (hasRclone) {
+        await emptyDestination(env.s3);
+        say('50 ms latency, rclone…');
+        rows.push({ size: objects, run: '+50 ms/request: rclone', ...(await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum)) });
+      }
+      proxy.setRules([]);
     }
-    if (rcloneAvailable()) {
-      await emptyDestination(env.s3);
-      say('50 ms latency, rclone…');
-      rows.push({ run: `+50 ms/request: rclone (${latencyPrefix})`, ...(await rclone(env.s3, direct, proxy, 40, latencyPrefix)) });
-    }
-    proxy.setRules([]);
-    say(`(latency runs cover the ${latencyObjects} objects under ${latencyPrefix})`);
   } finally {
     await proxy.stop();
     await moto.stop();

@@ -160,6 +160,9 @@ interface BackfillCliOptions {
   dryRun: boolean;
   wait: boolean;
   json: boolean;
+  resume?: string | true;
+  inventory?: string;
+  csv?: string;
 }
 
 program
@@ -181,10 +184,16 @@ program
   .option('--dry-run', 'list and show what would be copied, copy nothing', false)
   .option('--wait', 'with --on aws: follow the execution until it ends', false)
   .option('--json', 'print one JSON summary on stdout', false)
+  .option('--resume [run]', 'carry on an unfinished run (its id; the latest one without a run id) from its manifest and checkpoint')
+  .option('--inventory <s3-uri>', 'take the objects from an S3 Inventory report (s3://…/manifest.json, CSV with Size, ETag, LastModifiedDate)')
+  .option('--csv <s3-uri>', 'copy only the objects a CSV of bucket,key rows names (keys URL-encoded, as S3 Batch Operations manifests)')
   .action(async (options: BackfillCliOptions) => {
     if (options.on === 'aws') {
       if (options.dryRun || options.concurrency !== undefined || options.multipartThreshold !== undefined) {
         throw new UsageError('SY203', '--dry-run, --concurrency and --multipart-threshold apply to in-process runs; the state machine takes its settings from the deployed route');
+      }
+      if (options.resume !== undefined || options.inventory !== undefined || options.csv !== undefined) {
+        throw new UsageError('SY204', '--resume, --inventory and --csv apply to in-process runs; on AWS set batch.inventory in the route (the Distributed Map reads it), and redrive a failed execution in Step Functions (its Map run carries on from the failed batches) or start a new one');
       }
       const { backfillOnAwsCommand } = await import('./commands/backfill-on-aws.ts');
       process.exitCode = await backfillOnAwsCommand(
@@ -214,6 +223,9 @@ program
         ...(options.region ? { region: options.region } : {}),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.multipartThreshold ? { multipartThreshold: options.multipartThreshold } : {}),
+        ...(options.resume !== undefined ? { resume: options.resume === true ? 'latest' : options.resume } : {}),
+        ...(options.inventory ? { inventory: options.inventory } : {}),
+        ...(options.csv ? { csv: options.csv } : {}),
       },
       processOutput,
     );

@@ -255,7 +255,8 @@ export class Pipeline {
   }
 
   private async act(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, steps: PlannedStep[], context: InvocationContext): Promise<ActionResult[]> {
-    const needsHead = steps.some((s) => s.action.type === 'copy' && s.action.skipExisting);
+    // The size and ETag an event carries are enough for skip-existing; only events without them need a HeadObject.
+    const needsHead = steps.some((s) => s.action.type === 'copy' && s.action.skipExisting) && (event.size === undefined || !event.eTag);
     const sourceHead = needsHead ? await facts.head(sourceAccess(route)) : undefined;
     const perAction = new Map<string, ReturnType<typeof createLimiter>>();
     const results: ActionResult[] = new Array<ActionResult>(steps.length);

@@ -513,6 +513,10 @@ export interface Batch {
    */
   schedule?: string;
   /**
+   * Take the objects from the newest S3 Inventory report under this prefix instead of listing the source: `s3://bucket/prefix/source-bucket/config-id/` as the inventory configuration delivers it (dated folders holding manifest.json). CSV format, with the Size field (and ETag, LastModifiedDate for skip-existing). On AWS the Distributed Map reads it directly as its ItemReader (MANIFEST), so millions of objects never pass through the function; `switchyard backfill` reads it in-process. Objects created after the report are not copied.
+   */
+  inventory?: string;
+  /**
    * Objects per Lambda invocation in the Distributed Map (ItemBatcher).
    */
   batchSize?: number;

@@ -6,6 +6,8 @@ import { nearestName } from '../../engine/load/nearest-name.ts';
 import { AccessResolver, createAwsPorts } from '../../engine/ports/aws/index.ts';
 import type { Log } from '../../engine/report/log.ts';
 import { parseSize } from '../../engine/units.ts';
+import type { ManifestInput } from '../../engine/batch/manifest-input.ts';
+import { runToResume } from '../../engine/batch/resume.ts';
 import type { Output } from '../output.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
 
@@ -20,6 +22,12 @@ export interface BackfillCommandOptions {
   multipartThreshold?: string;
   dryRun: boolean;
   json: boolean;
+  /** A run id, or `latest`: carry on that unfinished run. */
+  resume?: string;
+  /** `s3://…/manifest.json` of an S3 Inventory report to take the objects from. */
+  inventory?: string;
+  /** `s3://…` CSV of `bucket,key` rows naming the objects to copy. */
+  csv?: string;
 }
 
 export async function backfillCommand(options: BackfillCommandOptions, out: Output): Promise<number> {
@@ -36,6 +44,7 @@ export async function backfillCommand(options: BackfillCommandOptions, out: Outp
     throw new UsageError('SY304', `--concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
   const multipartThreshold = thresholdOf(options.multipartThreshold);
+  const input = inputOf(options);
 
   const progress = createProgress(progressSink(out));
   const config = { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) };
@@ -50,6 +59,8 @@ export async function backfillCommand(options: BackfillCommandOptions, out: Outp
       dryRun: options.dryRun,
       log: errorLines((line) => progress.note(line)),
       progress,
+      ...(input ? { input } : {}),
+      ...(options.resume !== undefined ? { resume: await runToResume(route, ports, options.resume) } : {}),
     });
   } catch (error) {
     if (!(error instanceof ActionError)) throw error;
@@ -65,6 +76,14 @@ export async function backfillCommand(options: BackfillCommandOptions, out: Outp
   if (options.json) out.stdout(JSON.stringify({ ...summary, report: summary.report ?? null }));
   else for (const line of summaryText(summary)) out.stdout(line);
   return summary.status === 'succeeded' ? 0 : 1;
+}
+
+function inputOf(options: BackfillCommandOptions): ManifestInput | undefined {
+  const given = [options.inventory !== undefined, options.csv !== undefined, options.resume !== undefined].filter(Boolean).length;
+  if (given > 1) throw new UsageError('SY308', '--inventory, --csv and --resume each say where the objects come from: give one of them');
+  if (options.inventory !== undefined) return { kind: 'inventory', uri: options.inventory };
+  if (options.csv !== undefined) return { kind: 'csv', uri: options.csv };
+  return undefined;
 }
 
 function thresholdOf(text: string | undefined): number | undefined {
@@ -99,7 +118,7 @@ export function summaryText(summary: BackfillSummary): string[] {
     lines.push(`would copy ${planned.source} → ${planned.destination} (${planned.method}, ${formatBytes(planned.bytes)})`);
   }
   const verb = summary.dryRun ? 'would copy' : 'copied';
-  lines.push(`backfill ${summary.route} run ${summary.runId}${summary.dryRun ? ' (dry run: nothing copied)' : ''}: ${summary.status}`);
+  lines.push(`backfill ${summary.route} run ${summary.runId}${summary.dryRun ? ' (dry run: nothing copied)' : ''}${summary.resumed !== undefined ? ` (resumed: ${summary.resumed} objects were already done)` : ''}: ${summary.status}`);
   lines.push(
     `  ${summary.listed} objects listed (${summary.excluded} outside the route's match), ${verb} ${summary.copied}, skipped ${summary.skipped}, failed ${summary.failed}; ` +
       `${formatBytes(summary.bytes)} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.retries > 0 ? `, ${summary.retries} retries` : ''}`,

@@ -4,10 +4,12 @@ import type { ObjectEvent } from '../events/object-event.ts';
 import type { ObjectHead, StoragePort } from '../ports/types.ts';
 import type { PlannedCopy } from './planned-action.ts';
 
-/** Metadata key put on every copy; an event for an object carrying it is not routed again. */
+/** Metadata key put on copies into watched buckets; an event for an object carrying it is not routed again. */
 export const LOOP_MARKER = 'switchyard-route';
-/** The source's ETag, recorded on the copy: a multipart copy has an ETag of its own, so re-runs compare this. */
-export const SOURCE_ETAG = 'switchyard-source-etag';
+
+import { SOURCE_ETAG, sameContent } from './same-content.ts';
+
+export { SOURCE_ETAG };
 
 export interface CopyOutcome {
   method: 'copy' | 'multipart' | 'skipped';
@@ -19,12 +21,11 @@ export async function runCopy(storage: StoragePort, event: ObjectEvent, route: s
   if (copy.bucket === event.bucket && copy.key === event.key) {
     throw new ActionError('CopyOntoItself', `refusing to copy s3://${event.bucket}/${event.key} onto itself`, 'config');
   }
-  if (copy.skipExisting && sourceHead) {
+  const known = sourceHead ?? headFromEvent(event);
+  if (copy.skipExisting && known) {
     const existing = await storage.head({ bucket: copy.bucket, key: copy.key }, copy.destinationAccess);
-    const sameContent = existing && existing.size === sourceHead.size && (existing.eTag === sourceHead.eTag || existing.metadata[SOURCE_ETAG] === sourceHead.eTag);
-    if (sameContent) {
-      return { method: 'skipped', bytes: 0, detail: 'same size and ETag already at the destination' };
-    }
+    const same = existing && sameContent(known, existing, { kms: copy.kmsKey !== undefined });
+    if (same) return { method: 'skipped', bytes: 0, detail: `${same} already at the destination` };
   }
   const result = await storage.copy({
     source: { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) },
@@ -36,8 +37,27 @@ export async function runCopy(storage: StoragePort, event: ObjectEvent, route: s
     multipartThreshold: copy.multipartThreshold,
     partSize: copy.partSize,
     partConcurrency: copy.partConcurrency,
-    addMetadata: { [LOOP_MARKER]: route, ...(sourceHead ? { [SOURCE_ETAG]: sourceHead.eTag } : {}) },
-    ...(sourceHead ? { sourceHead } : {}),
+    ...addedMetadata(route, copy, known),
+    ...(known ? { sourceHead: known } : {}),
   });
   return { method: result.method, bytes: result.bytes };
+}
+
+/**
+ * Metadata the copy adds, if any. Without it the port copies with MetadataDirective and
+ * TaggingDirective COPY: one CopyObject, no HeadObject. The marker is only needed where a
+ * route watches the destination. Where metadata is written anyway (marker, multipart), the
+ * source's ETag goes with it for skip-existing on later runs, at no extra cost.
+ */
+function addedMetadata(route: string, copy: PlannedCopy, known: ObjectHead | undefined): { addMetadata?: Record<string, string> } {
+  const multipart = known !== undefined && known.size > 0 && known.size >= copy.multipartThreshold;
+  const sourceETag: Record<string, string> = known?.eTag && (copy.skipExisting || multipart) ? { [SOURCE_ETAG]: known.eTag } : {};
+  if (copy.loopMarker !== false) return { addMetadata: { [LOOP_MARKER]: route, ...sourceETag } };
+  return multipart ? { addMetadata: sourceETag } : {};
+}
+
+/** The size and ETag an S3 event carries are the object's own: no HeadObject needed for them. */
+function headFromEvent(event: ObjectEvent): ObjectHead | undefined {
+  if (event.size === undefined || event.eTag === undefined || event.eTag === '') return undefined;
+  return { size: event.size, eTag: event.eTag, metadata: {} };
 }

@@ -15,6 +15,8 @@ export interface PlannedCopy {
   partSize: number;
   partConcurrency: number;
   skipExisting: boolean;
+  /** False when no route watches the destination bucket: the copy needs no loop marker. */
+  loopMarker?: boolean;
 }
 
 export interface PlannedMessage {

@@ -1,16 +1,17 @@
 /**
- * What the destination already holds, from one listing per (bucket, role) instead of one
- * HeadObject per object: a re-run of a large backfill then costs a few list calls. Keys
+ * What the destination already holds, from one parallel listing per (bucket, role) instead of
+ * one HeadObject per object: a re-run of a large backfill then costs a few list calls. Keys
  * outside the listed prefix, and listings that fail, answer `unknown`, and the copy falls back
  * to its own HeadObject check (which also reads the source-ETag metadata of multipart copies).
  */
-import type { Access, StoragePort } from '../ports/types.ts';
+import type { Access, ListedObject, StoragePort } from '../ports/types.ts';
+import { listEverything } from './partitioned-listing.ts';
 
-export type DestinationState = { state: 'absent' } | { state: 'present'; size: number; eTag: string } | { state: 'unknown' };
+export type DestinationState = { state: 'absent' } | ({ state: 'present' } & ListedObject) | { state: 'unknown' };
 
 export class DestinationIndex {
   /** Per run: listed keys by bucket and role; undefined when the listing failed. */
-  private readonly listings = new Map<string, Promise<Map<string, { size: number; eTag: string }> | undefined>>();
+  private readonly listings = new Map<string, Promise<Map<string, ListedObject> | undefined>>();
 
   constructor(
     private readonly storage: StoragePort,
@@ -29,16 +30,10 @@ export class DestinationIndex {
     return found ? { state: 'present', ...found } : { state: 'absent' };
   }
 
-  private async list(bucket: string, access: Access | undefined): Promise<Map<string, { size: number; eTag: string }> | undefined> {
-    const objects = new Map<string, { size: number; eTag: string }>();
+  private async list(bucket: string, access: Access | undefined): Promise<Map<string, ListedObject> | undefined> {
     try {
-      let token: string | undefined;
-      do {
-        const page = await this.storage.list(bucket, this.prefix, token, access);
-        for (const o of page.objects) objects.set(o.key, { size: o.size, eTag: o.eTag });
-        token = page.nextToken;
-      } while (token !== undefined);
-      return objects;
+      const listed = await listEverything(this.storage, bucket, this.prefix, access ? { access } : {});
+      return new Map(listed.map((o) => [o.key, o]));
     } catch {
       // Not fatal: every object then checks its destination with HeadObject as usual.
       return undefined;

@@ -15,7 +15,7 @@ export function recordingWrites(real: Ports): { ports: Ports; planned: PlannedSi
       head: (ref, access) => real.storage.head(ref, access),
       getTags: (ref, access) => real.storage.getTags(ref, access),
       getBody: (ref, access) => real.storage.getBody(ref, access),
-      list: (bucket, prefix, token, access) => real.storage.list(bucket, prefix, token, access),
+      list: (bucket, prefix, token, access, delimiter) => real.storage.list(bucket, prefix, token, access, delimiter),
       async copy(request) {
         const bytes = request.sourceHead?.size;
         const method = bytes !== undefined && bytes > 0 && bytes >= request.multipartThreshold ? 'multipart' : 'copy';

@@ -40,5 +40,5 @@ export function batchEvent(bucket: string, entry: ManifestEntry, now: Date): Obj
 
 /** What the listing already says about the source object; saves a HeadObject for skip-existing. */
 export function listedHead(entry: ManifestEntry): ObjectHead {
-  return { size: entry.size, eTag: entry.eTag, metadata: {} };
+  return { size: entry.size, eTag: entry.eTag, metadata: {}, ...(entry.lastModified !== undefined ? { lastModified: new Date(entry.lastModified) } : {}) };
 }

@@ -10,7 +10,11 @@ import type { CompiledRoute } from '../load/compiled-route.ts';
 import type { Ports } from '../ports/types.ts';
 import type { Log } from '../report/log.ts';
 import { hubWrite } from './hub-write.ts';
+import { RouteMatcher } from '../match/route-matcher.ts';
+import { sourceAccess } from '../resolve/bindings.ts';
 import { listManifest } from './list-manifest.ts';
+import { inventoryManifest, inventoryObject } from './manifest-input.ts';
+import { batchEvent, entryOf } from './manifest-entry.ts';
 import { runLocation, s3Uri, type RunLocation } from './location.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
 import { buildReport, writeReport } from './report.ts';
@@ -43,6 +47,8 @@ export function isBatchPayload(input: unknown): input is BatchPhaseInput {
 /** A batch result file: one per ItemBatcher batch, overwritten when Step Functions retries the batch. */
 interface BatchResult {
   items: number;
+  /** Inventory rows that were not the route's (absent in results of listed runs). */
+  excluded?: number;
   totals: TransferTotals;
 }
 
@@ -75,17 +81,47 @@ async function listPhase(input: ListPhaseInput, { routes, ports, log }: PhaseDep
   const route = batchRoute(input.route, routes);
   const location = runLocation(route, input.runId);
   const sourcePrefix = effectivePrefix(route, input.input?.prefix);
+  const itemsKey = `${location.prefix}items.json`;
+  const inventory = route.definition.batch?.inventory;
+  if (inventory !== undefined) {
+    // The Map reads the report itself (ItemReader MANIFEST): millions of rows never pass through here.
+    const report = await inventoryManifest(ports.storage, inventory, sourceAccess(route));
+    const manifest = s3Uri(report.bucket, report.key);
+    log.write('info', 'batch run reads an S3 Inventory report', { route: route.name, runId: input.runId, manifest });
+    return { runId: input.runId, manifest, itemsBucket: location.bucket, itemsKey, inventoryBucket: report.bucket, inventoryKey: report.key, count: 0, excluded: 0, sourcePrefix };
+  }
   const manifest = await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location }));
   // The Distributed Map's ItemReader takes a JSON array; the JSON-lines manifest stays the record.
-  const itemsKey = `${location.prefix}items.json`;
   await hubWrite(ports, () => ports.storage.put(location.bucket, itemsKey, JSON.stringify(manifest.entries), 'application/json'));
   log.write('info', 'batch manifest written', { route: route.name, runId: input.runId, manifest: manifest.uri, objects: manifest.entries.length });
   return { runId: input.runId, manifest: manifest.uri, itemsBucket: location.bucket, itemsKey, count: manifest.entries.length, excluded: manifest.excluded, sourcePrefix };
 }
 
-function batchResultKey(location: RunLocation, items: ManifestEntry[]): string {
+/**
+ * A batch's items as manifest entries. Inventory rows (from the MANIFEST reader) of another
+ * bucket, outside the prefix, or that the route's match rules leave out are not the route's:
+ * they count as excluded, as the listing would have left them out.
+ */
+function batchEntries(route: CompiledRoute, items: TransferPhaseInput['Items'], now: Date): { entries: ManifestEntry[]; excluded: number } {
+  const bucket = route.definition.source.bucket;
+  const prefix = route.definition.source.prefix ?? '';
+  const matcher = new RouteMatcher([route]);
+  const entries: ManifestEntry[] = [];
+  for (const item of items) {
+    if ('key' in item) {
+      entries.push(item);
+      continue;
+    }
+    const object = inventoryObject(item, bucket);
+    const entry = object && object.key.startsWith(prefix) && !object.key.endsWith('/') ? entryOf(object) : undefined;
+    if (entry && matcher.candidates(batchEvent(bucket, entry, now)).length > 0) entries.push(entry);
+  }
+  return { entries, excluded: items.length - entries.length };
+}
+
+function batchResultKey(location: RunLocation, items: TransferPhaseInput['Items']): string {
   const id = createHash('sha256')
-    .update(items.map((i) => i.key).join('\u0000'))
+    .update(items.map((i) => ('key' in i ? i.key : (i.Key ?? ''))).join('\u0000'))
     .digest('hex')
     .slice(0, 32);
   return `${location.prefix}batches/${id}.json`;
@@ -94,8 +130,9 @@ function batchResultKey(location: RunLocation, items: ManifestEntry[]): string {
 async function transferPhase(input: TransferPhaseInput, { routes, ports, log }: PhaseDeps): Promise<TransferPhaseOutput> {
   const route = batchRoute(input.BatchInput.route, routes);
   const location = runLocation(route, input.BatchInput.runId);
-  const totals = await transferAll(route, ports, input.Items, { concurrency: Math.min(BATCH_OBJECT_CONCURRENCY, concurrencyFor(route)), log });
-  const result: BatchResult = { items: input.Items.length, totals };
+  const { entries, excluded } = batchEntries(route, input.Items, ports.clock.now());
+  const totals = await transferAll(route, ports, entries, { concurrency: Math.min(BATCH_OBJECT_CONCURRENCY, concurrencyFor(route)), log });
+  const result: BatchResult = { items: entries.length, excluded, totals };
   await hubWrite(ports, () => ports.storage.put(location.bucket, batchResultKey(location, input.Items), JSON.stringify(result), 'application/json'));
   if (totals.failed > 0) throw batchFailure(totals);
   return { copied: totals.copied, skipped: totals.skipped, failed: totals.failed, bytes: totals.bytes };
@@ -162,8 +199,10 @@ async function reportPhase(input: ReportPhaseInput, { routes, ports, log }: Phas
   const location = runLocation(route, input.runId);
   const state = input.state ?? {};
   let totals: TransferTotals;
+  let results: BatchResult[];
   try {
-    totals = sumTotals(await readBatchResults(ports, location));
+    results = await readBatchResults(ports, location);
+    totals = sumTotals(results);
   } catch (error) {
     throw new ActionError('BatchResultsUnreadable', `the batch results under s3://${location.bucket}/${location.prefix}batches/ could not be read: ${errorMessage(error)}`, 'unknown');
   }
@@ -176,8 +215,9 @@ async function reportPhase(input: ReportPhaseInput, { routes, ports, log }: Phas
     started: new Date(input.startedAt),
     finished: ports.clock.now(),
     concurrency: concurrencyFor(route),
-    listed: state.list?.count ?? 0,
-    excluded: state.list?.excluded ?? 0,
+    // An inventory run learns its counts from the batches, which alone saw the report's rows.
+    listed: state.list?.inventoryKey !== undefined ? results.reduce((n, r) => n + r.items, 0) : (state.list?.count ?? 0),
+    excluded: state.list?.inventoryKey !== undefined ? results.reduce((n, r) => n + (r.excluded ?? 0), 0) : (state.list?.excluded ?? 0),
     totals,
     ...(state.validation ? { validation: state.validation } : {}),
   });

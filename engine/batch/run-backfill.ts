@@ -10,7 +10,10 @@ import type { Ports } from '../ports/types.ts';
 import type { Log } from '../report/log.ts';
 import { recordingWrites } from './dry-run-ports.ts';
 import { hubWrite } from './hub-write.ts';
-import { listManifest } from './list-manifest.ts';
+import { CheckpointRecorder, donePositions, readCheckpoint } from './checkpoint.ts';
+import { listManifest, readManifest } from './list-manifest.ts';
+import type { ManifestEntry } from './manifest-entry.ts';
+import type { ManifestInput } from './manifest-input.ts';
 import { newRunId, runLocation, s3Uri } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
@@ -31,6 +34,12 @@ export interface BackfillOptions {
   runId?: string;
   /** For the validation sample (tests). */
   random?: () => number;
+  /** Carry on an earlier run (its id) from its manifest and checkpoint instead of starting a new one. */
+  resume?: string;
+  /** Where the objects come from: the source listing (default), an S3 Inventory report or a CSV manifest. */
+  input?: ManifestInput;
+  /** Checkpoint interval (tests). */
+  checkpointIntervalMs?: number;
 }
 
 export interface PlannedTransfer {
@@ -58,37 +67,64 @@ export interface BackfillSummary extends Pick<TransferTotals, 'copied' | 'skippe
   problems: string[];
   /** Dry run only: the copies that would be made. */
   planned?: PlannedTransfer[];
+  /** Objects an earlier attempt of this run had already finished (`--resume`). */
+  resumed?: number;
 }
 
 export async function runBackfill(route: CompiledRoute, ports: Ports, options: BackfillOptions): Promise<BackfillSummary> {
   const started = ports.clock.now();
-  const runId = options.runId ?? newRunId(started);
+  const runId = options.resume ?? options.runId ?? newRunId(started);
   const location = runLocation(route, runId);
   const sourcePrefix = effectivePrefix(route, options.prefix);
   const concurrency = concurrencyFor(route, options.concurrency);
   const { progress, log } = options;
 
-  const manifest = await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, onPage: (n) => progress.listing(n) }));
-  log.write('info', 'manifest written', { route: route.name, runId, manifest: manifest.uri, objects: manifest.entries.length, excluded: manifest.excluded });
+  const manifest = options.resume
+    ? await hubWrite(ports, () => readManifest(ports, location))
+    : await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, input: options.input ?? defaultInput(route), onPage: (n) => progress.listing(n) }));
+  log.write('info', options.resume ? 'manifest read back' : 'manifest written', { route: route.name, runId, manifest: manifest.uri, objects: manifest.entries.length, excluded: manifest.excluded });
 
   const recorded = options.dryRun ? recordingWrites(ports) : undefined;
-  const totalBytes = manifest.entries.reduce((sum, e) => sum + e.size, 0);
-  progress.start(manifest.entries.length, totalBytes);
-  const counts = { done: 0, bytesDone: 0, copied: 0, skipped: 0, failed: 0, retries: 0 };
-  const totals = await transferAll(route, recorded?.ports ?? ports, manifest.entries, {
-    concurrency,
-    log,
-    destinationPrefix: sourcePrefix,
-    ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
-    onObject: (outcome) => {
-      counts.done++;
-      counts.bytesDone += outcome.entry.size;
-      counts[outcome.status]++;
-      counts.retries += outcome.retries;
-      progress.update(counts);
-    },
+  const previous = options.resume ? await hubWrite(ports, () => readCheckpoint(ports, location)) : undefined;
+  const checkpoint = recorded ? undefined : new CheckpointRecorder(ports, location, { runId, manifest: manifest.uri, total: manifest.entries.length }, log, previous);
+  const already = donePositions(previous, manifest.entries.length);
+  const positions = new Map<ManifestEntry, number>();
+  const todo = manifest.entries.filter((entry, position) => {
+    positions.set(entry, position);
+    return already[position] !== 1;
   });
+  const resumed = manifest.entries.length - todo.length;
+  if (options.resume) progress.note(`resuming run ${runId}: ${resumed} of ${manifest.entries.length} objects were already done`);
+  progress.start(todo.length, todo.reduce((sum, e) => sum + e.size, 0));
+  checkpoint?.start(options.checkpointIntervalMs);
+  const counts = { done: 0, bytesDone: 0, copied: 0, skipped: 0, failed: 0, retries: 0 };
+  let transferred: TransferTotals;
+  try {
+    transferred = await transferAll(route, recorded?.ports ?? ports, todo, {
+      concurrency,
+      log,
+      destinationPrefix: sourcePrefix,
+      ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
+      onObject: (outcome) => {
+        counts.done++;
+        counts.bytesDone += outcome.entry.size;
+        counts[outcome.status]++;
+        counts.retries += outcome.retries;
+        checkpoint?.finished(positions.get(outcome.entry) ?? -1, outcome);
+        progress.update(counts);
+      },
+    });
+  } finally {
+    await checkpoint?.stop();
+  }
   progress.finish();
+  // A resumed run reports the whole run: what the earlier attempts finished counts too.
+  const totals: TransferTotals = {
+    ...transferred,
+    copied: transferred.copied + (previous?.counts.copied ?? 0),
+    skipped: transferred.skipped + (previous?.counts.skipped ?? 0),
+    bytes: transferred.bytes + (previous?.counts.bytes ?? 0),
+  };
 
   const common = {
     route: route.name,
@@ -103,6 +139,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
     attempts: totals.attempts,
     retries: totals.retries,
     manifest: manifest.uri,
+    ...(options.resume ? { resumed } : {}),
   };
   if (recorded) {
     const problems = totals.failures.map((f) => `${f.key}: ${f.message}`);
@@ -133,6 +170,12 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
   log.write(report.status === 'succeeded' ? 'info' : 'error', `backfill ${report.status}`, { route: route.name, runId, report: report.report, problems: report.problems });
   const notification = await announce(route, ports, report, log);
   return { ...common, status: report.status, durationMs: report.durationMs, report: report.report, validation, problems: report.problems, ...(notification ? { notification } : {}) };
+}
+
+/** The route's own inventory (batch.inventory) when it has one, else a listing of the source. */
+export function defaultInput(route: CompiledRoute): ManifestInput {
+  const inventory = route.definition.batch?.inventory;
+  return inventory !== undefined ? { kind: 'inventory', uri: inventory } : { kind: 'listing' };
 }
 
 /** The route's source prefix, or a narrower one given for this run. */

@@ -5,6 +5,7 @@
  * runs the same steps as `switchyard backfill` in-process: list → transfer → validate → report.
  */
 import type { ManifestEntry } from './manifest-entry.ts';
+import type { InventoryItem } from './manifest-input.ts';
 import type { ValidationResult } from './validate.ts';
 
 export const BATCH_PAYLOAD = 'batch';
@@ -19,20 +20,27 @@ export interface ListPhaseInput {
   input?: { prefix?: string };
 }
 
-/** Stored at `$.list`; the Distributed Map's ItemReader reads `itemsBucket`/`itemsKey` (a JSON array of ManifestEntry). */
+/**
+ * Stored at `$.list`; the Distributed Map's ItemReader reads `itemsBucket`/`itemsKey` (a JSON
+ * array of ManifestEntry), or, for a route with `batch.inventory`, the inventory report at
+ * `inventoryBucket`/`inventoryKey` (ReaderConfig MANIFEST) — then no items file is written and
+ * `count` is 0: the Map alone reads the report's rows.
+ */
 export interface ListPhaseOutput {
   runId: string;
   manifest: string;
   itemsBucket: string;
   itemsKey: string;
+  inventoryBucket?: string;
+  inventoryKey?: string;
   count: number;
   excluded: number;
   sourcePrefix: string;
 }
 
-/** One ItemBatcher batch: `Items` from the manifest, `BatchInput` fixed by the state machine. */
+/** One ItemBatcher batch: `Items` from the manifest (or inventory rows), `BatchInput` fixed by the state machine. */
 export interface TransferPhaseInput {
-  Items: ManifestEntry[];
+  Items: Array<ManifestEntry | InventoryItem>;
   BatchInput: { switchyard: typeof BATCH_PAYLOAD; phase: 'transfer'; route: string; runId: string };
 }
 

@@ -5,6 +5,7 @@
  */
 import { executeStep, type ActionResult } from '../actions/execute.ts';
 import type { PlannedStep } from '../actions/planned-action.ts';
+import { sameContent } from '../actions/same-content.ts';
 import { ActionError, errorMessage } from '../errors.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
 import { failedTagCondition } from '../match/tag-conditions.ts';
@@ -15,6 +16,7 @@ import { ObjectFacts } from '../resolve/object-facts.ts';
 import { resolveRoute } from '../resolve/resolve-route.ts';
 import type { Log } from '../report/log.ts';
 import type { DestinationIndex } from './destination-index.ts';
+import type { StaticDestination } from './static-destinations.ts';
 import { batchEvent, listedHead, type ManifestEntry } from './manifest-entry.ts';
 
 /** Where a copy of the object now is (or already was), for validation. */
@@ -24,6 +26,8 @@ export interface ExpectedCopy {
   access?: Access;
   size: number;
   eTag: string;
+  /** Found at the destination by this run's listing (not copied by it): validation has nothing to add. */
+  listed?: boolean;
 }
 
 export interface TransferFailure {
@@ -59,6 +63,8 @@ export interface TransferObjectOptions {
   multipartThreshold?: number;
   /** Answers skip-existing from a destination listing where it can. */
   destinations?: DestinationIndex;
+  /** The route's destinations when they do not depend on the object (static-destinations.ts). */
+  fixed?: StaticDestination[];
 }
 
 export async function transferObject(route: CompiledRoute, entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome> {
@@ -66,7 +72,9 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
   const outcome: ObjectOutcome = { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies: [], failures: [] };
   const event = batchEvent(route.definition.source.bucket, entry, ports.clock.now());
   const facts = new ObjectFacts(event, ports.storage);
-  const results: Array<{ step: PlannedStep; result: ActionResult }> = [];
+  const results: Array<{ step: PlannedStep; result: ActionResult; listed?: boolean }> = [];
+  const everywhere = await alreadyEverywhere(entry, options);
+  if (everywhere) return everywhere;
   try {
     if (route.tags.length > 0) {
       const failed = failedTagCondition(route.tags, await facts.tags(sourceAccess(route)));
@@ -81,7 +89,7 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
     for (const planned of resolution.steps) {
       const known = await knownAtDestination(withThreshold(planned, options.multipartThreshold), entry, options.destinations);
       if (known.result) {
-        results.push({ step: known.step, result: known.result });
+        results.push({ step: known.step, result: known.result, listed: true });
         continue;
       }
       const step = known.step;
@@ -102,34 +110,46 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
 }
 
 /**
- * Skip-existing decided from the destination listing: the same size and ETag is a skip with no
- * request at all; a missing key needs no HeadObject before the copy. Anything else (a multipart
- * copy's own ETag, a key outside the listing) goes through runCopy's own check.
+ * Skip-existing decided from the destination listing (same-content.ts): the same content is a
+ * skip with no request at all; a missing key or other content needs no HeadObject before the
+ * copy. Only a key outside the listing goes through runCopy's own HeadObject check.
  */
 async function knownAtDestination(step: PlannedStep, entry: ManifestEntry, index: DestinationIndex | undefined): Promise<{ step: PlannedStep; result?: ActionResult }> {
   const action = step.action;
   if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
   const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
-  if (known.state === 'absent') return { step: { ...step, action: { ...action, skipExisting: false } } };
-  if (known.state === 'present' && known.size === entry.size && known.eTag === entry.eTag) {
-    const result: ActionResult = {
-      actionId: action.actionId,
-      type: 'copy',
-      destination: `s3://${action.bucket}/${action.key}`,
-      outcome: 'skipped',
-      attempts: 0,
-      durationMs: 0,
-      detail: 'same size and ETag already at the destination (listing)',
-    };
-    return { step, result };
-  }
-  return { step };
+  if (known.state === 'unknown') return { step };
+  const same = known.state === 'present' ? sameContent(entry, known, { kms: action.kmsKey !== undefined }) : undefined;
+  if (!same) return { step: { ...step, action: { ...action, skipExisting: false } } };
+  const result: ActionResult = {
+    actionId: action.actionId,
+    type: 'copy',
+    destination: `s3://${action.bucket}/${action.key}`,
+    outcome: 'skipped',
+    attempts: 0,
+    durationMs: 0,
+    detail: `${same} already at the destination (listing)`,
+  };
+  return { step, result };
 }
 
-function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult }>): ObjectOutcome {
+/** A re-run's shortcut: the listing shows the object at every fixed destination already, so the route is not evaluated for it. */
+async function alreadyEverywhere(entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome | undefined> {
+  const { fixed, destinations } = options;
+  if (!fixed || !destinations) return undefined;
+  const copies: ExpectedCopy[] = [];
+  for (const destination of fixed) {
+    const known = await destinations.lookup(destination.bucket, entry.key, destination.access);
+    if (known.state !== 'present' || !sameContent(entry, known, { kms: destination.kms })) return undefined;
+    copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, listed: true });
+  }
+  return { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies, failures: [] };
+}
+
+function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult; listed?: boolean }>): ObjectOutcome {
   const { entry } = outcome;
   let copiedAny = false;
-  for (const { step, result } of results) {
+  for (const { step, result, listed } of results) {
     outcome.attempts += result.attempts;
     outcome.retries += Math.max(0, result.attempts - 1);
     if (result.outcome === 'failed') {
@@ -139,7 +159,7 @@ function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; resu
     }
     const action = step.action;
     if (action.type !== 'copy') continue;
-    outcome.copies.push({ bucket: action.bucket, key: action.key, ...(action.destinationAccess ? { access: action.destinationAccess } : {}), size: entry.size, eTag: entry.eTag });
+    outcome.copies.push({ bucket: action.bucket, key: action.key, ...(action.destinationAccess ? { access: action.destinationAccess } : {}), size: entry.size, eTag: entry.eTag, ...(listed ? { listed } : {}) });
     if (result.outcome === 'succeeded') {
       copiedAny = true;
       outcome.bytes += entry.size;

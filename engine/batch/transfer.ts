@@ -11,6 +11,7 @@ import { ParameterBatcher } from '../resolve/parameter-batcher.ts';
 import { silentLog, type Log } from '../report/log.ts';
 import { DestinationIndex } from './destination-index.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
+import { staticDestinations } from './static-destinations.ts';
 import { transferObject, type ExpectedCopy, type ObjectOutcome, type TransferFailure } from './transfer-object.ts';
 
 export const DEFAULT_BATCH_CONCURRENCY = 40;
@@ -49,6 +50,7 @@ export async function transferAll(route: CompiledRoute, ports: Ports, entries: I
   const log = options.log ?? silentLog;
   const deps: LookupDeps = { ports, cache: new LookupCache(), parameters: new ParameterBatcher(ports.parameters), lookupTtlMs: LOOKUP_TTL_MS };
   const destinations = options.destinationPrefix !== undefined ? new DestinationIndex(ports.storage, options.destinationPrefix) : undefined;
+  const fixed = staticDestinations(route);
   const totals: TransferTotals = { copied: 0, skipped: 0, failed: 0, bytes: 0, attempts: 0, retries: 0, notTaken: 0, failures: [], copies: [] };
   await forEachLimit(entries, concurrencyFor(route, options.concurrency), async (entry) => {
     const outcome = await transferObject(route, entry, {
@@ -56,6 +58,7 @@ export async function transferAll(route: CompiledRoute, ports: Ports, entries: I
       deps,
       log,
       ...(destinations ? { destinations } : {}),
+      ...(fixed ? { fixed } : {}),
       ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
     });
     add(totals, outcome);

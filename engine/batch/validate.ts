@@ -1,12 +1,14 @@
 /**
  * After the transfer: are the copies there? The destination is listed (with the writer's
- * access) and every expected key counted, then a random sample is checked with HeadObject:
+ * access) and every key this run copied counted (what its listing diff found already there
+ * counts as found), then a random sample of the copies made is checked with HeadObject:
  * same ContentLength, and the source's ETag either as the copy's own or in its
  * `switchyard-source-etag` metadata (a multipart copy has an ETag of its own).
  */
 import { SOURCE_ETAG } from '../actions/copy.ts';
 import { mapLimit } from '../limiter.ts';
 import type { Access, Ports } from '../ports/types.ts';
+import { listEverything } from './partitioned-listing.ts';
 import type { ExpectedCopy } from './transfer-object.ts';
 
 export const DEFAULT_VALIDATION_SAMPLE = 50;
@@ -42,8 +44,12 @@ export interface ValidateOptions {
 }
 
 export async function validateCopies(ports: Ports, copies: readonly ExpectedCopy[], options: ValidateOptions): Promise<ValidationResult> {
-  const { found, missing } = await countAtDestination(ports, copies);
-  const sample = pick(copies, options.sample ?? DEFAULT_VALIDATION_SAMPLE, options.random ?? Math.random);
+  // Copies this run's destination listing already showed with the same content are counted as found, not asked about again.
+  const made = copies.filter((c) => c.listed !== true);
+  const counted = made.length > 0 ? await countAtDestination(ports, made) : { found: 0, missing: [] };
+  const found = counted.found + (copies.length - made.length);
+  const { missing } = counted;
+  const sample = pick(made, options.sample ?? DEFAULT_VALIDATION_SAMPLE, options.random ?? Math.random);
   const checked = await mapLimit(sample, options.concurrency, (copy) => checkOne(ports, copy));
   const mismatches = checked.filter((m): m is SampleMismatch => m !== undefined);
   return {
@@ -69,13 +75,8 @@ async function countAtDestination(ports: Ports, copies: readonly ExpectedCopy[])
   const missing: string[] = [];
   for (const group of groups.values()) {
     const present = new Set<string>();
-    const prefix = commonPrefix([...group.keys]);
-    let token: string | undefined;
-    do {
-      const page = await ports.storage.list(group.bucket, prefix, token, group.access);
-      for (const object of page.objects) if (group.keys.has(object.key)) present.add(object.key);
-      token = page.nextToken;
-    } while (token !== undefined);
+    const listed = await listEverything(ports.storage, group.bucket, commonPrefix([...group.keys]), group.access ? { access: group.access } : {});
+    for (const object of listed) if (group.keys.has(object.key)) present.add(object.key);
     found += present.size;
     for (const key of group.keys) {
       if (missing.length >= MAX_LISTED_MISSING) break;

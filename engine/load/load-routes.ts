@@ -10,6 +10,7 @@ import { parseRouteYaml } from './parse-yaml.ts';
 import { checkRoutes, type LoadedRoute } from './route-checks.ts';
 import type { RouteSet } from './route-set.ts';
 import { checkAgainstSchema } from './schema-check.ts';
+import { withWatchedBuckets } from './watched-buckets.ts';
 
 export interface LoadResult {
   routes: CompiledRoute[];
@@ -42,7 +43,7 @@ export function loadRoutes(set: RouteSet): LoadResult {
   }
   const failedFiles = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   return {
-    routes: loaded.filter((l) => !failedFiles.has(l.parsed.file)).map((l) => l.route),
+    routes: withWatchedBuckets(loaded.filter((l) => !failedFiles.has(l.parsed.file)).map((l) => l.route)),
     diagnostics: diagnostics.sort(byLocation),
     fileCount: set.routeFiles.length,
   };

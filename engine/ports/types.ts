@@ -64,6 +64,8 @@ export interface ListedObject {
 
 export interface ListPage {
   objects: ListedObject[];
+  /** With a delimiter: the "folders" one level down. A port without delimiter support lists everything in `objects` and leaves this out. */
+  prefixes?: string[];
   nextToken?: string;
 }
 
@@ -75,7 +77,7 @@ export interface StoragePort {
   put(bucket: string, key: string, body: string | Buffer, contentType?: string, access?: Access): Promise<void>;
   /** Writes only when nothing is at the key (S3 `If-None-Match: *`); false when something already was. */
   putIfAbsent(bucket: string, key: string, body: string, access?: Access): Promise<boolean>;
-  list(bucket: string, prefix: string, token?: string, access?: Access): Promise<ListPage>;
+  list(bucket: string, prefix: string, token?: string, access?: Access, delimiter?: string): Promise<ListPage>;
 }
 
 export interface ParameterPort {

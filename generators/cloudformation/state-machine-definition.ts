@@ -101,11 +101,7 @@ export function stateMachineDefinition(settings: StateMachineSettings): { [key: 
       Transfer: {
         Type: 'Map',
         Comment: 'Copies the listed objects, one child execution per batch; batch results go to S3, not into the state',
-        ItemReader: {
-          Resource: 'arn:aws:states:::s3:getObject',
-          ReaderConfig: { InputType: 'JSON' },
-          Parameters: { 'Bucket.$': '$.list.itemsBucket', 'Key.$': '$.list.itemsKey' },
-        },
+        ItemReader: itemReader(batch),
         ItemBatcher: { MaxItemsPerBatch: batch.batchSize ?? BATCH_DEFAULTS.batchSize, BatchInput: { ...batchInput } },
         MaxConcurrency: batch.concurrency ?? BATCH_DEFAULTS.concurrency,
         ToleratedFailurePercentage: batch.toleratedFailurePercent ?? BATCH_DEFAULTS.toleratedFailurePercent,
@@ -162,6 +158,26 @@ export function stateMachineDefinition(settings: StateMachineSettings): { [key: 
       },
       RunSucceeded: { Type: 'Succeed' },
     },
+  };
+}
+
+/**
+ * Where the Map's items come from: the items file the List step wrote, or — with
+ * `batch.inventory` — the S3 Inventory report the List step picked, read by Step Functions
+ * itself (MANIFEST: manifest.json and its CSV files, one item per row).
+ */
+function itemReader(batch: Batch): { [key: string]: CfnValue } {
+  if (batch.inventory !== undefined) {
+    return {
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'MANIFEST' },
+      Parameters: { 'Bucket.$': '$.list.inventoryBucket', 'Key.$': '$.list.inventoryKey' },
+    };
+  }
+  return {
+    Resource: 'arn:aws:states:::s3:getObject',
+    ReaderConfig: { InputType: 'JSON' },
+    Parameters: { 'Bucket.$': '$.list.itemsBucket', 'Key.$': '$.list.itemsKey' },
   };
 }
 

@@ -73,7 +73,7 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
     Type: 'AWS::IAM::ManagedPolicy',
     Properties: {
       Description: `Switchyard backfill state machine of route ${route.name} (generated from routes/)`,
-      PolicyDocument: { Version: '2012-10-17', Statement: stateMachineStatements(name, runs, `/aws/vendedlogs/states/${name}`).map(renderStatement) },
+      PolicyDocument: { Version: '2012-10-17', Statement: stateMachineStatements(name, runs, `/aws/vendedlogs/states/${name}`, inventoryLocation(batch)).map(renderStatement) },
     },
   };
   part.resources[ids.role] = {
@@ -116,13 +116,29 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
     Resource: [s3BucketArn(runs.bucket)],
     Condition: { StringLike: { 's3:prefix': [`${runs.prefix}*`] } },
   });
+  const inventory = inventoryLocation(batch);
+  if (inventory) {
+    // The List step finds the newest report under the inventory prefix (ListBucket, HeadObject of its manifest.json).
+    part.statements.push(
+      { Sid: `${pascal(route.name)}FindInventory`, Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [s3BucketArn(inventory.bucket)], Condition: { StringLike: { 's3:prefix': [`${inventory.prefix}*`] } } },
+      { Sid: `${pascal(route.name)}ReadInventoryManifest`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: [s3ObjectsArn(inventory.bucket, inventory.prefix)] },
+    );
+  }
   if (batch.schedule !== undefined) Object.assign(part.resources, scheduleResources(context, route.name, batch.schedule, ids.machine));
 }
 
+/** `batch.inventory` as bucket and prefix. */
+export function inventoryLocation(batch: Batch): { bucket: string; prefix: string } | undefined {
+  const match = batch.inventory === undefined ? null : /^s3:\/\/([^/]+)\/(.*)$/.exec(batch.inventory);
+  return match?.[1] !== undefined ? { bucket: match[1], prefix: match[2] ?? '' } : undefined;
+}
+
 /** The state machine's own permissions, exactly. */
-export function stateMachineStatements(name: string, runs: { bucket: string; prefix: string }, logGroupName: string): PolicyStatement[] {
+export function stateMachineStatements(name: string, runs: { bucket: string; prefix: string }, logGroupName: string, inventory?: { bucket: string; prefix: string }): PolicyStatement[] {
   const states = `arn:${PARTITION}:states:${HERE}`;
   return [
+    // With batch.inventory the ItemReader reads the report: its manifest.json and CSV files.
+    ...(inventory ? [{ Sid: 'ReadInventory', Effect: 'Allow' as const, Action: ['s3:GetObject'], Resource: [s3ObjectsArn(inventory.bucket, inventory.prefix)] }] : []),
     { Sid: 'InvokeRouter', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [getAtt(FUNCTION_ID, 'Arn'), `${getAtt(FUNCTION_ID, 'Arn')}:*`] },
     // The Distributed Map's ItemReader reads `<run>/items.json`.
     { Sid: 'ReadRunItems', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [s3ObjectsArn(runs.bucket, runs.prefix)] },

@@ -54,7 +54,7 @@ describe('seed 000: one-to-many distribution', () => {
       const copy = await readObject(env, bucket, 'incoming/daily report.pdf');
       expect(copy.body.equals(body)).toBe(true);
       expect(copy.contentType).toBe('application/pdf');
-      expect(copy.metadata).toEqual({ scanner: 'sc-7', 'switchyard-route': 'one-to-many' });
+      expect(copy.metadata).toEqual({ scanner: 'sc-7' });
       expect(copy.tags).toEqual(tags);
     }
   });

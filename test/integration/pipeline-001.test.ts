@@ -47,7 +47,7 @@ describe('seed 001: artifacts export', () => {
     const copy = await readObject(env, 'org1-export', key);
     expect(copy.body.equals(body)).toBe(true);
     expect(copy.contentType).toBe('application/pdf');
-    expect(copy.metadata).toEqual({ author: 'marketing', 'switchyard-route': 'artifacts-export' });
+    expect(copy.metadata).toEqual({ author: 'marketing' });
     expect(copy.tags).toEqual({ classification: 'public' });
     expect(await objectExists(env, 'org2-export', key)).toBe(false);
   });

@@ -1,7 +1,11 @@
 /**
  * Server-side copy of one object: CopyObject below the multipart threshold, parallel
- * UploadPartCopy at or above it. Metadata, content headers and tags are carried across
- * explicitly, because a multipart copy (and a REPLACE-directive copy) would drop them.
+ * UploadPartCopy at or above it. Without metadata to add and with the size known, that is one
+ * CopyObject with MetadataDirective and TaggingDirective COPY: S3 carries metadata, content
+ * headers and tags itself (encryption parameters are separate from both, so SSE-KMS works the
+ * same). Adding metadata means REPLACE, which needs the source's HeadObject first; a multipart
+ * copy carries neither metadata nor tags, so it reads both and sends them with
+ * CreateMultipartUpload (tags as its Tagging header, not a PutObjectTagging afterwards).
  */
 import {
   AbortMultipartUploadCommand,
@@ -10,7 +14,6 @@ import {
   CreateMultipartUploadCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
-  PutObjectTaggingCommand,
   UploadPartCopyCommand,
   type HeadObjectCommandOutput,
   type S3Client,
@@ -87,12 +90,14 @@ export async function copyObject(request: CopyRequest, clients: CopyClients): Pr
   const tags = await call('s3:GetObjectTagging', () =>
     clients.source.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId })),
   );
+  const tagging = taggingHeader(tags.TagSet ?? []);
   const created = await call('s3:CreateMultipartUpload', () =>
     clients.destination.send(
       new CreateMultipartUploadCommand({
         Bucket: destination.bucket,
         Key: destination.key,
         Metadata: metadata,
+        ...(tagging !== '' ? { Tagging: tagging } : {}),
         ...contentHeaders(sourceHead),
         ...encryption,
       }),
@@ -130,19 +135,16 @@ export async function copyObject(request: CopyRequest, clients: CopyClients): Pr
         }),
       ),
     );
-    const tagSet = tags.TagSet ?? [];
-    if (tagSet.length > 0) {
-      await call('s3:PutObjectTagging', () =>
-        clients.destination.send(
-          new PutObjectTaggingCommand({ Bucket: destination.bucket, Key: destination.key, Tagging: { TagSet: tagSet } }),
-        ),
-      );
-    }
     return { method: 'multipart', bytes: size, parts: parts.length, ...eTagOf(completed.ETag) };
   } catch (error) {
     await abortQuietly(clients.destination, destination.bucket, destination.key, uploadId);
     throw error;
   }
+}
+
+/** The `x-amz-tagging` header: tags as a URL query string. */
+export function taggingHeader(tagSet: ReadonlyArray<{ Key?: string; Value?: string }>): string {
+  return tagSet.map((t) => `${encodeURIComponent(t.Key ?? '')}=${encodeURIComponent(t.Value ?? '')}`).join('&');
 }
 
 function isMultipart(size: number, threshold: number): boolean {

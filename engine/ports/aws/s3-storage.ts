@@ -84,10 +84,10 @@ export class S3Storage implements StoragePort {
     }
   }
 
-  async list(bucket: string, prefix: string, token?: string, access?: Access): Promise<ListPage> {
+  async list(bucket: string, prefix: string, token?: string, access?: Access, delimiter?: string): Promise<ListPage> {
     const { s3 } = await this.access.clientsFor(access);
     try {
-      const answer = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const answer = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, ...(delimiter !== undefined ? { Delimiter: delimiter } : {}) }));
       return {
         objects: (answer.Contents ?? []).map((object) => ({
           key: object.Key ?? '',
@@ -95,6 +95,7 @@ export class S3Storage implements StoragePort {
           eTag: (object.ETag ?? '').replaceAll('"', ''),
           ...(object.LastModified !== undefined ? { lastModified: object.LastModified.toISOString() } : {}),
         })),
+        ...(delimiter !== undefined ? { prefixes: (answer.CommonPrefixes ?? []).flatMap((p) => (p.Prefix !== undefined ? [p.Prefix] : [])) } : {}),
         ...(answer.IsTruncated === true && answer.NextContinuationToken !== undefined
           ? { nextToken: answer.NextContinuationToken }
           : {}),

@@ -79,6 +79,8 @@ export interface FaultProxyOptions {
   onAnswered?: (request: ObservedRequest, status: number) => void;
   /** A request moto carried out whose response the client never saw (`resetAfterForward`). */
   onLostResponse?: (request: ObservedRequest) => void;
+  /** Every request moto is asked (after the fault rules let it through), e.g. to log what reached it. */
+  onForward?: (request: ForwardedRequest) => void;
   /** Rewrites moto's answer to matching requests (a client that cannot take middleware, e.g. a bundled function, meets a moto gap). */
   rewriteResponse?: { path: RegExp; body: (text: string) => string };
 }
@@ -86,6 +88,9 @@ export interface FaultProxyOptions {
 const HOST = '127.0.0.1';
 const MAX_DELAY_MS = 30_000;
 const MAX_CONNECTIONS = 128;
+
+/** A request as it was forwarded to moto (faulted ones never reach it and are not reported). */
+export type ForwardedRequest = FaultRequest;
 
 export async function startFaultProxy(
   target: string,
@@ -133,6 +138,7 @@ export async function startFaultProxy(
     stats.forwarded++;
     const resetAnswer = answersToDrop.has(res);
     const seen = options.onAnswered || (resetAnswer && options.onLostResponse) ? capture(req, resetAnswer) : undefined;
+    options.onForward?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(

@@ -22,7 +22,7 @@ function listingStorage(keys: Record<string, { size: number; eTag: string }>, fa
 describe('DestinationIndex', () => {
   const objects = { 'exports/a': { size: 1, eTag: 'e1' }, 'exports/b': { size: 2, eTag: 'e2' }, 'exports/c': { size: 3, eTag: 'e3' } };
   const cases = [
-    { name: 'a listed key is present with its size and ETag', key: 'exports/c', expected: { state: 'present', size: 3, eTag: 'e3' } },
+    { name: 'a listed key is present with its size and ETag', key: 'exports/c', expected: { state: 'present', key: 'exports/c', size: 3, eTag: 'e3' } },
     { name: 'a key under the prefix that is not listed is absent', key: 'exports/zzz', expected: { state: 'absent' } },
     { name: 'a key outside the listed prefix is unknown (HeadObject decides)', key: 'elsewhere/a', expected: { state: 'unknown' } },
   ];

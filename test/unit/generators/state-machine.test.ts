@@ -280,3 +280,21 @@ describe('batch settings, schedule, outputs and alarms', () => {
     expect(Object.keys(plain.Resources).filter((id) => id.includes('StateMachine'))).toEqual([]);
   });
 });
+
+describe('a batch route with batch.inventory', () => {
+  const inventory = states(definitionOf(scheduled, 'InventoryBackfillStateMachine'));
+
+  it('the Distributed Map reads the S3 Inventory report the List step picked (ItemReader MANIFEST)', () => {
+    expect((inventory.Transfer as Obj).ItemReader).toEqual({
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'MANIFEST' },
+      Parameters: { 'Bucket.$': '$.list.inventoryBucket', 'Key.$': '$.list.inventoryKey' },
+    });
+  });
+
+  it('the state machine may read the report and the function may find the newest one, under the inventory prefix only', () => {
+    const policy = resource(scheduled, 'InventoryBackfillStateMachinePolicy').Properties?.PolicyDocument as { Statement: Obj[] };
+    expect(policy.Statement).toContainEqual({ Sid: 'ReadInventory', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ops-inventory/reports/inventory-source/daily/*' }] });
+    expect(JSON.stringify(scheduled.Resources)).toContain('InventoryBackfillFindInventory');
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * A run's progress, saved every couple of seconds next to its manifest (`checkpoint.json`), so
+ * that `backfill --resume` after a crash or `kill -9` carries on where the run was: positions
+ * in the manifest that finished (copied or skipped) are not looked at again. Objects that were
+ * in flight at the kill are not in the checkpoint; the resumed run's destination listing finds
+ * the ones that did arrive, so nothing is copied twice and nothing is missed.
+ */
+import { errorMessage } from '../errors.ts';
+import type { Ports } from '../ports/types.ts';
+import type { Log } from '../report/log.ts';
+import type { RunLocation } from './location.ts';
+
+export const CHECKPOINT_INTERVAL_MS = 2000;
+
+export interface Checkpoint {
+  runId: string;
+  manifest: string;
+  /** Objects in the manifest. */
+  total: number;
+  /** Every position below this one is done … */
+  doneBelow: number;
+  /** … and so are these, above it. */
+  done: number[];
+  counts: { copied: number; skipped: number; bytes: number };
+  savedAt: string;
+}
+
+export function checkpointKey(location: RunLocation): string {
+  return `${location.prefix}checkpoint.json`;
+}
+
+export async function readCheckpoint(ports: Ports, location: RunLocation): Promise<Checkpoint | undefined> {
+  const head = await ports.storage.head({ bucket: location.bucket, key: checkpointKey(location) });
+  if (!head) return undefined;
+  return JSON.parse((await ports.storage.getBody({ bucket: location.bucket, key: checkpointKey(location) })).toString('utf8')) as Checkpoint;
+}
+
+/** Which manifest positions a checkpoint counts as done. */
+export function donePositions(checkpoint: Checkpoint | undefined, total: number): Uint8Array {
+  const done = new Uint8Array(total);
+  if (!checkpoint) return done;
+  done.fill(1, 0, Math.min(checkpoint.doneBelow, total));
+  for (const position of checkpoint.done) if (position < total) done[position] = 1;
+  return done;
+}
+
+export class CheckpointRecorder {
+  private readonly doneAt: Uint8Array;
+  private doneBelow = 0;
+  private readonly counts: Checkpoint['counts'];
+  private dirty = false;
+  private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly location: RunLocation,
+    private readonly run: { runId: string; manifest: string; total: number },
+    private readonly log: Log,
+    previous?: Checkpoint,
+  ) {
+    this.doneAt = donePositions(previous, run.total);
+    this.counts = { ...(previous?.counts ?? { copied: 0, skipped: 0, bytes: 0 }) };
+    this.advance();
+  }
+
+  /** Starts saving every `intervalMs` while anything changed. */
+  start(intervalMs = CHECKPOINT_INTERVAL_MS): void {
+    this.timer = setInterval(() => void this.save(), intervalMs);
+    this.timer.unref();
+  }
+
+  finished(position: number, outcome: { status: 'copied' | 'skipped' | 'failed'; bytes: number }): void {
+    if (outcome.status === 'failed') return;
+    this.doneAt[position] = 1;
+    this.counts[outcome.status]++;
+    this.counts.bytes += outcome.bytes;
+    this.dirty = true;
+    this.advance();
+  }
+
+  /** Stops the timer and saves what is left to save. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.writing;
+    await this.save();
+  }
+
+  private advance(): void {
+    while (this.doneBelow < this.doneAt.length && this.doneAt[this.doneBelow] === 1) this.doneBelow++;
+  }
+
+  private async save(): Promise<void> {
+    if (!this.dirty || this.writing) return;
+    this.dirty = false;
+    const done: number[] = [];
+    for (let p = this.doneBelow; p < this.doneAt.length; p++) if (this.doneAt[p] === 1) done.push(p);
+    const checkpoint: Checkpoint = { ...this.run, doneBelow: this.doneBelow, done, counts: { ...this.counts }, savedAt: this.ports.clock.now().toISOString() };
+    this.writing = this.ports.storage
+      .put(this.location.bucket, checkpointKey(this.location), JSON.stringify(checkpoint), 'application/json')
+      .catch((error: unknown) => {
+        // A lost checkpoint costs a resumed run some re-checking, never a wrong copy: carry on.
+        this.dirty = true;
+        this.log.write('warn', `checkpoint not saved: ${errorMessage(error)}`, { runId: this.run.runId });
+      })
+      .finally(() => {
+        this.writing = undefined;
+      });
+    await this.writing;
+  }
+}

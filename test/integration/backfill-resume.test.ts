@@ -1,0 +1,138 @@
+/**
+ * `kill -9` in the middle of `switchyard backfill`, then `--resume`: the CLI runs in a child
+ * process against moto through a proxy that logs every request moto receives; the child is
+ * SIGKILLed once a checkpoint is saved and part of the objects are copied. The resumed run must
+ * leave every object at the destination with its bytes, and the log must show exactly one
+ * CopyObject per object over both runs: nothing copied twice, nothing missed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillCommand } from '../../cli/commands/backfill.ts';
+import type { Output } from '../../cli/output.ts';
+import { mapLimit } from '../../engine/limiter.ts';
+import { TEST_REGION, createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
+import { startFaultProxy, type FaultProxy, type ForwardedRequest } from './support/fault-proxy.ts';
+import { startMoto, type MotoServer } from './support/moto.ts';
+
+const OBJECTS = 200;
+const SOURCE = 'resume-source';
+const DESTINATION = 'resume-destination';
+const MANIFESTS = 'resume-manifests';
+const ROUTE_YAML = `
+name: resume-demo
+source: { bucket: ${SOURCE}, prefix: data/, trigger: manual }
+actions:
+  - copy: { id: copy, to: ${DESTINATION}, key: $key, skipExisting: true }
+batch: { manifests: s3://${MANIFESTS}/, concurrency: 4 }
+`;
+const keyOf = (i: number): string => `data/g${i % 4}/object ${String(i).padStart(3, '0')}.bin`;
+const bodyOf = (i: number): Buffer => Buffer.alloc(100 + (i % 50), i % 251);
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let env: AwsTestEnv;
+let routesDir: string;
+const forwarded: ForwardedRequest[] = [];
+
+beforeAll(async () => {
+  moto = await startMoto();
+  env = createAwsTestEnv(moto.endpoint);
+  proxy = await startFaultProxy(moto.endpoint, [], { onForward: (request) => forwarded.push(request) });
+  for (const bucket of [SOURCE, DESTINATION, MANIFESTS]) await env.createBucket(bucket);
+  await mapLimit(
+    Array.from({ length: OBJECTS }, (_, i) => i),
+    16,
+    (i) => env.s3.send(new PutObjectCommand({ Bucket: SOURCE, Key: keyOf(i), Body: bodyOf(i) })),
+  );
+  routesDir = mkdtempSync(path.join(tmpdir(), 'switchyard-resume-'));
+  writeFileSync(path.join(routesDir, 'resume-demo.yaml'), ROUTE_YAML);
+}, 60_000);
+
+afterAll(async () => {
+  await proxy?.stop();
+  await moto?.stop();
+  if (routesDir) rmSync(routesDir, { recursive: true, force: true });
+});
+
+/** The destination key of a CopyObject moto received (path-style: /bucket/key?x-id=CopyObject). */
+function copiedKey(request: ForwardedRequest): string | undefined {
+  if (request.method !== 'PUT' || request.headers['x-amz-copy-source'] === undefined) return undefined;
+  const pathname = new URL(request.url, 'http://proxy').pathname;
+  return decodeURIComponent(pathname.slice(`/${DESTINATION}/`.length));
+}
+
+const copies = (): string[] => forwarded.flatMap((r) => copiedKey(r) ?? []);
+const checkpointSaved = (): boolean => forwarded.some((r) => r.method === 'PUT' && r.url.includes('checkpoint.json'));
+
+function startCli(): ChildProcess {
+  const cli = path.resolve('cli/switchyard.ts');
+  return spawn(process.execPath, ['--import', 'tsx', cli, 'backfill', '--route', 'resume-demo', '--routes', routesDir, '--endpoint', proxy.endpoint, '--region', TEST_REGION, '--json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env },
+  });
+}
+
+async function until(condition: () => boolean, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 40_000;
+  while (!condition()) {
+    if (child.exitCode !== null) throw new Error(`the backfill ended before it could be killed (exit ${child.exitCode}): ${stderr().slice(-1500)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting to kill the backfill; ${copies().length} copies so far: ${stderr().slice(-1500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function capture(): Output & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, isTTY: false, stdout: (line: string) => void out.push(line), stderr: (line: string) => void err.push(line) } as Output & { out: string[]; err: string[] };
+}
+
+describe('backfill killed with SIGKILL and resumed', () => {
+  it('copies every object exactly once over both runs', async () => {
+    // At most 4 × 20 copies/s: the first checkpoint (after 2 s) comes well before the last copy.
+    proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action: { delayMs: 50 } }]);
+    const child = startCli();
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await until(() => checkpointSaved() && copies().length >= OBJECTS / 3, child, () => stderr);
+    child.kill('SIGKILL');
+    await exited;
+    // Requests already on their way when the process died still reach moto: wait for the proxy to forward them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const beforeResume = copies().length;
+    expect(beforeResume).toBeLessThan(OBJECTS);
+    proxy.setRules([]);
+
+    const out = capture();
+    const code = await backfillCommand({ route: 'resume-demo', routes: routesDir, endpoint: proxy.endpoint, region: TEST_REGION, dryRun: false, json: true, resume: 'latest' }, out);
+
+    expect(out.err.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out.out[0] ?? '{}') as { copied: number; skipped: number; failed: number; resumed: number; listed: number };
+    expect(summary.listed).toBe(OBJECTS);
+    expect(summary.failed).toBe(0);
+    expect(summary.resumed, 'the checkpoint spared the resumed run some objects').toBeGreaterThan(0);
+    expect(summary.copied + summary.skipped).toBe(OBJECTS);
+
+    const perKey = new Map<string, number>();
+    for (const key of copies()) perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    const twice = [...perKey.entries()].filter(([, n]) => n > 1);
+    expect(twice, 'objects copied more than once').toEqual([]);
+    expect(perKey.size, 'objects never copied').toBe(OBJECTS);
+    expect(forwarded.filter((r) => r.method === 'HEAD' && r.url.startsWith(`/${SOURCE}/`)), 'no HeadObject of the source').toEqual([]);
+
+    await mapLimit(
+      Array.from({ length: OBJECTS }, (_, i) => i),
+      16,
+      async (i) => {
+        const answer = await env.s3.send(new GetObjectCommand({ Bucket: DESTINATION, Key: keyOf(i) }));
+        expect(Buffer.from((await answer.Body?.transformToByteArray()) ?? []).equals(bodyOf(i)), keyOf(i)).toBe(true);
+      },
+    );
+  }, 90_000);
+});
