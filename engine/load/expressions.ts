@@ -2,6 +2,7 @@
  * JSONata in route files: which strings are expressions, compiling them once, and finding the
  * variables and functions they use (so a typo like `$custmer` is caught by `validate`, not at 2 a.m.).
  */
+import { EVALUATION_LIMITS } from './evaluation-limits.ts';
 import jsonata from 'jsonata';
 
 export type Expression = ReturnType<typeof jsonata>;
@@ -51,12 +52,7 @@ export interface ExpressionProblem {
   offset?: number;
 }
 
-/**
- * Guard rails for every evaluation (jsonata's D1011/D1012): an expression with a runaway loop
- * or recursion fails that event instead of hanging the function. The timeout includes the
- * lookups the expression awaits (SSM, S3), so it is generous.
- */
-export const EVALUATION_LIMITS = { timeout: 10_000, stack: 250 };
+export { EVALUATION_LIMITS };
 
 /** The text each compiled expression came from: the Lambda bundle carries text, not closures. */
 const expressionSources = new WeakMap<Expression, string>();

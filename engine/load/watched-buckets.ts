@@ -7,8 +7,9 @@ import type { CompiledRoute } from './compiled-route.ts';
 
 export type WatchedBuckets = (bucket: string) => boolean;
 
-export function watchedBuckets(routes: ReadonlyArray<Pick<CompiledRoute, 'definition'>>): WatchedBuckets {
-  const sources = new Set(routes.map((r) => r.definition.source.bucket));
+/** From the routes, or from the list of their source buckets (as a Lambda bundle carries it). */
+export function watchedBuckets(routes: ReadonlyArray<Pick<CompiledRoute, 'definition'> | string>): WatchedBuckets {
+  const sources = new Set(routes.map((r) => (typeof r === 'string' ? r : r.definition.source.bucket)));
   return (bucket) => sources.has(bucket);
 }
 

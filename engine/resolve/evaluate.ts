@@ -1,7 +1,8 @@
 /** Evaluating a compiled expression, turning every failure into an ActionError of class `config`. */
 import { ActionError, errorMessage } from '../errors.ts';
 import { expressionLocation, type ExpressionLocation } from '../load/expression-locations.ts';
-import { EVALUATION_LIMITS, type Expression } from '../load/expressions.ts';
+import { EVALUATION_LIMITS } from '../load/evaluation-limits.ts';
+import type { Expression } from '../load/expressions.ts';
 
 export type Bindings = Record<string, unknown>;
 

@@ -73,6 +73,21 @@ describe('precompiled routes', () => {
     expect(back?.tags).toEqual(result.routes[0]?.tags);
   });
 
+  it('know the buckets every route of the deployment watches, also those of routes in other stacks', () => {
+    const files = {
+      'routes/a.yaml': ['name: route-a', 'source: { bucket: inbox-a, trigger: eventbridge }', 'allow: { buckets: [inbox-b] }', 'actions:', "  - copy: { to: inbox-b, key: \"='from-a/' & $key\" }"].join('\n'),
+      'routes/b.yaml': ['name: route-b', 'source: { bucket: inbox-b, trigger: eventbridge }', 'match: { prefix: incoming/ }', 'allow: { buckets: [archive] }', 'actions:', '  - copy: { to: archive }'].join('\n'),
+    };
+    const result = loadRoutes(routeSetFromFiles(files));
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const onlyA = result.routes.filter((r) => r.name === 'route-a');
+    // Route a alone in its stack's bundle: its copy into inbox-b (route b's source) still needs the loop marker.
+    const [a] = readPrecompiledRoutes(JSON.parse(JSON.stringify(precompileRoutes(onlyA, result.routes))) as unknown);
+    expect(a?.watched?.('inbox-b')).toBe(true);
+    expect(a?.watched?.('inbox-a')).toBe(true);
+    expect(a?.watched?.('archive')).toBe(false);
+  });
+
   // A bare variable bound to a string, number or boolean is answered without JSONata; every
   // other case goes to JSONata. Either way the answer must be JSONata's own.
   const sequence = Object.assign(['only'], { sequence: true });
