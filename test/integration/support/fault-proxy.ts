@@ -54,7 +54,10 @@ const HOST = '127.0.0.1';
 const MAX_DELAY_MS = 30_000;
 const MAX_CONNECTIONS = 128;
 
-/** A request as it was forwarded to moto (faulted ones never reach it and are not reported). */
+/**
+ * A request moto answered, so one it carried out (faulted ones never reach it; one whose client
+ * vanished before it was forwarded may never be sent in full, and is not reported either).
+ */
 export interface ForwardedRequest {
   method: string;
   url: string;
@@ -64,7 +67,7 @@ export interface ForwardedRequest {
 export async function startFaultProxy(
   target: string,
   rules: FaultRule[] = [],
-  options: { seed?: number; onForward?: (request: ForwardedRequest) => void } = {},
+  options: { seed?: number; onAnswer?: (request: ForwardedRequest) => void } = {},
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (!isLoopback(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
@@ -93,7 +96,6 @@ export async function startFaultProxy(
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
-    options.onForward?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
@@ -106,6 +108,7 @@ export async function startFaultProxy(
         agent,
       },
       (answer) => {
+        options.onAnswer?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
