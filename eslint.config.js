@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     // Plain JavaScript entry points run on Node (TypeScript files get Node's types from tsconfig).
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     rules: {

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds dist/ when stale: CLI tests run bin/switchyard.mjs, which runs the build.
+    globalSetup: ['test/support/build-dist.ts'],
     // Integration files each start their own moto server; two cores, so two at a time.
     pool: 'forks',
     maxWorkers: 2,

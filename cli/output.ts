@@ -10,3 +10,11 @@ export const processOutput: Output = {
   stderr: (line) => process.stderr.write(`${line}\n`),
   isTTY: Boolean(process.stderr.isTTY),
 };
+
+/** `switchyard … | head` closes stdout early: stop quietly, as other command-line tools do, not with a stack trace. */
+export function exitQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}

@@ -1,22 +1,18 @@
 /**
  * `switchyard`: argument parsing only; every command lives in cli/commands/ and calls into
  * the engine, generators and deploy modules.
+ *
+ * Each action imports its command's module when it runs (`await import(...)`), never at the
+ * top: `--help` then loads commander alone, and `validate` never loads the AWS SDK.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
-import { deployCommand, diffCommand } from '../deploy/deploy.ts';
-import { backfillCommand } from './commands/backfill.ts';
-import { backfillOnAwsCommand } from './commands/backfill-on-aws.ts';
-import { demoCommand } from './commands/demo.ts';
-import { dryRunCommand } from './commands/dry-run.ts';
-import { generateCommand } from './commands/generate.ts';
-import { runLocalCommand } from './commands/run-local.ts';
-import { testRoutesCommand } from './commands/test-routes.ts';
-import { validateCommand } from './commands/validate.ts';
-import { processOutput } from './output.ts';
+import { exitQuietlyWhenStdoutCloses, processOutput } from './output.ts';
+import { packageVersion } from './package-root.ts';
 
 const program = new Command('switchyard')
   .description('Declarative routing of S3 object events to buckets, queues and inboxes.')
+  .version(packageVersion(), '-V, --version', 'print the installed version')
   .exitOverride()
   .showHelpAfterError('(run switchyard --help for usage)');
 
@@ -25,18 +21,21 @@ program
   .description('check route files: schema, expressions, templates, allow-lists, loops')
   .argument('[paths...]', 'route files or directories', [])
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-  .action((paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
+  .action(async (paths: string[], options: { format: 'text' | 'json' | 'github' }) => {
+    const { validateCommand } = await import('./commands/validate.ts');
     process.exitCode = validateCommand(paths, options.format, processOutput);
   });
 
 program
   .command('dry-run')
   .description('run the full pipeline on an event without side effects and print every decision')
-  .requiredOption('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
-  .option('--fixtures <file>', 'JSON/YAML answers for lookups: ssm, objects (tags, body, metadata), contacts')
+  .option('--event <file>', 'event JSON (S3 notification, SQS batch, EventBridge, direct invocation)')
+  .option('--fixtures <file>', 'answers for lookups (ssm, objects, contacts): a fixtures file, or a route test file (its case for this event)')
+  .option('--test <name>', "run one route test case: its event and its fixtures, from <routes>/tests")
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--json', 'print the plan as JSON', false)
-  .action(async (options: { event: string; fixtures?: string; routes: string; json: boolean }) => {
+  .action(async (options: { event?: string; fixtures?: string; test?: string; routes: string; json: boolean }) => {
+    const { dryRunCommand } = await import('./commands/dry-run.ts');
     process.exitCode = await dryRunCommand(options, processOutput);
   });
 
@@ -49,38 +48,52 @@ program
   .option('--json', 'print the outcome as JSON', false)
   .option('--verbose', 'print the structured log lines on stderr', false)
   .action(async (options: { local: string; event: string; routes: string; json: boolean; verbose: boolean }) => {
+    const { runLocalCommand } = await import('./commands/run-local.ts');
     process.exitCode = await runLocalCommand({ dir: options.local, event: options.event, routes: options.routes, json: options.json, verbose: options.verbose }, processOutput);
   });
 
 program
   .command('test')
   .description('run the routing expectations in routes/tests/*.yaml')
-  .argument('[paths...]', 'test files or directories (default: <routes>/tests)', [])
+  .argument('[paths...]', 'test files or directories (default: <routes>/tests)')
   .option('--routes <dir>', 'route directory', 'routes')
   .action(async (paths: string[], options: { routes: string }) => {
+    const { testRoutesCommand } = await import('./commands/test-routes.ts');
     process.exitCode = await testRoutesCommand(paths, options.routes, processOutput);
   });
 
 program
   .command('demo')
   .description('run the seed routes end to end against local directories (no AWS account needed)')
-  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--routes <dir>', 'route directory with route tests (default: the seed routes shipped with Switchyard)')
   .option('--dir <dir>', 'where the local buckets are created (default: a new temporary directory)')
-  .action(async (options: { routes: string; dir?: string }) => {
+  .action(async (options: { routes?: string; dir?: string }) => {
+    const { demoCommand } = await import('./commands/demo.ts');
     process.exitCode = await demoCommand(options, processOutput);
   });
 
 program
+  .command('init')
+  .description('scaffold a routes repository: example route and test, editor schema mapping, CI workflow (never overwrites)')
+  .argument('[dir]', 'directory to scaffold', '.')
+  .action(async (dir: string) => {
+    const { initCommand } = await import('./commands/init.ts');
+    process.exitCode = await initCommand({ dir }, processOutput);
+  });
+
+program
   .command('generate')
-  .description('write the CloudFormation template and the policies other accounts must apply')
+  .description('write the CloudFormation templates (a core stack and shards by source bucket) and the policies other accounts must apply')
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--out <dir>', 'output directory', 'out')
-  .option('--stack <name>', 'stack name, the prefix of physical names', 'switchyard')
+  .option('--stack <name>', 'deployment name: its stacks are <name>-core and <name>-shard-…', 'switchyard')
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
-  .action((options: { routes: string; out: string; stack: string; account?: string; region?: string }) => {
+  .option('--reserved-concurrency <n>', 'concurrent executions reserved for each stack\'s function (0 reserves none)')
+  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: string }) => {
+    const { generateCommand } = await import('./commands/generate.ts');
     process.exitCode = generateCommand(
-      { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}) },
+      { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}), ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}) },
       processOutput,
     );
   });
@@ -91,6 +104,7 @@ interface StackOptions {
   region?: string;
   endpoint?: string;
   codeBucket?: string;
+  concurrency?: number;
 }
 
 function stackCommand(name: string, description: string): Command {
@@ -98,10 +112,15 @@ function stackCommand(name: string, description: string): Command {
     .command(name)
     .description(description)
     .option('--routes <dir>', 'route directory', 'routes')
-    .option('--stack <name>', 'CloudFormation stack name', 'switchyard')
+    .option('--stack <name>', 'deployment name: its stacks are <name>-core and <name>-shard-…', 'switchyard')
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
-    .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)');
+    .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)')
+    .option('--concurrency <n>', 'stacks worked on at once (default: 4)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError('SY202', `--concurrency must be a whole number ≥ 1, got '${v}'`);
+      return n;
+    });
 }
 
 function planOptions(options: StackOptions) {
@@ -112,16 +131,19 @@ function planOptions(options: StackOptions) {
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.codeBucket ? { codeBucket: options.codeBucket } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   };
 }
 
-stackCommand('deploy', 'validate, generate, bundle, upload, create a change set, confirm, execute and follow the stack')
-  .option('--yes', 'execute the change set without asking', false)
+stackCommand('deploy', 'validate, generate, bundle, upload, create a change set per changed stack, confirm, execute and follow the stacks')
+  .option('--yes', 'execute the change sets and delete stacks whose routes are all gone, without asking', false)
   .action(async (options: StackOptions & { yes: boolean }) => {
+    const { deployCommand } = await import('../deploy/deploy.ts');
     process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes });
   });
 
-stackCommand('diff', 'show the change set deploy would execute, without executing it').action(async (options: StackOptions) => {
+stackCommand('diff', 'show the change sets deploy would execute, for every stack, without executing them').action(async (options: StackOptions) => {
+  const { diffCommand } = await import('../deploy/deploy.ts');
   process.exitCode = await diffCommand(planOptions(options));
 });
 
@@ -173,6 +195,7 @@ program
       if (options.resume !== undefined || options.inventory !== undefined || options.csv !== undefined) {
         throw new UsageError('SY204', '--resume, --inventory and --csv apply to in-process runs; on AWS set batch.inventory in the route (the Distributed Map reads it), and redrive a failed execution in Step Functions (its Map run carries on from the failed batches) or start a new one');
       }
+      const { backfillOnAwsCommand } = await import('./commands/backfill-on-aws.ts');
       process.exitCode = await backfillOnAwsCommand(
         {
           route: options.route,
@@ -188,6 +211,7 @@ program
       );
       return;
     }
+    const { backfillCommand } = await import('./commands/backfill.ts');
     process.exitCode = await backfillCommand(
       {
         route: options.route,
@@ -207,7 +231,67 @@ program
     );
   });
 
+program
+  .command('impact')
+  .description('which objects a route change sends somewhere else, and the trigger, destination and permission changes')
+  .requiredOption('--base <ref-or-dir>', 'the route set to compare against: a git ref (e.g. origin/main, HEAD) or a directory')
+  .option('--routes <dir>', 'route directory under review', 'routes')
+  .option('--tests <dir>', 'route tests whose events are evaluated (default: <routes>/tests)')
+  .option('--keys <file>', 'more objects: one key per line (s3://bucket/key, or bare keys with --bucket) or an S3 Inventory CSV')
+  .option('--bucket <name>', 'bucket of the bare keys in --keys')
+  .option('--list <s3-url>', 'more objects: list s3://bucket/prefix now (reads your account)')
+  .option('--endpoint <url>', 'with --list: AWS-compatible endpoint (e.g. a moto server)')
+  .option('--region <region>', 'with --list: AWS region (default: from the environment)')
+  .option('--fixtures <file>', 'answers for lookups of listed objects (over the route tests\' fixtures)')
+  .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+  .addOption(new Option('--fail-on <what>', 'exit 1 when some object would stop going to a destination').choices(['removed']))
+  .option('--graph', 'add the route graph with the changed edges marked', false)
+  .action(async (options: { base: string; routes: string; tests?: string; keys?: string; bucket?: string; list?: string; endpoint?: string; region?: string; fixtures?: string; format: 'markdown' | 'json'; failOn?: 'removed'; graph: boolean }) => {
+    const { impactCommand } = await import('./commands/impact.ts');
+    process.exitCode = await impactCommand(options, processOutput);
+  });
+
+program
+  .command('graph')
+  .description('draw source buckets → routes → destinations (buckets, accounts, queues, SNS and SES topics)')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+  .action(async (options: { routes: string; format: 'mermaid' | 'dot' }) => {
+    const { graphCommand } = await import('./commands/graph.ts');
+    process.exitCode = graphCommand(options, processOutput);
+  });
+
+program
+  .command('status')
+  .description('per stack: deployed routes against local ones, dead-letter and failure-record depth, last-hour counts and last error per route')
+  .option('--stack <name>', 'deployment name (stacks tagged switchyard:deployment=<name>, or the stack of that name)', 'switchyard')
+  .option('--routes <dir>', 'local route directory to compare with', 'routes')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(async (options: { stack: string; routes: string; region?: string; endpoint?: string; format: 'text' | 'json' }) => {
+    const { statusCommand } = await import('./commands/status.ts');
+    process.exitCode = await statusCommand(options, processOutput);
+  });
+
+program
+  .command('replay')
+  .description('list dead-lettered events and failure records of the deployment and re-drive them after a fix')
+  .option('--stack <name>', 'deployment name (stacks tagged switchyard:deployment=<name>, or the stack of that name)', 'switchyard')
+  .option('--routes <dir>', 'route directory (the fixed routes the events run through)', 'routes')
+  .option('--route <name>', 'only events and records of this route')
+  .option('--since <time>', 'only what failed since this ISO time or duration back from now (30m, 2h, 7d)')
+  .option('--dry-run', 'list only: nothing is re-driven or deleted', false)
+  .option('--json', 'print the items and counts as JSON', false)
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+  .action(async (options: { stack: string; routes: string; route?: string; since?: string; dryRun: boolean; json: boolean; region?: string; endpoint?: string }) => {
+    const { replayCommand } = await import('./commands/replay.ts');
+    process.exitCode = await replayCommand(options, processOutput);
+  });
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyWhenStdoutCloses();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

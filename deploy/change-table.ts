@@ -1,5 +1,6 @@
 /** The change set as a table a reviewer reads before saying yes. */
 import type { ResourceChangeRow } from './changeset.ts';
+import { formatColumns } from './columns.ts';
 
 const ACTION_ORDER = ['Add', 'Modify', 'Remove'];
 const HEADINGS = ['Action', 'LogicalId', 'Type', 'Replacement'] as const;
@@ -7,10 +8,7 @@ const HEADINGS = ['Action', 'LogicalId', 'Type', 'Replacement'] as const;
 /** Rows sorted by action (Add, Modify, Remove, then any other) and logical id, columns padded. */
 export function formatChangeTable(rows: ResourceChangeRow[]): string[] {
   const sorted = [...rows].sort((a, b) => actionRank(a.action) - actionRank(b.action) || (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
-  const cells = sorted.map((r) => [r.action, r.logicalId, r.type, r.replacement]);
-  const widths = HEADINGS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: readonly string[]): string => c.map((cell, i) => (i === c.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
-  return [line(HEADINGS), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), summary(rows)];
+  return [...formatColumns(HEADINGS, sorted.map((r) => [r.action, r.logicalId, r.type, r.replacement])), summary(rows)];
 }
 
 export function summary(rows: ResourceChangeRow[]): string {

@@ -25,6 +25,8 @@ export interface ChangeSetRequest {
   template: { body: string } | { url: string };
   parameters: Record<string, string>;
   description?: string;
+  /** Stack tags (CloudFormation applies them to the stack and to the resources that take tags). */
+  tags?: Record<string, string>;
 }
 
 export type Replacement = 'yes' | 'no' | 'conditional' | '-';
@@ -82,6 +84,7 @@ async function requestChangeSet(cfn: CloudFormationClient, request: ChangeSetReq
         // The router's role and its managed policies have names.
         Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
         ...(request.description !== undefined ? { Description: request.description } : {}),
+        ...(request.tags !== undefined ? { Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
       }),
     );
   } catch (error) {

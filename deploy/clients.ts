@@ -6,6 +6,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 
+/** The SDK's standard retry (exponential backoff with jitter, up to 20 s apart) gets this many attempts. */
+export const CLOUDFORMATION_ATTEMPTS = 10;
+
 export interface DeployTarget {
   /** Defaults to the SDK's own resolution (AWS_REGION, profile). */
   region?: string;
@@ -24,7 +27,9 @@ export function deployClients(target: DeployTarget): DeployClients {
     ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
   };
   return {
-    cloudformation: new CloudFormationClient(common),
+    // Many stacks are polled at once: CloudFormation throttles Describe* calls per account, and a
+    // throttled poll must wait and ask again rather than fail a stack that is deploying fine.
+    cloudformation: new CloudFormationClient({ ...common, maxAttempts: CLOUDFORMATION_ATTEMPTS }),
     s3: new S3Client({ ...common, forcePathStyle: target.endpoint !== undefined }),
     sts: new STSClient(common),
   };

@@ -1,71 +1,68 @@
 /**
  * `switchyard deploy` and `switchyard diff`.
  *
- * deploy: validate → generate → bundle → upload → change set → table → confirm → execute →
- * progress → outputs. diff: the same up to the table, then the change set is deleted.
- * Exit codes: 0 deployed, or nothing to change; 1 anything else (invalid routes, a failed
- * or declined deployment, an AWS error).
+ * deploy: validate → place routes into stacks → bundle each stack's function → for every
+ * stack that changed: upload, change set, table → confirm → execute (several stacks at once)
+ * → progress per stack → delete stacks whose routes are all gone (after confirmation) → a
+ * table of what happened to every stack. diff: the same up to the change sets' tables, then
+ * the change sets are deleted again.
+ * Exit codes: 0 every stack deployed (or nothing to change); 1 anything else (invalid routes,
+ * a failed, skipped or declined stack, an AWS error).
  */
 import type { Output } from '../cli/output.ts';
-import { errorMessage, SwitchyardError } from '../engine/errors.ts';
-import { formatChangeTable } from './change-table.ts';
-import { discardChangeSet } from './changeset.ts';
 import { askYesNo, canAsk } from './confirm.ts';
-import { DeployError } from './errors.ts';
-import { planDeployment, type PlanOptions } from './plan.ts';
-import { executeChangeSet, printOutputs } from './progress.ts';
+import { reasonOf } from './errors.ts';
+import { allSucceeded, formatOutcomeTable, type StackOutcome, type Tense } from './outcome-table.ts';
+import { DEFAULT_CONCURRENCY, planDeployment, type Plan, type PlanOptions } from './plan.ts';
+import { deployStacks, diffStacks, type Rollout } from './rollout.ts';
 
 export type DiffOptions = PlanOptions;
 
 export interface DeployOptions extends PlanOptions {
-  /** Execute without asking. */
+  /** Execute change sets and delete orphaned stacks without asking. */
   yes: boolean;
-  /** Asks whether to execute; default: a y/N prompt when stdin and stderr are terminals. */
-  confirm?: () => Promise<boolean>;
+  /** Asks a yes/no question; default: a y/N prompt when stdin and stderr are terminals. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
-/** Throws DeployError (and the generator's errors); returns the exit code otherwise. */
+/** Throws DeployError (and the generator's errors) before any stack is touched; returns the exit code otherwise. */
 export async function deploy(options: DeployOptions): Promise<number> {
-  const { out } = options;
-  const { clients, wait, changeSet } = await planDeployment(options, true);
-  if (changeSet.kind === 'no-changes') {
-    out.stdout(`No changes: stack ${options.stackName} already matches these routes (${changeSet.reason}).`);
-    return 0;
-  }
-  for (const line of formatChangeTable(changeSet.changes)) out.stdout(line);
-
-  if (!options.yes) {
-    const confirm = options.confirm ?? (canAsk() ? () => askYesNo(`Execute this change set on stack ${options.stackName}?`) : undefined);
-    if (confirm === undefined) {
-      await discardChangeSet(clients.cloudformation, changeSet);
-      throw new DeployError('ConfirmationRequired', 'no terminal to ask for confirmation: run again with --yes to execute the change set shown above (nothing was deployed)');
-    }
-    if (!(await confirm())) {
-      await discardChangeSet(clients.cloudformation, changeSet);
-      out.stderr('Not executed: the change set was deleted and nothing was deployed.');
-      return 1;
-    }
-  }
-
-  out.stderr(`Executing change set on stack ${options.stackName}…`);
-  const result = await executeChangeSet(clients.cloudformation, changeSet, out, wait);
-  if (!result.ok) return 1;
-  out.stderr(`Stack ${options.stackName} is ${result.status}.`);
-  await printOutputs(clients.cloudformation, options.stackName, out);
-  return 0;
+  const plan = await planDeployment(options, true);
+  const confirm = options.confirm ?? (canAsk() ? askYesNo : undefined);
+  const outcomes = await deployStacks({ ...rollout(plan, options), yes: options.yes, confirm });
+  return reportOutcomes(outcomes, options.out, 'done', plan.deployment);
 }
 
-/** The change set's table, then the change set is deleted; nothing is deployed. */
+/** Every stack's change set, deleted again; nothing is deployed. */
 export async function diff(options: DiffOptions): Promise<number> {
-  const { out } = options;
-  const { clients, changeSet } = await planDeployment(options, false);
-  if (changeSet.kind === 'no-changes') {
-    out.stdout(`No changes: stack ${options.stackName} already matches these routes.`);
-    return 0;
+  const plan = await planDeployment(options, false);
+  const outcomes = await diffStacks({ ...rollout(plan, options), yes: false, confirm: undefined });
+  return reportOutcomes(outcomes, options.out, 'planned', plan.deployment);
+}
+
+function rollout(plan: Plan, options: PlanOptions): Omit<Rollout, 'yes' | 'confirm'> {
+  return {
+    deployment: plan.deployment,
+    stacks: plan.stacks,
+    existing: plan.existing,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    work: { cfn: plan.clients.cloudformation, wait: plan.wait, out: options.out, stage: plan.stage },
+  };
+}
+
+/** The final table, each failed stack named with its reason on stderr; the exit code. */
+export function reportOutcomes(outcomes: StackOutcome[], out: Output, tense: Tense, deployment: string): number {
+  if (outcomes.every((o) => o.action === 'unchanged')) {
+    out.stdout(`No changes: every stack of deployment ${deployment} already matches these routes.`);
   }
-  for (const line of formatChangeTable(changeSet.changes)) out.stdout(line);
-  await discardChangeSet(clients.cloudformation, changeSet);
-  return 0;
+  out.stdout('');
+  for (const line of formatOutcomeTable(outcomes, tense)) out.stdout(line);
+  const failed = outcomes.filter((o) => o.action === 'failed');
+  for (const o of failed) out.stderr(`Stack ${o.stack} failed: ${o.reason}`);
+  if (failed.length > 0 && tense === 'done') {
+    out.stderr(`The other stacks are as the table says (CloudFormation rolls a failed stack back on its own). Fix the cause and deploy again: only the stacks that still differ are touched.`);
+  }
+  return allSucceeded(outcomes) ? 0 : 1;
 }
 
 /** For the CLI: `deploy`, with every error printed for the person at the terminal and turned into exit code 1. */
@@ -82,14 +79,7 @@ async function reportingErrors(command: string, out: Output, run: () => Promise<
   try {
     return await run();
   } catch (error) {
-    if (error instanceof SwitchyardError) out.stderr(`switchyard ${command}: ${error.message} [${error.code}]`);
-    else out.stderr(`switchyard ${command}: ${awsErrorName(error)}${errorMessage(error)}`);
+    out.stderr(`switchyard ${command}: ${reasonOf(error)}`);
     return 1;
   }
-}
-
-/** SDK errors carry the service's error code as their name (AccessDenied, ExpiredToken…). */
-function awsErrorName(error: unknown): string {
-  const name = (error as { name?: string }).name;
-  return name && name !== 'Error' ? `${name}: ` : '';
 }

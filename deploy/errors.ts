@@ -9,6 +9,7 @@ export type DeployErrorCode =
   | 'ChangeSetFailed' // CloudFormation rejected the change set for a reason other than "no changes"
   | 'StackFailed' // execution ended in a failed or rolled-back stack status
   | 'ConfirmationRequired' // no TTY to ask and no --yes
+  | 'InvalidDeployment' // the generated stacks name a dependency that is missing or circular
   | 'TimedOut'; // a wait exceeded its deadline
 
 export class DeployError extends SwitchyardError {
@@ -20,4 +21,12 @@ export class DeployError extends SwitchyardError {
   ) {
     super(code, message, options);
   }
+}
+
+/** One line for a table cell or a log line: our errors with their code, AWS errors with the service's error name. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof SwitchyardError) return `${error.message} [${error.code}]`;
+  const name = (error as { name?: string }).name;
+  const message = error instanceof Error ? error.message : String(error);
+  return name && name !== 'Error' ? `${name}: ${message}` : message;
 }

@@ -1,29 +1,38 @@
 /**
- * What `deploy` and `diff` share: validate the routes, generate the template, bundle the
- * router, put what CloudFormation needs in the code bucket, and create the change set.
+ * What `deploy` and `diff` share: validate the routes, place them into stacks, bundle each
+ * stack's function with only its own routes, and find the deployment's stacks that exist.
+ * Nothing is sent to CloudFormation here; `stage` puts a stack's code and (large) template
+ * in the code bucket when its change set is about to be made.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Output } from '../cli/output.ts';
 import { formatText } from '../cli/format-diagnostics.ts';
+import { formatBytes } from '../engine/batch/progress.ts';
+import { mapLimit } from '../engine/limiter.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../engine/load/route-set.ts';
-import { generateTemplate } from '../generators/cloudformation/template.ts';
+import { generateDeployment, type StackTemplate } from '../generators/deployment.ts';
 import { bundleLambda, type LambdaBundle } from './bundle.ts';
-import { MAX_TEMPLATE_BODY_BYTES, createChangeSet, type ChangeSetRequest, type ChangeSetResult } from './changeset.ts';
+import { MAX_TEMPLATE_BODY_BYTES, type ChangeSetRequest } from './changeset.ts';
 import { deployClients, resolvedRegion, type DeployClients } from './clients.ts';
+import type { DesiredStack } from './desired-stack.ts';
 import { DeployError } from './errors.ts';
-import { changeSetTypeFor, stackState } from './stack-state.ts';
+import { existingStacks, stackTags, withTemplates, type ExistingStack } from './existing-stacks.ts';
+import { prefixedOutput } from './prefixed-output.ts';
 import { bundleKey, defaultCodeBucketName, ensureCodeBucket, uploadBundle, uploadTemplate, type CodeBucket } from './upload.ts';
 import { DEFAULT_WAIT, type WaitOptions } from './wait.ts';
 
 export interface PlanOptions {
   routesDir: string;
+  /** The deployment's name: the stack name for a single stack, the prefix of every stack's name otherwise. */
   stackName: string;
   region?: string;
   /** Points every client at a stand-in such as moto (S3 path-style). */
   endpoint?: string;
   /** Default: switchyard-code-<account>-<region>, created when missing. */
   codeBucket?: string;
+  /** Stacks worked on at once (change sets, executions, deletions). Default 4. */
+  concurrency?: number;
   out: Output;
   wait?: Partial<WaitOptions>;
 }
@@ -31,11 +40,21 @@ export interface PlanOptions {
 export interface Plan {
   clients: DeployClients;
   wait: WaitOptions;
-  bundle: LambdaBundle;
-  changeSet: ChangeSetResult;
+  deployment: string;
+  stacks: DesiredStack[];
+  existing: Map<string, ExistingStack>;
+  /** Uploads what a stack's change set reads; see StackWork.stage. */
+  stage(stack: DesiredStack): Promise<ChangeSetRequest['template']>;
 }
 
-/** `uploadCode: false` (diff) only names the bundle by its hash; the change set does not need the object to exist. */
+export const DEFAULT_CONCURRENCY = 4;
+/** esbuild already uses every core; two builds at once keep both busy without thrashing. */
+const BUNDLE_CONCURRENCY = 2;
+/** The parameters through which a stack's function finds its code. */
+const CODE_KEY = 'LambdaCodeKey';
+const CODE_BUCKET = 'LambdaCodeBucket';
+
+/** `uploadCode: false` (diff) only names each bundle by its hash; a change set does not need the object to exist. */
 export async function planDeployment(options: PlanOptions, uploadCode: boolean): Promise<Plan> {
   const { out } = options;
   const wait = { ...DEFAULT_WAIT, ...options.wait };
@@ -51,37 +70,59 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const region = await resolvedRegion(clients);
   const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   const account = identity.Account ?? '';
-  out.stderr(`${uploadCode ? 'Deploying' : 'Comparing'} ${loaded.routes.length} route${loaded.routes.length === 1 ? '' : 's'} to stack ${options.stackName} (account ${account}, ${region}${options.endpoint ? `, endpoint ${options.endpoint}` : ''}).`);
-
-  const template = JSON.stringify(generateTemplate(loaded.routes, { stackName: options.stackName, deployAccount: account, region }));
-
-  const bundle = await bundleLambda({ routesDir: options.routesDir });
-  out.stderr(`Bundled the router: handler.js ${formatBytes(bundle.bundleBytes)}, zip ${formatBytes(bundle.zipBytes)} (sha256 ${bundle.sha256.slice(0, 12)}).`);
+  const deployment = generateDeployment(loaded.routes, { stackName: options.stackName, deployAccount: account, region });
+  out.stderr(
+    `${uploadCode ? 'Deploying' : 'Comparing'} ${loaded.routes.length} route${loaded.routes.length === 1 ? '' : 's'} in ${deployment.stacks.length} stack${deployment.stacks.length === 1 ? '' : 's'} of deployment ${deployment.name} (account ${account}, ${region}${options.endpoint ? `, endpoint ${options.endpoint}` : ''}).`,
+  );
 
   const bucket: CodeBucket = options.codeBucket !== undefined
     ? { name: options.codeBucket, region }
     : { name: defaultCodeBucketName(account, region), region, ...(account ? { owner: account } : {}) };
-  const needsBucket = uploadCode || Buffer.byteLength(template) > MAX_TEMPLATE_BODY_BYTES;
-  if (needsBucket) await ensureCodeBucket(clients.s3, bucket, out);
-  if (uploadCode) {
-    const uploaded = await uploadBundle(clients.s3, bucket, bundle);
-    out.stderr(uploaded.uploaded ? `Uploaded s3://${uploaded.bucket}/${uploaded.key}.` : `s3://${uploaded.bucket}/${uploaded.key} is already there; not uploaded again.`);
-  }
+  // AWS is asked while esbuild works.
+  const needsBucket = uploadCode || deployment.stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES);
+  const [bundles, existing] = await Promise.all([
+    bundleFunctions(options.routesDir, deployment.stacks, out),
+    existingStacks(clients.cloudformation, deployment.name).then((found) => withTemplates(clients.cloudformation, found, options.concurrency ?? DEFAULT_CONCURRENCY)),
+    needsBucket ? ensureCodeBucket(clients.s3, bucket, out) : undefined,
+  ]);
+  const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));
 
-  const stack = await stackState(clients.cloudformation, options.stackName);
-  const request: ChangeSetRequest = {
-    stackName: options.stackName,
-    changeSetType: changeSetTypeFor(options.stackName, stack),
-    template: Buffer.byteLength(template) > MAX_TEMPLATE_BODY_BYTES ? { url: (await uploadTemplate(clients.s3, bucket, template)).url } : { body: template },
-    parameters: { LambdaCodeBucket: bucket.name, LambdaCodeKey: bundleKey(bundle) },
-    description: `switchyard deploy: ${loaded.routes.map((r) => r.name).join(', ')}`.slice(0, 1024),
+  const stage = async (stack: DesiredStack): Promise<ChangeSetRequest['template']> => {
+    const bundle = bundles.get(stack.name);
+    if (uploadCode && bundle) {
+      const uploaded = await uploadBundle(clients.s3, bucket, bundle);
+      prefixedOutput(out, stack.name).stderr(uploaded.uploaded ? `Uploaded s3://${uploaded.bucket}/${uploaded.key}.` : `s3://${uploaded.bucket}/${uploaded.key} is already there; not uploaded again.`);
+    }
+    if (Buffer.byteLength(stack.body) <= MAX_TEMPLATE_BODY_BYTES) return { body: stack.body };
+    return { url: (await uploadTemplate(clients.s3, bucket, stack.body)).url };
   };
-  const changeSet = await createChangeSet(clients.cloudformation, request, wait);
-  return { clients, wait, bundle, changeSet };
+  return { clients, wait, deployment: deployment.name, stacks, existing, stage };
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** One bundle per stack whose template takes a code key, holding only that stack's routes; stacks with the same routes share one. */
+async function bundleFunctions(routesDir: string, stacks: StackTemplate[], out: Output): Promise<Map<string, LambdaBundle>> {
+  const withCode = stacks.filter((s) => s.template.Parameters?.[CODE_KEY] !== undefined);
+  const byRoutes = new Map<string, Promise<LambdaBundle>>();
+  const bundled = await mapLimit(withCode, BUNDLE_CONCURRENCY, async (stack) => {
+    const key = [...stack.routes].sort().join('\n');
+    let bundle = byRoutes.get(key);
+    if (!bundle) {
+      bundle = bundleLambda({ routesDir, routeNames: stack.routes });
+      byRoutes.set(key, bundle);
+    }
+    const done = await bundle;
+    prefixedOutput(out, stack.name).stderr(
+      `Bundled ${stack.routes.length} route${stack.routes.length === 1 ? '' : 's'}: handler.js ${formatBytes(done.bundleBytes)}, zip ${formatBytes(done.zipBytes)} (sha256 ${done.sha256.slice(0, 12)}).`,
+    );
+    return [stack.name, done] as const;
+  });
+  return new Map(bundled);
+}
+
+function desiredStack(deployment: string, stack: StackTemplate, bucket: CodeBucket, bundle: LambdaBundle | undefined): DesiredStack {
+  const declared = stack.template.Parameters ?? {};
+  const parameters: Record<string, string> = {};
+  if (bundle) parameters[CODE_KEY] = bundleKey(bundle);
+  if (CODE_BUCKET in declared) parameters[CODE_BUCKET] = bucket.name;
+  return { name: stack.name, kind: stack.kind, routes: stack.routes, dependsOn: stack.dependsOn, body: stack.body, parameters, tags: stackTags(deployment, stack.kind) };
 }

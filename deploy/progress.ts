@@ -4,6 +4,7 @@
  * the failing resource's reason and the way back are printed; on success, the outputs.
  */
 import {
+  DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
@@ -21,9 +22,12 @@ export interface ExecutionResult {
   ok: boolean;
   /** The terminal stack status. */
   status: string;
+  /** When not ok: CloudFormation's reason, from the first resource that failed. */
+  reason?: string;
 }
 
 const SUCCEEDED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
+const DELETED = new Set(['DELETE_COMPLETE']);
 
 export async function executeChangeSet(cfn: CloudFormationClient, ref: ChangeSetRef, out: Output, wait: WaitOptions): Promise<ExecutionResult> {
   const stream = new EventStream(cfn, ref.stackName, await newestEventId(cfn, ref.stackName));
@@ -33,15 +37,33 @@ export async function executeChangeSet(cfn: CloudFormationClient, ref: ChangeSet
     for (const event of await stream.next()) out.stdout(formatEvent(event));
     throw new DeployError('StackFailed', `CloudFormation did not execute the change set: ${errorMessage(error)}`, { cause: error });
   }
-  const status = await pollUntil(`stack ${ref.stackName}`, wait, async () => {
+  return follow(cfn, { name: ref.stackName, id: ref.stackName }, stream, SUCCEEDED, out, wait);
+}
+
+/** Deletes a stack (by id, which still answers once it is gone) and follows it to DELETE_COMPLETE. */
+export async function deleteStack(cfn: CloudFormationClient, stack: { name: string; stackId: string }, out: Output, wait: WaitOptions): Promise<ExecutionResult> {
+  const stream = new EventStream(cfn, stack.stackId, await newestEventId(cfn, stack.stackId));
+  await cfn.send(new DeleteStackCommand({ StackName: stack.stackId }));
+  return follow(cfn, { name: stack.name, id: stack.stackId }, stream, DELETED, out, wait);
+}
+
+async function follow(
+  cfn: CloudFormationClient,
+  stack: { name: string; id: string },
+  stream: EventStream,
+  succeeded: ReadonlySet<string>,
+  out: Output,
+  wait: WaitOptions,
+): Promise<ExecutionResult> {
+  const status = await pollUntil(`stack ${stack.name}`, wait, async () => {
     // Status first, events second: once the status is terminal the events read after it include the last ones.
-    const current = await stackStatus(cfn, ref.stackName);
+    const current = await stackStatus(cfn, stack.id);
     for (const event of await stream.next()) out.stdout(formatEvent(event));
     return current !== undefined && isTerminal(current) ? current : undefined;
   });
-  const ok = SUCCEEDED.has(status);
-  if (!ok) explainFailure(ref.stackName, status, stream.printed, out);
-  return { ok, status };
+  if (succeeded.has(status)) return { ok: true, status };
+  explainFailure(stack.name, status, stream.printed, out);
+  return { ok: false, status, reason: failureReason(stack.name, status, stream.printed) };
 }
 
 export async function printOutputs(cfn: CloudFormationClient, stackName: string, out: Output): Promise<void> {
@@ -68,10 +90,21 @@ export function isTerminal(status: string): boolean {
 
 /** The resource that failed first (not the ones cancelled because of it), and how to get back to a working stack. */
 export function explainFailure(stackName: string, status: string, events: StackEvent[], out: Output): void {
-  const failed = events.find((e) => e.ResourceStatus?.endsWith('_FAILED') && e.LogicalResourceId !== stackName && !/cancell?ed/i.test(e.ResourceStatusReason ?? ''));
+  const failed = firstFailure(stackName, events);
   out.stderr(`Deployment failed: stack ${stackName} is ${status}.`);
   if (failed) out.stderr(`  ${failed.LogicalResourceId} (${failed.ResourceType ?? '?'}) ${failed.ResourceStatus}: ${failed.ResourceStatusReason ?? 'no reason given'}`);
   out.stderr(`  ${rollbackAdvice(stackName, status)}`);
+}
+
+/** For the summary: `Rule (AWS::Events::Rule) UPDATE_FAILED: <CloudFormation's reason>`, or the status alone when no resource said why. */
+export function failureReason(stackName: string, status: string, events: StackEvent[]): string {
+  const failed = firstFailure(stackName, events) ?? events.find((e) => e.ResourceStatus?.endsWith('_FAILED') && e.ResourceStatusReason);
+  if (!failed) return `stack is ${status}`;
+  return `${failed.LogicalResourceId ?? '?'} (${failed.ResourceType ?? '?'}) ${failed.ResourceStatus}: ${failed.ResourceStatusReason ?? 'no reason given'}`;
+}
+
+function firstFailure(stackName: string, events: StackEvent[]): StackEvent | undefined {
+  return events.find((e) => e.ResourceStatus?.endsWith('_FAILED') && e.LogicalResourceId !== stackName && !/cancell?ed/i.test(e.ResourceStatusReason ?? ''));
 }
 
 export function rollbackAdvice(stackName: string, status: string): string {
@@ -82,6 +115,8 @@ export function rollbackAdvice(stackName: string, status: string): string {
       return `The rollback itself failed. Run 'aws cloudformation continue-update-rollback --stack-name ${stackName}' (with --resources-to-skip for resources that cannot roll back), then deploy again.`;
     case 'UPDATE_FAILED':
       return `Roll back with 'aws cloudformation rollback-stack --stack-name ${stackName}', fix the cause and deploy again.`;
+    case 'DELETE_FAILED':
+      return `Some resources could not be deleted (see the reason above). Fix that and run deploy again, or keep them with 'aws cloudformation delete-stack --stack-name ${stackName} --retain-resources <LogicalId>'.`;
     case 'ROLLBACK_COMPLETE':
     case 'ROLLBACK_FAILED':
     case 'CREATE_FAILED':

@@ -1,8 +1,8 @@
 /**
- * The route set the Lambda bundle embeds as `engine/routes.generated.json`: every route file
- * (*.yaml / *.yml) at the top of the routes directory and every file under its templates/,
- * keyed `routes/<name>` whatever the directory is called, so the same routes always give
- * the same bundle (and the same content hash).
+ * The route set the Lambda bundle is built from (deploy/bundle.ts loads it, then embeds the
+ * precompiled routes): every route file (*.yaml / *.yml) at the top of the routes directory
+ * and every file under its templates/, keyed `routes/<name>` whatever the directory is called,
+ * so the same routes always give the same bundle (and the same content hash).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -1,12 +1,12 @@
 /**
- * The Lambda entry point. Routes are compiled once per container from the route set embedded
- * in the bundle (deploy/bundle.ts replaces `routes.generated.json`), then every invocation goes
- * through the shared pipeline with the AWS ports.
+ * The Lambda entry point. The routes were loaded, checked and precompiled at deploy time
+ * (deploy/bundle.ts replaces `routes.generated.json`); a cold start only reads them back
+ * (no YAML, no schema, no ajv), then every invocation goes through the shared pipeline with
+ * the AWS ports.
  */
 import { isBatchPayload, runBatchPhase } from './batch/phases.ts';
 import type { CompiledRoute } from './load/compiled-route.ts';
-import { loadRoutes } from './load/load-routes.ts';
-import { routeSetFromFiles } from './load/route-set.ts';
+import { readPrecompiledRoutes } from './load/read-precompiled.ts';
 import { createAwsPorts } from './ports/aws/index.ts';
 import type { Ports } from './ports/types.ts';
 import { Pipeline, type InputReport } from './pipeline.ts';
@@ -29,26 +29,21 @@ interface Container {
 
 let container: Container | undefined;
 
-/** Compiled once per container: the routes were validated at deploy time, so a problem here is a bad bundle. */
+/** Read once per container: the routes were validated at deploy time, so a problem here is a bad bundle. */
 function containerState(): Container {
   if (container) return container;
-  const loaded = loadRoutes(routeSetFromFiles(embeddedRoutes as Record<string, string>));
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    for (const d of errors) log.write('error', 'embedded route does not load', { file: d.file, line: d.position.line + 1, code: d.code, message: d.message });
-    throw new SwitchyardError('SY100', `the deployed bundle holds ${errors.length} invalid route problem(s): run 'switchyard validate' and deploy again`);
-  }
+  const routes = readPrecompiledRoutes(embeddedRoutes);
   const ports = createAwsPorts({ ...(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}) });
   const pipeline = new Pipeline({
-    routes: loaded.routes,
+    routes,
     ports,
     log,
     ...(process.env.SWITCHYARD_STATE_BUCKET ? { stateBucket: process.env.SWITCHYARD_STATE_BUCKET } : {}),
     cache: containerLookupCache,
     metricsSink: (line) => console.log(line),
   });
-  log.write('info', 'routes loaded', { routes: loaded.routes.map((r) => r.name) });
-  container = { pipeline, routes: loaded.routes, ports };
+  log.write('info', 'routes loaded', { routes: routes.map((r) => r.name) });
+  container = { pipeline, routes, ports };
   return container;
 }
 

@@ -5,7 +5,9 @@
 import { executeStep, type ActionResult } from './actions/execute.ts';
 import { LOOP_MARKER } from './actions/copy.ts';
 import type { MarkerStore } from './actions/idempotency.ts';
-import type { PlannedStep, Refusal } from './actions/planned-action.ts';
+import { destinationOf, type PlannedStep, type Refusal } from './actions/planned-action.ts';
+import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
+import { isReplayRequest, isRequested, isRequestedRefusal, replayRequestProblems, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage, type FailureClass } from './errors.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
 import type { InputRecord, ObjectEvent } from './events/object-event.ts';
@@ -21,6 +23,8 @@ import { ParameterBatcher } from './resolve/parameter-batcher.ts';
 import { resolveRoute } from './resolve/resolve-route.ts';
 import { evaluate } from './resolve/evaluate.ts';
 import { failureMessage } from './report/failure-message.ts';
+import { destinationFailures, failureRecordKey, type DestinationFailure } from './report/failure-record.ts';
+import { resolveFailureRecord, writeFailureRecords, type FailureStore, type WrittenRecord } from './report/failure-store.ts';
 import { silentLog, type Log } from './report/log.ts';
 import { countResults, emfLine } from './report/metrics.ts';
 import { trackingKey, trackingRecord } from './report/tracking.ts';
@@ -56,6 +60,8 @@ export interface RouteReport {
   results: ActionResult[];
   error?: { code: string; message: string; failureClass: string };
   failed: boolean;
+  /** Where the failure record of each failed destination was written (`s3://…`). */
+  failureRecords: string[];
 }
 
 export interface EventReport {
@@ -79,6 +85,8 @@ export interface InputReport {
 
 export interface InvocationContext {
   remainingMs?: () => number;
+  /** The input was delivered before: destinations delivered now resolve their failure records. */
+  redelivered?: boolean;
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -106,7 +114,7 @@ export class Pipeline {
       ...r.actions.flatMap((a) => (a.type === 'copy' && a.to.kind !== 'expression' ? (a.to.kind === 'list' ? a.to.values : [a.to.value]) : []).map((name) => (b: string) => b === name)),
     ]);
     this.markers = options.stateBucket
-      ? { storage: options.ports.storage, bucket: options.stateBucket, now: () => options.ports.clock.now(), staleAfterMs: FIFTEEN_MINUTES }
+      ? { storage: options.ports.storage, bucket: options.stateBucket, now: () => options.ports.clock.now(), staleAfterMs: FIFTEEN_MINUTES, unsettled: new Map() }
       : undefined;
   }
 
@@ -115,6 +123,7 @@ export class Pipeline {
   }
 
   async processInput(input: unknown, context: InvocationContext = {}): Promise<InputReport> {
+    if (isReplayRequest(input)) return this.replay(input, context);
     const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise);
     const reports: RecordReport[] = [];
     await forEachLimit(normalised.records, this.options.eventConcurrency ?? 4, async (record) => {
@@ -139,8 +148,49 @@ export class Pipeline {
       return { recordId: record.recordId, status: 'rejected', reason: record.reason, events: [] };
     }
     const events: EventReport[] = [];
-    for (const event of record.events) events.push(await this.processEvent(event, context));
+    for (const event of record.events) events.push(await this.processEvent(event, record.redelivered ? { ...context, redelivered: true } : context));
     return { recordId: record.recordId, status: events.some((e) => e.failed) ? 'failed' : 'processed', events };
+  }
+
+  /**
+   * Re-drives one recorded event on one route, only for the requested destinations (a replay
+   * request, see engine/actions/replay-request.ts). Match conditions on tags and `when` still apply.
+   */
+  async replay(request: unknown, context: InvocationContext = {}): Promise<InputReport> {
+    const recordId = 'replay';
+    const problems = replayRequestProblems(request);
+    const wanted = request as ReplayRequest;
+    const route = problems.length === 0 ? this.options.routes.find((r) => r.name === wanted.route) : undefined;
+    if (problems.length === 0 && !route) problems.push(`no route named '${wanted.route}' is loaded here: deploy the route again, or replay with the routes it ran under`);
+    if (problems.length > 0 || !route) {
+      const reason = `replay request refused: ${problems.join('; ')}`;
+      this.log.write('error', reason, { recordId });
+      return { viaSqs: false, records: [{ recordId, status: 'rejected', reason, events: [] }], batchItemFailures: [] };
+    }
+    const event = wanted.event;
+    this.log.write('info', 'replaying a recorded event', { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, destinations: wanted.destinations?.map((d) => d.destination.id) ?? 'all' });
+    const report = await this.processRoute(route, event, new ObjectFacts(event, this.options.ports.storage), 'replay', context, wanted);
+    await this.resolveDelivered(route, event, report, 'replay', wanted);
+    const status = report.failed ? 'failed' : 'processed';
+    return { viaSqs: false, records: [{ recordId, status, events: [{ event, routes: [report], failed: report.failed }] }], batchItemFailures: [] };
+  }
+
+  /** Each destination a replay or a redelivery delivered gets its failure record (if any) marked resolved. */
+  private async resolveDelivered(route: CompiledRoute, event: ObjectEvent, report: RouteReport, by: 'replay' | 'redelivery', request?: ReplayRequest): Promise<void> {
+    const bucket = this.options.stateBucket;
+    if (!bucket) return;
+    const delivered = report.steps.filter((step, i) => report.results[i] !== undefined && report.results[i].outcome !== 'failed').map((step) => step.action);
+    const resolved = request?.destinations
+      ? request.destinations.filter((wanted) => delivered.some((action) => isRequested({ ...request, destinations: [wanted] }, action)))
+      : delivered.map((action) => ({ actionId: action.actionId, destination: { kind: action.type === 'copy' ? ('s3' as const) : action.type, id: destinationOf(action) } }));
+    const store = this.failureStore(bucket);
+    for (const { actionId, destination } of resolved) {
+      const key = failureRecordKey(route.name, event, actionId, destination);
+      const outcome = await resolveFailureRecord(store, key, by);
+      const where = { route: route.name, eventId: event.id, action: actionId, destination: destination.id, record: `s3://${bucket}/${key}` };
+      if (outcome instanceof Error) this.log.write('warn', `${by} delivered ${destination.id}, but its failure record could not be marked resolved: ${outcome.message}`, where);
+      else if (outcome === 'resolved') this.log.write('info', `failure record resolved: ${destination.id} delivered by ${by}`, where);
+    }
   }
 
   async processEvent(event: ObjectEvent, context: InvocationContext = {}): Promise<EventReport> {
@@ -158,7 +208,7 @@ export class Pipeline {
     return { event, routes: reports, failed: reports.some((r) => r.failed) };
   }
 
-  private async processRoute(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, structuralReason: string, context: InvocationContext): Promise<RouteReport> {
+  private async processRoute(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, structuralReason: string, context: InvocationContext, replay?: ReplayRequest): Promise<RouteReport> {
     const started = this.options.ports.clock.now();
     const report = emptyReport(route.name, true, structuralReason || 'matched');
     try {
@@ -176,15 +226,32 @@ export class Pipeline {
         return emptyReport(route.name, false, 'match.when is false');
       }
       const resolution = await resolveRoute(route, event, bindings);
+      if (replay) {
+        resolution.steps = resolution.steps.filter((step) => isRequested(replay, step.action));
+        resolution.refused = resolution.refused.filter((r) => isRequestedRefusal(replay, r.actionId, r.destination));
+      }
       Object.assign(report, { steps: resolution.steps, refused: resolution.refused, skipped: resolution.skipped, values: resolution.values });
       report.results = await this.act(route, event, facts, resolution.steps, context);
     } catch (error) {
+      const gone = await this.deletedSinceEvent(route, event, error);
+      if (gone) return gone;
       const e = error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
       report.error = { code: e.code, message: e.message, failureClass: e.failureClass };
     }
     report.failed = routeFailed(route, report);
     await this.reportRoute(route, event, report, started);
+    if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery');
     return report;
+  }
+
+  /** A lookup of the object (tags, body, head) found nothing because the object was deleted after the event: skipped, with the reason. */
+  private async deletedSinceEvent(route: CompiledRoute, event: ObjectEvent, error: unknown): Promise<RouteReport | undefined> {
+    if (!isNotFound(error) || event.kind !== 'created') return undefined;
+    const exists = await sourceStillExists(this.options.ports.storage, event, sourceAccess(route)).catch(() => true);
+    if (exists) return undefined;
+    const reason = sourceGoneReason(event);
+    this.log.write('warn', `route ${route.name} skipped: ${reason}`, { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, error: { code: error.code, message: error.message } });
+    return { ...emptyReport(route.name, true, reason), skipped: [{ actionId: '*', reason }] };
   }
 
   private async act(route: CompiledRoute, event: ObjectEvent, facts: ObjectFacts, steps: PlannedStep[], context: InvocationContext): Promise<ActionResult[]> {
@@ -214,7 +281,7 @@ export class Pipeline {
   private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date): Promise<void> {
     const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
     for (const r of report.results) {
-      this.log.write(r.outcome === 'failed' ? 'error' : 'info', `${r.type} ${r.outcome}`, {
+      this.log.write(r.outcome === 'failed' ? 'error' : r.warning ? 'warn' : 'info', `${r.type} ${r.outcome}`, {
         ...where,
         action: r.actionId,
         destination: r.destination,
@@ -223,10 +290,13 @@ export class Pipeline {
         durationMs: r.durationMs,
         ...(r.detail ? { detail: r.detail } : {}),
         ...(r.error ? { error: r.error } : {}),
+        ...(r.warning ? { warning: r.warning } : {}),
       });
     }
     for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
     if (report.error) this.log.write('error', `route failed before any action ran: ${report.error.message}`, { ...where, error: report.error });
+    const failures = destinationFailures(report.results, report.steps.map((s) => s.action), report.refused);
+    const records = await this.recordFailures(route, event, report, failures, where);
     const counts = countResults(report.results, report.refused.length, report.failed);
     this.options.metricsSink?.(emfLine(route.name, counts, report.failed, this.options.ports.clock.now()));
 
@@ -239,9 +309,19 @@ export class Pipeline {
       await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where);
     }
     const onFailure = route.definition.notify?.onFailure;
-    if (report.failed && onFailure) {
+    // A partial failure (failWhen: all, some destinations delivered) is told too: nobody must find out by chance.
+    if ((report.failed || failures.length > 0) && onFailure) {
       const message = failureMessage(
-        { route: route.name, event, results: report.results, refused: report.refused, ...(report.error ? { error: report.error.message } : {}), ...(trackingUri ? { tracking: trackingUri } : {}) },
+        {
+          route: route.name,
+          event,
+          results: report.results,
+          refused: report.refused,
+          eventFailed: report.failed,
+          records: records.map((r) => ({ actionId: r.failure.actionId, destination: r.failure.destination.id, uri: r.uri })),
+          ...(report.error ? { error: report.error.message } : {}),
+          ...(trackingUri ? { tracking: trackingUri } : {}),
+        },
         route.failureTemplate,
       );
       if (onFailure.sns) {
@@ -253,6 +333,41 @@ export class Pipeline {
         await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where);
       }
     }
+  }
+
+  /**
+   * A failure record per failed or refused destination. When one cannot be written the route
+   * fails, so the trigger delivers the event again (or dead-letters it): never lost silently.
+   */
+  private async recordFailures(route: CompiledRoute, event: ObjectEvent, report: RouteReport, failures: DestinationFailure[], where: Record<string, unknown>): Promise<WrittenRecord[]> {
+    if (failures.length === 0) return [];
+    const bucket = this.options.stateBucket;
+    if (!bucket) {
+      this.log.write('error', `${failures.length} destination(s) failed and no state bucket is configured: no failure record written, only this log line`, { ...where, destinations: failures.map((f) => f.destination.id) });
+      return [];
+    }
+    try {
+      const written = await writeFailureRecords(
+        this.failureStore(bucket),
+        route.name,
+        event,
+        failures,
+        report.failed,
+      );
+      report.failureRecords = written.map((r) => r.uri);
+      for (const r of written) this.log.write('warn', `failure recorded for ${r.failure.destination.id}: re-drive it with 'switchyard replay' once the cause is fixed`, { ...where, action: r.failure.actionId, destination: r.failure.destination.id, record: r.uri, eventFailed: report.failed });
+      return written;
+    } catch (error) {
+      const message = errorMessage(error);
+      this.log.write('error', message, { ...where, code: 'FailureRecordNotWritten' });
+      report.failed = true;
+      report.error ??= { code: 'FailureRecordNotWritten', message, failureClass: '5xx' };
+      return [];
+    }
+  }
+
+  private failureStore(bucket: string): FailureStore {
+    return { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined) };
   }
 
   /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). */
@@ -279,7 +394,7 @@ export function reportRetryPolicy(retry: Retry | undefined): RetryPolicy {
 }
 
 function emptyReport(name: string, matched: boolean, reason: string): RouteReport {
-  return { name, matched, reason, steps: [], refused: [], skipped: [], values: {}, results: [], failed: false };
+  return { name, matched, reason, steps: [], refused: [], skipped: [], values: {}, results: [], failed: false, failureRecords: [] };
 }
 
 /** failWhen: `any` — any destination failed or was refused; `all` — none succeeded. */

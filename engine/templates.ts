@@ -3,15 +3,11 @@
  * isolated instance with a few helpers, so routes render the same in the Lambda, dry-run and tests.
  */
 import Handlebars from 'handlebars';
+import { registerTemplateHelpers } from './template-helpers.ts';
 
 export const templates = Handlebars.create();
 
-templates.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-templates.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
-templates.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
-templates.registerHelper('join', (value: unknown, separator: unknown) =>
-  Array.isArray(value) ? value.join(typeof separator === 'string' ? separator : ', ') : '',
-);
+registerTemplateHelpers(templates);
 
 export type Template = Handlebars.TemplateDelegate;
 
@@ -20,6 +16,25 @@ export function checkTemplate(text: string): void {
   templates.precompile(text);
 }
 
+/** The text and escaping of each compiled template: the Lambda bundle carries those, not closures. */
+const templateSources = new WeakMap<Template, TemplateSource>();
+
+export interface TemplateSource {
+  text: string;
+  escapeHtml: boolean;
+}
+
+export function sourceOfTemplate(template: Template): TemplateSource | undefined {
+  return templateSources.get(template);
+}
+
 export function compileTemplate(text: string, escapeHtml: boolean): Template {
-  return templates.compile(text, { noEscape: !escapeHtml, strict: false });
+  const template = templates.compile(text, templateOptions(escapeHtml));
+  templateSources.set(template, { text, escapeHtml });
+  return template;
+}
+
+/** The compile options of every route template; precompiled bundle templates use the same. */
+export function templateOptions(escapeHtml: boolean): { noEscape: boolean; strict: boolean } {
+  return { noEscape: !escapeHtml, strict: false };
 }

@@ -1,14 +1,14 @@
 /**
- * `switchyard generate`: the template and every snippet for other accounts, written as
- * 2-space JSON with a trailing newline. A template over CloudFormation's limits fails here,
- * with the numbers, rather than at deploy time.
+ * `switchyard generate`: every stack's template and every snippet for other accounts, written
+ * as 2-space JSON with a trailing newline. Placement keeps each template within CloudFormation's
+ * limits; `checkLimits` is the last guard, failing here with the numbers rather than at deploy time.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { GeneratorError } from './cloudformation/errors.ts';
-import { generateTemplate } from './cloudformation/template.ts';
-import type { CfnTemplate, GenerateOptions, TemplatePart } from './cloudformation/types.ts';
+import type { CfnTemplate } from './cloudformation/types.ts';
+import { generateDeployment, toJson, type Deployment, type DeploymentOptions } from './deployment.ts';
 import { generatePolicyFiles, type PolicyFile } from './policies/index.ts';
 
 /** CloudFormation: 500 resources per stack; 1 MB for a template uploaded to S3 (51,200 bytes inline). */
@@ -23,34 +23,50 @@ export interface WrittenFile {
   apply?: string;
 }
 
-export interface WriteOptions extends GenerateOptions {
-  /** More template parts (e.g. a state machine for batch routes). */
-  extraParts?: readonly TemplatePart[];
-}
-
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
+export type WriteOptions = DeploymentOptions;
+export { toJson };
 
 export function checkLimits(template: CfnTemplate, bytes: number): void {
   const resources = Object.keys(template.Resources).length;
   if (resources > MAX_RESOURCES) {
-    throw new GeneratorError('TemplateTooLarge', `the template has ${resources} resources, over CloudFormation's ${MAX_RESOURCES}: split the routes into several stacks (nested stacks are not generated yet)`);
+    throw new GeneratorError('TemplateTooLarge', `the template has ${resources} resources, over CloudFormation's ${MAX_RESOURCES}: placement should have split this stack; report it with the routes that cause it`);
   }
   if (bytes > MAX_TEMPLATE_BYTES) {
-    throw new GeneratorError('TemplateTooLarge', `the template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BYTES}: split the routes into several stacks (nested stacks are not generated yet)`);
+    throw new GeneratorError('TemplateTooLarge', `the template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BYTES}: placement should have split this stack; report it with the routes that cause it`);
   }
 }
 
+/** Which stack runs each route. */
+export function stackOfRoute(deployment: Deployment): (route: string) => string {
+  const stacks = new Map(deployment.stacks.flatMap((s) => s.routes.map((r) => [r, s.name] as const)));
+  return (route) => stacks.get(route) ?? deployment.name;
+}
+
 export function writeGenerated(routes: CompiledRoute[], outDir: string, options: WriteOptions = {}): WrittenFile[] {
-  const template = generateTemplate(routes, options, options.extraParts);
-  const templateJson = toJson(template);
-  checkLimits(template, Buffer.byteLength(templateJson));
+  return writeDeployment(generateDeployment(routes, options), routes, outDir, options);
+}
+
+/**
+ * Each stack's template as `<stack name>.json` at the top of `outDir` (with the snippets under
+ * policies/ and bucket-config/). Templates of this deployment's stacks that a previous run
+ * wrote and this placement no longer has are removed, so the directory is exactly one deployment.
+ */
+export function writeDeployment(deployment: Deployment, routes: CompiledRoute[], outDir: string, options: WriteOptions = {}): WrittenFile[] {
+  for (const stack of deployment.stacks) checkLimits(stack.template, Buffer.byteLength(stack.body));
   const files: Array<PolicyFile | { path: string; description: string; text: string }> = [
-    { path: 'template.json', description: `CloudFormation template (${Object.keys(template.Resources).length} resources)`, text: templateJson },
-    ...generatePolicyFiles(routes, options),
+    ...deployment.stacks.map((stack) => ({
+      path: `${stack.name}.json`,
+      description: stack.kind === 'core'
+        ? `CloudFormation template of stack ${stack.name} (${stack.measure.resources} resources): state bucket, alarms topic, notification topics`
+        : `CloudFormation template of stack ${stack.name} (${stack.measure.resources} resources, ${stack.measure.bytes} bytes): ${stack.routes.length} routes of ${stack.buckets.length} buckets`,
+      text: stack.body,
+    })),
+    ...generatePolicyFiles(routes, options, stackOfRoute(deployment)),
   ];
-  const written: WrittenFile[] = [];
+  mkdirSync(outDir, { recursive: true });
+  const stale = staleTemplates(deployment, outDir);
+  for (const file of stale) rmSync(path.join(outDir, file));
+  const written: WrittenFile[] = stale.map((file) => ({ path: file, description: 'removed: a stack this placement no longer has (deploy deletes it once its routes are gone)' }));
   for (const file of files) {
     const target = path.join(outDir, file.path);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -58,4 +74,10 @@ export function writeGenerated(routes: CompiledRoute[], outDir: string, options:
     written.push({ path: file.path, description: file.description, ...('apply' in file ? { apply: file.apply } : {}) });
   }
   return written;
+}
+
+function staleTemplates(deployment: Deployment, outDir: string): string[] {
+  const current = new Set(deployment.stacks.map((s) => `${s.name}.json`));
+  const ours = (file: string): boolean => file === `${deployment.name}.json` || file === 'template.json' || file === `${deployment.name}-core.json` || (file.startsWith(`${deployment.name}-shard-`) && file.endsWith('.json'));
+  return readdirSync(outDir).filter((file) => ours(file) && !current.has(file)).sort();
 }

@@ -2,7 +2,10 @@
  * `switchyard demo`: the five seed routes working end to end with no AWS account. The first
  * case of each routes/tests file is materialised as local buckets (objects, tags, SSM values,
  * config objects) and its event is carried out with the local ports, as `run --local` does.
+ * The seed routes are the ones shipped in the package, so the demo runs the same from a
+ * routes repository as from the engine's checkout; --routes runs another set with tests.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import { Pipeline } from '../../engine/pipeline.ts';
 import { planText, planView } from '../../engine/report/plan-view.ts';
 import { readTestCases } from '../../engine/testing/route-tests.ts';
 import type { Output } from '../output.ts';
+import { packageRoot } from '../package-root.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
 import { LOCAL_STATE_BUCKET } from './run-local.ts';
 
@@ -44,20 +48,38 @@ async function listFiles(root: string, relative = ''): Promise<string[]> {
   return files;
 }
 
-export async function demoCommand(options: { routes: string; dir?: string }, out: Output): Promise<number> {
-  const routes = loadValidRoutes(options.routes, out);
+/** The seed routes shipped in the package, as a path relative to the working directory when that is shorter. */
+export function seedRoutesDir(): string {
+  const absolute = path.join(packageRoot(), 'routes');
+  const relative = path.relative(process.cwd(), absolute);
+  return relative.length < absolute.length ? relative || '.' : absolute;
+}
+
+function quoted(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function demoCommand(options: { routes?: string; dir?: string }, out: Output): Promise<number> {
+  const routesDir = options.routes ?? seedRoutesDir();
+  const testsDir = path.join(routesDir, 'tests');
+  if (!existsSync(testsDir)) {
+    out.stderr(`switchyard demo: no route tests in ${testsDir}: the demo carries out the first case of each route test file. Without --routes it runs the seed routes shipped with Switchyard.`);
+    return 1;
+  }
+  const routes = loadValidRoutes(routesDir, out);
   if (!routes) return 1;
   const dir = path.resolve(options.dir ?? (await mkdtemp(path.join(tmpdir(), 'switchyard-demo-'))));
   await mkdir(dir, { recursive: true });
-  const testsDir = path.join(options.routes, 'tests');
   const files = (await readdir(testsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   out.stdout(`Switchyard demo: ${routes.length} routes, local buckets under ${dir}\n`);
   let failures = 0;
+  let lastCase: string | undefined;
   for (const name of files) {
     const file = path.join(testsDir, name);
     const read = await readTestCases(file);
     if ('problem' in read || !read.cases[0]) continue;
     const { testCase } = read.cases[0];
+    lastCase = testCase.name;
     const fixtures = parseFixtures(testCase.fixtures ?? {}, file);
     const eventFile = path.resolve(path.dirname(file), testCase.event);
     const input = JSON.parse(await readFile(eventFile, 'utf8')) as unknown;
@@ -79,6 +101,14 @@ export async function demoCommand(options: { routes: string; dir?: string }, out
   }
   out.stdout(`Files now in ${dir}:`);
   for (const f of await listFiles(dir)) out.stdout(`   ${f}`);
-  out.stdout(failures === 0 ? '\nAll demo events were carried out. Try: switchyard dry-run --event routes/tests/events/change-submitted.json' : `\n${failures} demo event(s) failed.`);
-  return failures === 0 ? 0 : 1;
+  if (failures > 0) {
+    out.stdout(`\n${failures} demo event(s) failed.`);
+    return 1;
+  }
+  out.stdout('\nAll demo events were carried out.');
+  if (lastCase) {
+    const routesOption = routesDir === 'routes' ? '' : ` --routes ${quoted(routesDir)}`;
+    out.stdout(`See every decision for one of them, without side effects: npx switchyard dry-run${routesOption} --test ${quoted(lastCase)}`);
+  }
+  return 0;
 }

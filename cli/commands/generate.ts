@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SwitchyardError } from '../../engine/errors.ts';
-import { writeGenerated } from '../../generators/write.ts';
+import { DEPLOY_ACCOUNT_PLACEHOLDER } from '../../generators/cloudformation/defaults.ts';
+import { generateDeployment, type Deployment } from '../../generators/deployment.ts';
+import { QUOTAS } from '../../generators/quotas.ts';
+import { writeDeployment } from '../../generators/write.ts';
 import type { Output } from '../output.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
 
@@ -10,22 +14,35 @@ export interface GenerateCommandOptions {
   stackName?: string;
   account?: string;
   region?: string;
+  /** Text as given on the command line: a whole number, 0 for none. */
+  reservedConcurrency?: string;
 }
 
-/** Writes the CloudFormation template and the snippets other accounts must apply. */
+/** Writes one CloudFormation template per stack and the snippets other accounts must apply. */
 export function generateCommand(options: GenerateCommandOptions, out: Output): number {
+  const reserved = options.reservedConcurrency === undefined ? undefined : Number(options.reservedConcurrency);
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
+    out.stderr(`switchyard generate: --reserved-concurrency takes a whole number of executions (0 reserves none), not '${options.reservedConcurrency}'`);
+    return 2;
+  }
   const routes = loadValidRoutes(options.routes, out);
   if (!routes) return 1;
   try {
-    const files = writeGenerated(routes, options.out, {
+    const generateOptions = {
       ...(options.stackName ? { stackName: options.stackName } : {}),
       ...(options.account ? { deployAccount: options.account } : {}),
       ...(options.region ? { region: options.region } : {}),
-    });
+      ...(reserved !== undefined ? { function: { reservedConcurrency: reserved } } : {}),
+    };
+    const deployment = generateDeployment(routes, generateOptions);
+    const files = writeDeployment(deployment, routes, options.out, generateOptions);
     for (const f of files) {
-      out.stdout(`wrote ${path.join(options.out, f.path)}  — ${f.description}`);
+      out.stdout(`${f.description.startsWith('removed') ? 'removed' : 'wrote'} ${path.join(options.out, f.path)}  — ${f.description}`);
       if (f.apply) out.stdout(`      apply: ${f.apply}`);
     }
+    for (const line of summary(deployment)) out.stdout(line);
+    if (!options.account) warnPlaceholder(files.filter((f) => !f.description.startsWith('removed')).map((f) => path.join(options.out, f.path)), out);
+    warnConcurrency(deployment, out);
     return 0;
   } catch (error) {
     if (error instanceof SwitchyardError) {
@@ -33,5 +50,43 @@ export function generateCommand(options: GenerateCommandOptions, out: Output): n
       return 1;
     }
     throw error;
+  }
+}
+
+/** Without --account the snippets for other accounts name the role with a placeholder account: say so. */
+function warnPlaceholder(paths: string[], out: Output): void {
+  const holding = paths.filter((p) => readFileSync(p, 'utf8').includes(DEPLOY_ACCOUNT_PLACEHOLDER));
+  if (holding.length === 0) return;
+  out.stderr(
+    `switchyard generate: warning: ${holding.length} file${holding.length === 1 ? '' : 's'} name the deploy account as ${DEPLOY_ACCOUNT_PLACEHOLDER} (${holding.join(', ')}): pass --account <12-digit id of the account you deploy to> so other accounts' policies name the real role`,
+  );
+}
+
+/** One line per figure the quotas bound, at its largest over the stacks. */
+function summary(deployment: Deployment): string[] {
+  const shards = deployment.stacks.filter((s) => s.kind === 'shard');
+  const largest = (pick: (s: Deployment['stacks'][number]) => number): number => Math.max(0, ...deployment.stacks.map(pick));
+  const uploaded = deployment.stacks.filter((s) => s.measure.bytes > QUOTAS.inlineTemplateBytes).length;
+  return [
+    `${deployment.stacks.length} stacks: ${deployment.name}-core and ${shards.length} shard${shards.length === 1 ? '' : 's'} (routes placed by source bucket; see docs/sharding.md)`,
+    `  largest stack: ${largest((s) => s.measure.resources)} of ${QUOTAS.resources} resources, ${largest((s) => s.measure.outputs)} of ${QUOTAS.outputs} outputs, ${largest((s) => s.measure.bytes)} of ${QUOTAS.templateBytes} bytes` +
+      (uploaded > 0 ? ` (${uploaded} over ${QUOTAS.inlineTemplateBytes} bytes: deploy uploads them and passes a TemplateURL)` : ''),
+    `  function roles: at most ${largest((s) => s.measure.managedPolicies)} of ${QUOTAS.managedPolicies} managed policies, the largest ${largest((s) => s.measure.largestPolicyChars)} of ${QUOTAS.managedPolicyChars} characters`,
+    `  EventBridge rules: ${deployment.rules} of ${QUOTAS.rules} on the bus` + (deployment.patternDetail === 'keys'
+        ? ''
+        : ` (patterns carry ${deployment.patternDetail === 'buckets' ? 'bucket names only' : "each bucket's longest shared prefix"}: every route's own key filters would need more rules than a bus takes; the function matches keys)`),
+  ];
+}
+
+/** Lambda keeps 100 of the account's concurrency (1,000 by default) unreserved: many shards each reserving some can exceed it. */
+function warnConcurrency(deployment: Deployment, out: Output): void {
+  const reserved = deployment.stacks.flatMap((s) =>
+    Object.values(s.template.Resources).flatMap((r) => (r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.ReservedConcurrentExecutions === 'number' ? [r.Properties.ReservedConcurrentExecutions] : [])),
+  );
+  const total = reserved.reduce((a, b) => a + b, 0);
+  if (reserved.length > 1 && total > 900) {
+    out.stderr(
+      `switchyard generate: warning: ${reserved.length} functions reserve ${total} concurrent executions in all; Lambda's default account quota is 1,000 with 100 left unreserved: pass --reserved-concurrency with a lower figure (0 reserves none) or raise the account's concurrency quota before deploying`,
+    );
   }
 }

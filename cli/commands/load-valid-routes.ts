@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../../engine/errors.ts';
+import { InputError } from '../../engine/errors.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../../engine/load/route-set.ts';
@@ -12,7 +12,7 @@ export function loadValidRoutes(dir: string, out: Output): CompiledRoute[] | und
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return result.routes;
   for (const d of errors) out.stderr(formatText(d));
-  out.stderr(`${errors.length} problem(s) in the route files: fix them (switchyard validate ${dir}) before running events.`);
+  out.stderr(`${errors.length} problem(s) in the route files under ${dir}: fix them first (switchyard validate ${dir} lists them).`);
   return undefined;
 }
 
@@ -21,12 +21,13 @@ export async function readEventFile(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError('SY200', `cannot read event file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    // A missing event file is a missing path like any other (exit 1, with its code), not a usage error.
+    throw new InputError('SY200', code === 'ENOENT' ? `event file ${file} does not exist` : `cannot read event file ${file}: ${code ?? String(error)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    // An event that is not JSON was not understood (exit 1), unlike a file that cannot be read (usage, exit 2).
     throw new InputError('SY201', `event file ${file} is not valid JSON: ${(error as Error).message}`);
   }
 }

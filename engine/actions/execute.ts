@@ -2,12 +2,14 @@
  * act: carries out one planned step with its retry policy, through the ports. Messages and
  * emails are claimed first (idempotency markers); copies are idempotent by nature.
  */
-import { ActionError } from '../errors.ts';
+import { randomUUID } from 'node:crypto';
+import { ActionError, type FailureClass } from '../errors.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 import type { ObjectHead, Ports } from '../ports/types.ts';
-import { withRetry } from '../retry.ts';
+import { withRetry, type RetryPolicy } from '../retry.ts';
 import { runCopy } from './copy.ts';
-import { claim, markerKey, settle, type MarkerStore } from './idempotency.ts';
+import { destinationMissing, isNotFound, sourceGoneReason, sourceStillExists } from './missing-object.ts';
+import { claim, idempotencyKey, markerKey, settle, type MarkerStore } from './idempotency.ts';
 import { destinationOf, type PlannedEmail, type PlannedStep } from './planned-action.ts';
 
 export interface ActionResult {
@@ -19,7 +21,15 @@ export interface ActionResult {
   durationMs: number;
   detail?: string;
   error?: { code: string; message: string; failureClass: string; reason?: string };
+  /** Something the operator should know although the action did not fail (an in-doubt resend, an unsettled marker). */
+  warning?: { code: 'SendInDoubt' | 'MarkerNotSettled'; message: string };
 }
+
+/** Message attribute carrying the send's idempotency key: a consumer drops a message whose key it has seen. */
+export const IDEMPOTENCY_ATTRIBUTE = 'switchyard-idempotency-key';
+/** Clock skew and the time after the deadline Lambda takes to stop an invocation. */
+const LEASE_MARGIN_MS = 10_000;
+const BOOKKEEPING_FAILURES: FailureClass[] = ['throttling', 'network', '5xx'];
 
 export interface ExecuteOptions {
   ports: Ports;
@@ -39,15 +49,28 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   const base = { actionId: action.actionId, type: action.type, destination };
 
   const marker = action.type !== 'copy' && options.markers ? markerKey(route, action.actionId, event, destination) : undefined;
+  const warnings: NonNullable<ActionResult['warning']>[] = [];
+  const claimToken = marker ? randomUUID() : '';
   if (marker && options.markers) {
-    // The claim is a write to the state bucket: throttling and network trouble are retried like the send itself.
     const markers = options.markers;
-    const claimed = await withRetry(() => claim(markers, marker), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
+    const remembered = markers.unsettled?.get(marker);
+    if (remembered?.sent) {
+      // Sent by this container, but the 'sent' marker could not be written then: try once more, never send again.
+      await settle(markers, marker, { sent: true, messageId: remembered.messageId }).then(() => markers.unsettled?.delete(marker), () => undefined);
+      return { ...base, outcome: 'duplicate', attempts: 0, durationMs: Date.now() - started, detail: `already sent as ${remembered.messageId} (redelivered event; remembered by this container)` };
+    }
+    // The claim reads and writes the state bucket: throttling and network trouble are retried like the send itself,
+    // and a claim that cannot be made fails the action: a marker error is never a licence to send.
+    const leaseMs = options.remainingMs ? options.remainingMs() + LEASE_MARGIN_MS : markers.staleAfterMs;
+    const unsentClaim = remembered && !remembered.sent ? { unsentClaim: remembered.token } : {};
+    const claimed = await withRetry(() => claim(markers, marker, { token: claimToken, leaseMs, ...unsentClaim }), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
+    if (claimed.ok && remembered) markers.unsettled?.delete(marker);
     if (!claimed.ok) return failed(base, claimed.error, 0, started, claimed.reason);
     if (!claimed.value.claimed) {
       const messageId = claimed.value.messageId;
       return { ...base, outcome: 'duplicate', attempts: 0, durationMs: Date.now() - started, detail: `already sent${messageId ? ` as ${messageId}` : ''} (redelivered event)` };
     }
+    if (claimed.value.inDoubt) warnings.push({ code: 'SendInDoubt', message: `sending again: ${claimed.value.inDoubt}; the message carries the same ${IDEMPOTENCY_ATTRIBUTE} so a consumer can drop a repeat` });
   }
 
   // Recipients already mailed by an earlier attempt of this step: a retry mails only the rest.
@@ -57,8 +80,14 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
     async () => {
       switch (action.type) {
         case 'copy': {
-          const result = await runCopy(ports.storage, event, route, action, options.sourceHead);
-          return { detail: result.method === 'skipped' ? result.detail : `${result.method}, ${result.bytes} bytes`, skipped: result.method === 'skipped' };
+          try {
+            const result = await runCopy(ports.storage, event, route, action, options.sourceHead);
+            return { detail: result.method === 'skipped' ? result.detail : `${result.method}, ${result.bytes} bytes`, skipped: result.method === 'skipped' };
+          } catch (error) {
+            if (!isNotFound(error)) throw error;
+            if (!(await sourceStillExists(ports.storage, event, action.sourceAccess))) return { detail: sourceGoneReason(event), skipped: true };
+            throw destinationMissing(error, action.bucket);
+          }
         }
         case 'sqs': {
           const sent = await ports.queues.send({
@@ -67,6 +96,7 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
             ...(action.groupId ? { groupId: action.groupId } : {}),
             ...(action.deduplicationId ? { deduplicationId: action.deduplicationId } : {}),
             ...(action.access ? { access: action.access } : {}),
+            attributes: { [IDEMPOTENCY_ATTRIBUTE]: idempotencyKey(route, action.actionId, event, destination) },
           });
           return { detail: `message ${sent.messageId}`, messageId: sent.messageId, skipped: false };
         }
@@ -84,17 +114,33 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   );
 
   if (marker && options.markers) {
+    const markers = options.markers;
     const messageId = outcome.ok && 'messageId' in outcome.value ? outcome.value.messageId : undefined;
-    await settle(options.markers, marker, outcome.ok ? { sent: true, messageId: messageId ?? 'sent' } : { sent: false }).catch(() => undefined);
+    const settled = await withRetry(() => settle(markers, marker, outcome.ok ? { sent: true, messageId: messageId ?? 'sent' } : { sent: false }), settleRetry(step.retry), { sleep: (ms) => ports.clock.sleep(ms) });
+    if (!settled.ok && outcome.ok) {
+      markers.unsettled?.set(marker, { sent: true, messageId: messageId ?? 'sent' });
+      warnings.push({ code: 'MarkerNotSettled', message: `sent, but the 'sent' marker could not be written (${settled.error.message}): a redelivery to another container after this invocation ends sends again (in doubt), with the same ${IDEMPOTENCY_ATTRIBUTE}` });
+    } else if (!settled.ok) {
+      markers.unsettled?.set(marker, { sent: false, token: claimToken });
+      warnings.push({ code: 'MarkerNotSettled', message: `the 'failed' marker could not be written (${settled.error.message}): a redelivery sends once this invocation's lease has ended` });
+    }
   }
-  if (!outcome.ok) return failed(base, outcome.error, outcome.attempts, started, outcome.reason);
+  const [first] = warnings;
+  const warning = first ? { warning: { code: first.code, message: warnings.map((w) => w.message).join('; ') } } : {};
+  if (!outcome.ok) return { ...failed(base, outcome.error, outcome.attempts, started, outcome.reason), ...warning };
   return {
     ...base,
     outcome: outcome.value.skipped ? 'skipped' : 'succeeded',
     attempts: outcome.attempts,
     durationMs: Date.now() - started,
     ...(outcome.value.detail ? { detail: outcome.value.detail } : {}),
+    ...warning,
   };
+}
+
+/** Settling gets at least three retries of the bookkeeping classes: a marker left 'sending' costs a lease's wait or an in-doubt resend. */
+function settleRetry(policy: RetryPolicy): RetryPolicy {
+  return { ...policy, retries: Math.max(policy.retries, 3), on: [...new Set([...policy.on, ...BOOKKEEPING_FAILURES])] };
 }
 
 async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, string>): Promise<{ detail: string; messageId: string; skipped: boolean }> {

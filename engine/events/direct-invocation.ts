@@ -1,6 +1,7 @@
 import type { NormaliseContext } from './context.ts';
 import type { JsonObject } from './shape.ts';
 import { buildObjectEvent } from './build-event.ts';
+import { checkedKey } from './decode-key.ts';
 import { objectEventId } from './event-id.ts';
 import { type Outcome, RejectedInput, eventsOutcome, outcomeOf } from './outcome.ts';
 import { describeValue } from './shape.ts';
@@ -28,7 +29,9 @@ export function normaliseDirectInvocation(input: JsonObject, context: NormaliseC
       );
     }
     const bucket = nonEmptyText(input['sourceBucket'], 'sourceBucket');
-    const key = nonEmptyText(input['sourceKey'], 'sourceKey');
+    const checked = checkedKey(nonEmptyText(input['sourceKey'], 'sourceKey'));
+    if (!checked.ok) throw new RejectedInput(`${LABEL}: ${checked.reason}`);
+    const key = checked.key;
     const destinationBuckets = destinationList(input['destinationBuckets']);
     const eventTime = context.now().toISOString();
     const facts = {

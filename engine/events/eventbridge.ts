@@ -2,7 +2,7 @@ import type { EventKind } from './object-event.ts';
 import type { NormaliseContext } from './context.ts';
 import type { JsonObject } from './shape.ts';
 import { buildObjectEvent } from './build-event.ts';
-import { decodeFormUrlEncodedKey } from './decode-key.ts';
+import { checkedKey, decodeFormUrlEncodedKey } from './decode-key.ts';
 import { eventTimeOf } from './event-time.ts';
 import { fieldReader, realVersionId, unquoteETag } from './fields.ts';
 import { type Outcome, RejectedInput, eventsOutcome, ignoredOutcome, outcomeOf } from './outcome.ts';
@@ -63,8 +63,7 @@ export function normaliseEventBridgeEvent(event: JsonObject, context: NormaliseC
 }
 
 function eventBridgeKey(raw: string, context: NormaliseContext, label: string): string {
-  if (context.eventBridgeKeys === 'raw') return raw;
-  const decoded = decodeFormUrlEncodedKey(raw);
+  const decoded = context.eventBridgeKeys === 'raw' ? checkedKey(raw) : decodeFormUrlEncodedKey(raw);
   if (!decoded.ok) throw new RejectedInput(`${label}: ${decoded.reason}`);
   if (decoded.key === '') throw new RejectedInput(`${label} has an empty detail.object.key`);
   return decoded.key;

@@ -6,6 +6,7 @@ import { outcomeOf, rejectedOutcome, toInputRecord } from './outcome.ts';
 import { normalisePayload } from './payload.ts';
 import { normaliseS3Record } from './s3-record.ts';
 import { isJsonObject } from './shape.ts';
+import { oversized } from './size-limit.ts';
 import { isSqsRecord, normaliseSqsMessage } from './sqs-envelope.ts';
 
 export type { NormaliseOptions } from './context.ts';
@@ -22,7 +23,7 @@ export function normaliseInput(
 ): NormalisedInput {
   const context: NormaliseContext = { now, eventBridgeKeys: options.eventBridgeKeys ?? 'form-url-encoded' };
   if (isJsonObject(input) && Array.isArray(input['Records'])) return normaliseRecordsEvent(input['Records'], context);
-  const outcome = outcomeOf(() => normalisePayload(input, context));
+  const outcome = oversized(JSON.stringify(input) ?? '', 'the input') ?? outcomeOf(() => normalisePayload(input, context));
   return { viaSqs: false, records: [toInputRecord(singleRecordId(input), outcome)] };
 }
 
@@ -40,7 +41,7 @@ function normaliseRecordsEvent(records: unknown[], context: NormaliseContext): N
   return {
     viaSqs: false,
     records: records.map((record, index) =>
-      toInputRecord(`s3-record-${index + 1}`, normaliseS3Record(record, `S3 record ${index + 1}`, context)),
+      toInputRecord(`s3-record-${index + 1}`, oversized(JSON.stringify(record) ?? '', `S3 record ${index + 1}`) ?? normaliseS3Record(record, `S3 record ${index + 1}`, context)),
     ),
   };
 }

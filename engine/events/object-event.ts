@@ -27,7 +27,13 @@ export interface ObjectEvent {
 
 /** One unit of input that succeeds or fails as a whole (an SQS message, an EventBridge event, a direct call). */
 export type InputRecord =
-  | { recordId: string; status: 'events'; events: ObjectEvent[] }
+  | {
+      recordId: string;
+      status: 'events';
+      events: ObjectEvent[];
+      /** Delivered before (SQS ApproximateReceiveCount > 1): failure records of earlier deliveries may be resolved now. */
+      redelivered?: true;
+    }
   | { recordId: string; status: 'ignored'; reason: string }
   | { recordId: string; status: 'rejected'; reason: string };
 

@@ -3,6 +3,7 @@ import type { NormaliseContext } from './context.ts';
 import { normalisePayload } from './payload.ts';
 import { outcomeOf, rejectedOutcome, toInputRecord, within } from './outcome.ts';
 import { isJsonObject } from './shape.ts';
+import { oversized } from './size-limit.ts';
 
 /** A record of a Lambda SQS event (`eventSource: 'aws:sqs'`). */
 export function isSqsRecord(value: unknown): boolean {
@@ -27,6 +28,8 @@ export function normaliseSqsMessage(message: unknown, index: number, context: No
   }
   const body = message['body'];
   if (typeof body !== 'string') return toInputRecord(messageId, rejectedOutcome(`${where} has no body`));
+  const tooLarge = oversized(body, `${where} body`);
+  if (tooLarge) return toInputRecord(messageId, tooLarge);
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -34,5 +37,12 @@ export function normaliseSqsMessage(message: unknown, index: number, context: No
     const detail = error instanceof Error ? error.message : String(error);
     return toInputRecord(messageId, rejectedOutcome(`${where} body is not JSON (${detail})`));
   }
-  return toInputRecord(messageId, within(where, outcomeOf(() => normalisePayload(payload, context))));
+  const record = toInputRecord(messageId, within(where, outcomeOf(() => normalisePayload(payload, context))));
+  return record.status === 'events' && receiveCount(message) > 1 ? { ...record, redelivered: true } : record;
+}
+
+function receiveCount(message: Record<string, unknown>): number {
+  const attributes = message['attributes'];
+  const count = isJsonObject(attributes) ? Number(attributes['ApproximateReceiveCount']) : NaN;
+  return Number.isFinite(count) ? count : 1;
 }

@@ -27,6 +27,9 @@ export const DIAGNOSTIC_CODES = {
   SY029: 'duplicate action id',
   SY030: 'batch route has no copy action',
   SY031: 'no route files found',
+  SY032: 'schema modeline points at no file',
+  SY050: 'expression calls a let value that does not exist yet (itself or a later one)',
+  SY051: 'recursive function that calls itself on every path',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

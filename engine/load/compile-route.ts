@@ -30,6 +30,8 @@ import {
   type Expression,
 } from './expressions.ts';
 import { nearestName } from './nearest-name.ts';
+import { recursionProblems } from './recursion-check.ts';
+import { locateExpression } from './expression-locations.ts';
 import { describeTemplateError } from './template-problems.ts';
 import type { ParsedFile, PathSegment } from './parse-yaml.ts';
 
@@ -228,6 +230,8 @@ class RouteCompiler {
       this.diagnostics.push(diagnostic('SY021', this.parsed.file, inside(compiled.offset), `expression does not compile: ${compiled.message}`, 'see https://docs.jsonata.org for the syntax; literals that start with $ or = are read as expressions'));
       return compileExpression('null') as Expression;
     }
+    locateExpression(compiled, this.route.name, this.parsed.file, path, position.line);
+    for (const p of recursionProblems(compiled, path, this.letNames)) this.diagnostics.push(diagnostic(p.code, this.parsed.file, inside(p.offset), p.message, p.hint));
     const known = new Set<string>([...CONTEXT_VARIABLES, ...this.tableNames, ...lets]);
     const names = namesUsedBy(compiled);
     for (const [variable, offset] of names.variables) {

@@ -58,9 +58,18 @@ export interface ExpressionProblem {
  */
 export const EVALUATION_LIMITS = { timeout: 10_000, stack: 250 };
 
+/** The text each compiled expression came from: the Lambda bundle carries text, not closures. */
+const expressionSources = new WeakMap<Expression, string>();
+
+export function sourceOfExpression(expression: Expression): string | undefined {
+  return expressionSources.get(expression);
+}
+
 export function compileExpression(source: string): Expression | ExpressionProblem {
   try {
-    return jsonata(source, EVALUATION_LIMITS);
+    const expression = jsonata(source, EVALUATION_LIMITS);
+    expressionSources.set(expression, source);
+    return expression;
   } catch (error) {
     const e = error as { message?: string; position?: number; code?: string; token?: unknown };
     // JSONata's position is just past the offending token; report where the token starts.

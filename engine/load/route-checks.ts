@@ -100,6 +100,15 @@ function roleArnProblems(parsed: ParsedFile, path: PathSegment[], arn: string): 
  */
 function loops(loaded: LoadedRoute[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Routes a copy could re-trigger, by the bucket they watch: thousands of routes stay linear.
+  const watching = new Map<string, LoadedRoute[]>();
+  for (const target of loaded) {
+    const s = target.route.structural;
+    if (!s.kinds.includes('created')) continue;
+    const list = watching.get(s.bucket);
+    if (list) list.push(target);
+    else watching.set(s.bucket, [target]);
+  }
   for (const { parsed, route } of loaded) {
     for (const action of route.actions) {
       if (action.type !== 'copy' || action.to.kind === 'expression') continue;
@@ -108,9 +117,8 @@ function loops(loaded: LoadedRoute[]): Diagnostic[] {
         action.key.kind === 'literal' ? action.key.value : action.key.source.trim() === '$key' ? undefined : literalPrefixOf(action.key.expression);
       const sameKey = action.key.kind === 'expression' && action.key.source.trim() === '$key';
       for (const bucket of buckets) {
-        for (const target of loaded) {
+        for (const target of watching.get(bucket) ?? []) {
           const s = target.route.structural;
-          if (s.bucket !== bucket || !s.kinds.includes('created')) continue;
           const self = target.route === route;
           const reason = sameKey
             ? self

@@ -46,8 +46,12 @@ export function routeSetFromDisk(paths: string[], cwd = process.cwd()): RouteSet
 
 /** A route set embedded as data (the Lambda bundle): `{ "routes/x.yaml": "…", "routes/templates/y.hbs": "…" }`. */
 export function routeSetFromFiles(files: Record<string, string>): RouteSet {
-  const routeFiles = Object.keys(files)
-    .filter((f) => ROUTE_FILE.test(f) && path.posix.dirname(f) === path.posix.dirname(Object.keys(files).find((k) => ROUTE_FILE.test(k)) ?? f))
+  const names = Object.keys(files);
+  // Route files sit together in one directory (the first one's); templates/ and tests/ are not routes.
+  const first = names.find((k) => ROUTE_FILE.test(k));
+  const routeDir = first === undefined ? undefined : path.posix.dirname(first);
+  const routeFiles = names
+    .filter((f) => ROUTE_FILE.test(f) && path.posix.dirname(f) === routeDir)
     .sort()
     .map((file) => ({ file, bytes: files[file] ?? '' }));
   return {

@@ -2,31 +2,16 @@
  * Validates parsed route data against schema/route.schema.json and turns ajv's errors into
  * diagnostics an operator can act on: one per problem, at the offending node, with a hint.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import routeSchema from '../../schema/route.schema.json' with { type: 'json' };
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
 import { nearestName } from './nearest-name.ts';
 import type { ParsedFile, PathSegment } from './parse-yaml.ts';
 import { patternName } from './pattern-names.ts';
+import { routeValidator } from './route-validator.ts';
 import { additionalProperty, allowedKeys, missingProperty, relevantErrors } from './schema-error-noise.ts';
 
 type SchemaNode = { description?: string; examples?: unknown[]; enum?: unknown[]; properties?: Record<string, unknown> };
-
-let validator: ValidateFunction | undefined;
-
-function routeValidator(): ValidateFunction {
-  validator ??= new Ajv({
-    allErrors: true,
-    // parentSchema (allowed keys for did-you-mean, examples) and branch schemas in errors.
-    verbose: true,
-    // schemaPath then always names the definition (#/definitions/Action/…), whether ajv would inline it or not.
-    inlineRefs: false,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-  }).compile(routeSchema);
-  return validator;
-}
 
 export function checkAgainstSchema(parsed: ParsedFile): Diagnostic[] {
   const validate = routeValidator();
@@ -63,14 +48,16 @@ function where(path: PathSegment[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
-const DEFINITION_NAMES = new Map<unknown, string>(Object.entries(routeSchema.definitions).map(([name, node]) => [node, name]));
+const DEFINITION_NAMES = new Map<string, string>(Object.entries(routeSchema.definitions).map(([name, node]) => [JSON.stringify(node), name]));
 
 /**
- * The definition whose keyword failed (Duration, Table, CopyAction…). Found by the identity of
- * the schema node ajv reports (verbose), because schemaPath depends on how ajv compiled refs.
+ * The definition whose keyword failed (Duration, Table, CopyAction…). Found by the content of
+ * the schema node ajv reports (verbose), because schemaPath depends on how ajv compiled refs,
+ * and by content rather than identity because the packaged standalone validator holds its own
+ * copy of the schema (route-validator.ts).
  */
 function definitionOf(error: ErrorObject): string | undefined {
-  return DEFINITION_NAMES.get(error.parentSchema);
+  return DEFINITION_NAMES.get(JSON.stringify(error.parentSchema));
 }
 
 function definition(name: string | undefined): SchemaNode | undefined {

@@ -13,9 +13,10 @@ const DEFAULT_TEMPLATE = compileTemplate(
     '{{#if error}}Error: {{error}}{{/if}}',
     '{{#each failures}}',
     '  ✗ {{this.action}} → {{this.destination}}: {{this.errorCode}}: {{this.message}} (attempts: {{this.attempts}})',
+    '{{#if this.record}}    failure record: {{this.record}}{{/if}}',
     '{{/each}}',
     '',
-    'Fix the cause, then re-drive the event from the dead-letter queue.',
+    '{{#if eventFailed}}Fix the cause, then re-drive the event from the dead-letter queue with `switchyard replay`.{{else}}The other destinations got the object. Fix the cause, then re-drive the failed ones with `switchyard replay --route {{route}}`.{{/if}}',
   ].join('\n'),
   false,
 );
@@ -27,14 +28,18 @@ export interface FailureContext {
   refused: Refusal[];
   error?: string;
   tracking?: string;
+  /** Whether the event failed as a whole (false: a partial failure under `failWhen: all`). */
+  eventFailed?: boolean;
+  /** The failure record written for each failed destination. */
+  records?: Array<{ actionId: string; destination: string; uri: string }>;
 }
 
 export function failureMessage(ctx: FailureContext, template: Template = DEFAULT_TEMPLATE): { subject: string; body: string } {
   const failures = [
     ...ctx.results
       .filter((r) => r.outcome === 'failed')
-      .map((r) => ({ action: r.actionId, destination: r.destination, errorCode: r.error?.code, message: r.error?.message, attempts: r.attempts })),
-    ...ctx.refused.map((r) => ({ action: r.actionId, destination: r.destination, errorCode: 'NotAllowed', message: r.reason, attempts: 0 })),
+      .map((r) => ({ action: r.actionId, destination: r.destination, errorCode: r.error?.code, message: r.error?.message, attempts: r.attempts, record: recordOf(ctx, r.actionId, r.destination) })),
+    ...ctx.refused.map((r) => ({ action: r.actionId, destination: r.destination, errorCode: 'NotAllowed', message: r.reason, attempts: 0, record: recordOf(ctx, r.actionId, r.destination) })),
   ];
   const succeeded = ctx.results.filter((r) => r.outcome !== 'failed').map((r) => ({ action: r.actionId, destination: r.destination }));
   const body = template({
@@ -45,8 +50,15 @@ export function failureMessage(ctx: FailureContext, template: Template = DEFAULT
     succeeded,
     error: ctx.error,
     tracking: ctx.tracking,
+    eventFailed: ctx.eventFailed ?? true,
+    records: ctx.records ?? [],
     counts: { total: failures.length + succeeded.length, failed: failures.length, succeeded: succeeded.length },
   });
-  const subject = `Switchyard ${ctx.route}: ${failures.length || 'event'} failed for ${ctx.event.key}`.slice(0, 99);
+  const partial = ctx.eventFailed === false ? ' (partial)' : '';
+  const subject = `Switchyard ${ctx.route}: ${failures.length || 'event'} failed${partial} for ${ctx.event.key}`.slice(0, 99);
   return { subject, body };
+}
+
+function recordOf(ctx: FailureContext, actionId: string, destination: string): string | undefined {
+  return ctx.records?.find((r) => r.actionId === actionId && r.destination === destination)?.uri;
 }

@@ -14,9 +14,12 @@ export const DEFAULT_FUNCTION: FunctionSettings = {
 };
 
 export function contextFor(routes: CompiledRoute[], options: GenerateOptions = {}): GeneratorContext {
+  const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   return {
-    routes: [...routes].sort((a, b) => a.name.localeCompare(b.name)),
-    stackName: options.stackName ?? DEFAULT_STACK_NAME,
+    routes: [...routes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    stackName,
+    deploymentName: stackName,
+    layout: 'standalone',
     deployAccount: options.deployAccount ?? DEPLOY_ACCOUNT_PLACEHOLDER,
     region: options.region ?? REGION_PLACEHOLDER,
     partition: options.partition ?? 'aws',

@@ -8,7 +8,9 @@ export type GeneratorErrorCode =
   | 'DuplicateLogicalId' // two names that map to the same CloudFormation logical id
   | 'PatternTooLarge' // an EventBridge pattern over 2,048 characters
   | 'TemplateTooLarge' // over 500 resources or 1 MB
-  | 'PolicyTooLarge'; // the function's role needs more than 10 managed policies
+  | 'PolicyTooLarge' // the function's role needs more than 10 managed policies
+  | 'ShardTooLarge' // one source bucket's routes do not fit in one stack
+  | 'TooManyRules'; // the deployment needs more EventBridge rules than a bus takes
 
 export class GeneratorError extends SwitchyardError {
   override readonly name = 'GeneratorError';

@@ -2,7 +2,8 @@
  * The one generic runtime function every route runs in, with its log group. Code comes from
  * the `LambdaCodeBucket`/`LambdaCodeKey` parameters (as in seed 000); `deploy` uploads the bundle.
  */
-import { FUNCTION_ID, functionName, LOG_GROUP_ID, ROLE_ID, STATE_BUCKET_ID } from './names.ts';
+import { FUNCTION_ID, functionName, LOG_GROUP_ID, ROLE_ID } from './names.ts';
+import { stateBucketName } from './shared-names.ts';
 import type { CfnParameter, GeneratorContext, PartOutput } from './types.ts';
 
 export const CODE_PARAMETERS: Record<string, CfnParameter> = {
@@ -35,11 +36,11 @@ export function functionPart(context: GeneratorContext): PartOutput {
           Role: { 'Fn::GetAtt': [ROLE_ID, 'Arn'] },
           MemorySize: settings.memorySize,
           Timeout: settings.timeoutSeconds,
-          ReservedConcurrentExecutions: settings.reservedConcurrency,
+          ...(settings.reservedConcurrency > 0 ? { ReservedConcurrentExecutions: settings.reservedConcurrency } : {}),
           TracingConfig: { Mode: 'Active' },
           Environment: {
             Variables: {
-              SWITCHYARD_STATE_BUCKET: { Ref: STATE_BUCKET_ID },
+              SWITCHYARD_STATE_BUCKET: stateBucketName(context),
               NODE_OPTIONS: '--enable-source-maps',
             },
           },

@@ -16,8 +16,8 @@ export const SOURCE_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectTagging', 's3:G
 export const DESTINATION_WRITE_ACTIONS = ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'];
 export const KMS_WRITE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
 
-/** Every statement route `route` needs on the function's own role. */
-export function routeStatements(route: CompiledRoute): PolicyStatement[] {
+/** Every statement route `route` needs on the function's own role; `stateBucketArn` is `Fn::Sub` text. */
+export function routeStatements(route: CompiledRoute, stateBucketArn: string = getAtt(STATE_BUCKET_ID, 'Arn')): PolicyStatement[] {
   const access = accessOf(route);
   const def = route.definition;
   const sid = (purpose: string): string => `${pascal(route.name)}${purpose}`;
@@ -67,10 +67,13 @@ export function routeStatements(route: CompiledRoute): PolicyStatement[] {
   add('PublishNotifications', ['sns:Publish'], topicsOf(route).map(topicArn));
 
   if (def.tracking?.enabled === true) {
-    add('WriteTracking', ['s3:GetObject', 's3:PutObject'], [`${getAtt(STATE_BUCKET_ID, 'Arn')}/tracking/${route.name}/*`]);
+    add('WriteTracking', ['s3:GetObject', 's3:PutObject'], [`${stateBucketArn}/tracking/${route.name}/*`]);
   }
+  // The runtime keeps each failed destination under failures/<route>/ so it can be replayed after a fix;
+  // it reads a record back to add up attempts and to mark it resolved once delivered.
+  add('WriteFailures', ['s3:GetObject', 's3:PutObject'], [`${stateBucketArn}/failures/${route.name}/*`]);
   if (def.batch !== undefined) {
-    add('WriteManifests', ['s3:GetObject', 's3:PutObject'], [s3UriArn(runsUri(def.batch.manifests, route.name), true), `${getAtt(STATE_BUCKET_ID, 'Arn')}/manifests/${route.name}/*`]);
+    add('WriteManifests', ['s3:GetObject', 's3:PutObject'], [s3UriArn(runsUri(def.batch.manifests, route.name), true), `${stateBucketArn}/manifests/${route.name}/*`]);
   }
   return statements;
 }
@@ -132,7 +135,7 @@ function topicArn(topic: string): string {
 }
 
 /** Statements every deployment needs, whatever the routes. */
-export function sharedStatements(stackName: string, routes: CompiledRoute[]): PolicyStatement[] {
+export function sharedStatements(stackName: string, routes: CompiledRoute[], stateBucketArn: string = getAtt(STATE_BUCKET_ID, 'Arn')): PolicyStatement[] {
   const statements: PolicyStatement[] = [
     {
       Sid: 'WriteLogs',
@@ -152,7 +155,7 @@ export function sharedStatements(stackName: string, routes: CompiledRoute[]): Po
       Sid: 'WriteMarkers',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:PutObject'],
-      Resource: [`${getAtt(STATE_BUCKET_ID, 'Arn')}/markers/*`],
+      Resource: [`${stateBucketArn}/markers/*`],
     },
   ];
   if (routes.some((r) => topicsOf(r).some((t) => !t.startsWith('arn:')))) {

@@ -8,6 +8,7 @@ import type { CfnResource, GeneratorContext, PartOutput } from './types.ts';
 
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
+const DEFAULT_RETENTION_SECONDS = 4 * 24 * 3600;
 const CONSUMER_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 
 /** Explicit: a queue goes with the stack (its name is fixed, so a retained one would block the next deploy). */
@@ -38,7 +39,8 @@ export function queuesPart(context: GeneratorContext): PartOutput {
         Properties: {
           QueueName: queue.name,
           SqsManagedSseEnabled: true,
-          ...(queue.retention !== undefined ? { MessageRetentionPeriod: Math.round(parseDuration(queue.retention) / 1000) } : {}),
+          // SQS's own default (4 days), said explicitly so nobody has to know it.
+          MessageRetentionPeriod: queue.retention !== undefined ? Math.round(parseDuration(queue.retention) / 1000) : DEFAULT_RETENTION_SECONDS,
           RedrivePolicy: {
             deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
             maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,

@@ -6,6 +6,7 @@
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { logicalId, queueName } from './names.ts';
+import type { PatternDetail } from './types.ts';
 
 /** One `key` condition of an EventBridge pattern. */
 export type KeyFilter = { prefix: string } | { suffix: string };
@@ -55,20 +56,37 @@ function byBucket(routes: CompiledRoute[], trigger: string): Map<string, Compile
 }
 
 /**
- * A route's key filter: its prefix, else its suffix. EventBridge has no "prefix and suffix" on
- * one field short of wildcard patterns (30 per bus), so with both the prefix is used alone.
+ * A route's key filters for an EventBridge pattern (any one matches): its source prefix, else
+ * its source suffix; without either, its `match` prefixes, else its `match` suffixes (pushed
+ * down so objects no route wants never invoke the function). EventBridge has no "prefix and
+ * suffix" on one field short of wildcard patterns (30 per bus), so with both the prefixes are
+ * used alone, and suffixes compared ignoring case stay in the runtime. The filter is never
+ * narrower than the route: the runtime matches every route again.
  */
-function keyFilterOf(route: CompiledRoute): KeyFilter | undefined {
+export function keyFiltersOf(route: CompiledRoute): KeyFilter[] | undefined {
   const { prefix, suffix } = route.definition.source;
-  if (prefix !== undefined && prefix !== '') return { prefix };
-  if (suffix !== undefined && suffix !== '') return { suffix };
+  if (prefix !== undefined && prefix !== '') return [{ prefix }];
+  if (suffix !== undefined && suffix !== '') return [{ suffix }];
+  const { prefixes, suffixes, ignoreCase } = route.structural;
+  if (prefixes.length > 0 && !prefixes.includes('')) return prefixes.map((p) => ({ prefix: p }));
+  if (suffixes.length > 0 && !suffixes.includes('') && !ignoreCase) return suffixes.map((x) => ({ suffix: x }));
   return undefined;
+}
+
+/** A route's S3 notification filter: one prefix and one suffix, from the source, else the longest its `match` allows. */
+function notificationFilterOf(route: CompiledRoute): { prefix: string; suffix: string } {
+  const { prefix, suffix } = route.definition.source;
+  const { prefixes, suffixes, ignoreCase } = route.structural;
+  return {
+    prefix: prefix ?? (prefixes.length > 0 ? commonPrefix(prefixes) : ''),
+    suffix: suffix ?? (suffixes.length > 0 && !ignoreCase ? commonSuffix(suffixes) : ''),
+  };
 }
 
 export function eventBridgeSources(routes: CompiledRoute[]): EventBridgeSource[] {
   return [...byBucket(routes, 'eventbridge').entries()].map(([bucket, group]) => {
-    const filters = group.map(keyFilterOf);
-    const keyFilters = filters.some((f) => f === undefined) ? undefined : uniqueFilters(filters as KeyFilter[]);
+    const filters = group.map(keyFiltersOf);
+    const keyFilters = filters.some((f) => f === undefined) ? undefined : uniqueFilters(filters.flat() as KeyFilter[]);
     const detailTypes = [...new Set(group.flatMap(eventsOf).map((e) => DETAIL_TYPES[e]))].sort();
     return { bucket, ...(keyFilters !== undefined ? { keyFilters } : {}), detailTypes, routes: group.map((r) => r.name) };
   });
@@ -76,8 +94,9 @@ export function eventBridgeSources(routes: CompiledRoute[]): EventBridgeSource[]
 
 export function notificationSources(stackName: string, routes: CompiledRoute[]): NotificationSource[] {
   return [...byBucket(routes, 's3-notification').entries()].map(([bucket, group]) => {
-    const prefix = commonPrefix(group.map((r) => r.definition.source.prefix ?? ''));
-    const suffix = commonSuffix(group.map((r) => r.definition.source.suffix ?? ''));
+    const filters = group.map(notificationFilterOf);
+    const prefix = commonPrefix(filters.map((f) => f.prefix));
+    const suffix = commonSuffix(filters.map((f) => f.suffix));
     const account = group.find((r) => r.definition.source.account !== undefined)?.definition.source.account;
     return {
       bucket,
@@ -101,6 +120,19 @@ export function queueSources(routes: CompiledRoute[]): QueueSource[] {
     if (arn !== undefined) groups.set(arn, [...(groups.get(arn) ?? []), route.name]);
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queueArn, names]) => ({ queueArn, routes: names }));
+}
+
+/**
+ * A bucket's key filters at a coarser detail (never narrower): `shared-prefix` keeps the
+ * longest prefix all its prefix filters share (none if a suffix filter or an empty prefix is
+ * among them), `buckets` keeps none.
+ */
+export function coarsened(source: EventBridgeSource, detail: PatternDetail): EventBridgeSource {
+  const { keyFilters, ...rest } = source;
+  if (detail === 'keys') return source;
+  if (detail === 'buckets' || keyFilters === undefined || keyFilters.some((f) => !('prefix' in f))) return rest;
+  const shared = commonPrefix(keyFilters.map((f) => ('prefix' in f ? f.prefix : '')));
+  return shared === '' ? rest : { ...rest, keyFilters: [{ prefix: shared }] };
 }
 
 function uniqueFilters(filters: KeyFilter[]): KeyFilter[] {

@@ -12,6 +12,7 @@ import { alarm } from './alarms.ts';
 import { getAtt, HERE, logGroupArn, PARTITION, s3BucketArn, s3ObjectsArn } from './arn.ts';
 import { FUNCTION_ID, pascal, queueName } from './names.ts';
 import { deadLetterQueue } from './queues.ts';
+import { alarmsTopic } from './shared-names.ts';
 import { renderStatement } from './role.ts';
 import { stateMachineDefinition } from './state-machine-definition.ts';
 import { EVENTBRIDGE_RETRY } from './triggers.ts';
@@ -58,7 +59,7 @@ export function stateMachinePart(context: GeneratorContext): PartOutput {
 }
 
 function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch: Batch, part: PartOutput): void {
-  const name = stateMachineName(context.stackName, route.name);
+  const name = stateMachineName(context.deploymentName, route.name);
   const ids = stateMachineIds(route.name);
   const runs = runsLocation(batch, route.name);
   part.resources[ids.logGroup] = {
@@ -104,6 +105,7 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
     { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: ids.machine } }] },
     1,
     'Sum',
+    alarmsTopic(context),
   );
   part.outputs[`${ids.machine}Arn`] = { Description: `Backfill state machine of route ${route.name} (switchyard backfill --on aws)`, Value: { Ref: ids.machine } };
   // The report phase lists the batch result files of the run.

@@ -1,13 +1,16 @@
 /**
- * The state bucket: de-duplication markers, tracking records, batch manifests. Private,
+ * The state bucket: de-duplication markers, tracking records, failed events, batch manifests. Private,
  * encrypted, versioned, TLS-only, and every prefix expires on its own schedule.
  */
 import { parseDuration } from '../../engine/units.ts';
 import { pascal, STATE_BUCKET_ID } from './names.ts';
+import { stateBucketNameText } from './shared-names.ts';
 import type { CfnValue, GeneratorContext, PartOutput } from './types.ts';
 
 export const MARKER_DAYS = 30;
 export const MANIFEST_DAYS = 90;
+/** Failed events wait under failures/ to be replayed after a fix: long enough to notice, fix and replay. */
+export const FAILURE_DAYS = 90;
 const NONCURRENT_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -32,6 +35,7 @@ export function lifecycleRules(context: GeneratorContext): CfnValue[] {
     }
   }
   rules.push(expiry('ExpireManifests', 'manifests/', MANIFEST_DAYS));
+  rules.push(expiry('ExpireFailures', 'failures/', FAILURE_DAYS));
   return rules;
 }
 
@@ -43,6 +47,7 @@ export function statePart(context: GeneratorContext): PartOutput {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: {
+          ...(context.layout === 'core' ? { BucketName: { 'Fn::Sub': stateBucketNameText(context.deploymentName) } } : {}),
           BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] },
           PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
           OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },

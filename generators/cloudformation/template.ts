@@ -1,44 +1,88 @@
 /**
- * The stack for a set of routes: every part's resources and outputs merged, then the role
- * built from every part's statements. Same routes, same template, byte for byte: parts are
+ * A stack's template for a set of routes: every part's resources and outputs merged, then the
+ * role built from every part's statements. Same routes, same template, byte for byte: parts are
  * deterministic and keys are sorted.
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { alarmsPart } from './alarms.ts';
 import { contextFor } from './defaults.ts';
+import { dashboardResource, DASHBOARD_ID } from './dashboard.ts';
 import { GeneratorError } from './errors.ts';
 import { CODE_PARAMETERS, functionPart } from './function.ts';
 import { routeStatements, sharedStatements } from './iam.ts';
 import { notificationsPart } from './notifications.ts';
+import { LOG_GROUP_ID } from './names.ts';
 import { roleOutputs, withExports } from './outputs.ts';
 import { queuesPart } from './queues.ts';
 import { roleResources } from './role.ts';
 import { stateMachinePart } from './state-machine.ts';
 import { statePart } from './state.ts';
+import { stateBucketArnText } from './shared-names.ts';
 import { triggersPart } from './triggers.ts';
-import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, TemplatePart } from './types.ts';
+import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, PolicyStatement, TemplatePart } from './types.ts';
 
-/** The parts every stack has (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
+/** The parts of a standalone stack (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
 export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart];
+/** What the core stack of a sharded deployment holds for every shard. */
+const CORE_PARTS: readonly TemplatePart[] = [statePart, notificationsPart];
+/** What a shard holds for its own source buckets. */
+const SHARD_PARTS: readonly TemplatePart[] = [functionPart, triggersPart, queuesPart, stateMachinePart];
 
+/** Everything in one stack: the layout before sharding, and what small tests look at. */
 export function generateTemplate(routes: CompiledRoute[], options: GenerateOptions = {}, extraParts: readonly TemplatePart[] = []): CfnTemplate {
-  const context = contextFor(routes, options);
-  const merged = mergeParts([...TEMPLATE_PARTS, ...extraParts].map((part) => part(context)));
+  return stackTemplate(contextFor(routes, options), extraParts);
+}
+
+/** The template of one stack, by its layout: standalone, core or shard. */
+export function stackTemplate(context: GeneratorContext, extraParts: readonly TemplatePart[] = []): CfnTemplate {
+  const parts = context.layout === 'core' ? CORE_PARTS : context.layout === 'shard' ? SHARD_PARTS : TEMPLATE_PARTS;
+  const merged = mergeParts([...parts, ...extraParts].map((part) => part(context)));
   const alarms = alarmsPart(context, deadLetterQueueIds(merged.resources));
-  const statements = [...sharedStatements(context.stackName, context.routes), ...merged.statements, ...context.routes.flatMap(routeStatements)];
-  const all = mergeParts([merged, alarms, { resources: roleResources(context.stackName, statements), outputs: roleOutputs(), statements: [] }]);
+  const pieces = [merged, alarms];
+  if (context.layout !== 'core') {
+    pieces.push({ resources: roleResources(context.stackName, roleStatements(context, merged.statements)), outputs: roleOutputs(), statements: [] });
+    const dashboard = dashboardResource({ deployment: context.stackName, routes: context.routes.map((r) => r.name), deadLetterQueueIds: deadLetterQueueIds(merged.resources), logGroupId: LOG_GROUP_ID });
+    pieces.push({ resources: { [DASHBOARD_ID]: dashboard }, outputs: {}, statements: [] });
+  }
+  const all = mergeParts(pieces);
+  // Only the core's outputs are imported elsewhere; a shard's are read with DescribeStacks.
+  const outputs = context.layout === 'shard' ? all.outputs : withExports(all.outputs);
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: description(context),
-    Parameters: CODE_PARAMETERS,
+    Parameters: context.layout === 'core' ? {} : CODE_PARAMETERS,
     Resources: sortedKeys(all.resources),
-    Outputs: sortedKeys(withExports(all.outputs)),
+    Outputs: sortedKeys(outputs),
   };
 }
 
+/** Every statement the function's role is given, before compaction: shared ones, the parts' (`partStatements`), each route's. */
+export function roleStatements(context: GeneratorContext, partStatements: PolicyStatement[]): PolicyStatement[] {
+  const stateBucketArn = stateBucketArnText(context);
+  return [...sharedStatements(context.stackName, context.routes, stateBucketArn), ...partStatements, ...context.routes.flatMap((r) => routeStatements(r, stateBucketArn))];
+}
+
+/** The parts' own statements for the function's role (trigger queues it reads, its async dead-letter queue …). */
+export function partStatements(context: GeneratorContext): PolicyStatement[] {
+  const parts = context.layout === 'shard' ? SHARD_PARTS : TEMPLATE_PARTS;
+  return parts.flatMap((part) => part(context).statements);
+}
+
 function description(context: GeneratorContext): string {
-  const names = context.routes.map((r) => r.name).join(', ');
-  return `Switchyard ${context.stackName}: routes ${names}`.slice(0, 1024);
+  if (context.layout === 'core') return `Switchyard ${context.deploymentName}: what every shard shares (state bucket, alarms topic, notification topics)`;
+  return `Switchyard ${context.stackName}: routes ${listed(context.routes.map((r) => r.name), 600)}`;
+}
+
+/** `a, b, c` cut to about `max` characters, saying how many more there are (descriptions take 1,024). */
+function listed(names: string[], max: number): string {
+  let text = '';
+  let shown = 0;
+  for (const name of names) {
+    if (shown > 0 && text.length + name.length + 2 > max) break;
+    text += `${shown > 0 ? ', ' : ''}${name}`;
+    shown++;
+  }
+  return shown < names.length ? `${text} and ${names.length - shown} more` : text;
 }
 
 export function mergeParts(parts: PartOutput[]): PartOutput {

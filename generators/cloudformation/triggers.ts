@@ -1,20 +1,22 @@
 /**
- * How events reach the function. EventBridge: one rule per source bucket, a retry policy and
- * a dead-letter queue on the target, and permission to invoke. S3 notifications: one queue per
+ * How events reach the function. EventBridge: rules shared by several source buckets (see
+ * eventbridge-pattern.ts), each with a retry policy and the stack's one dead-letter queue on
+ * its target, and permission to invoke. S3 notifications: one queue per
  * source bucket with its dead-letter queue, read with partial batch responses (the bucket's
  * notification configuration itself is the bucket owner's, see generators/policies). SQS: a
  * mapping on the existing queue. Async invocations that still fail end in the function's own DLQ.
  */
 import { getAtt } from './arn.ts';
-import { patternsFor } from './eventbridge-pattern.ts';
+import { rulesFor, type EventRule } from './eventbridge-pattern.ts';
 import { ASYNC_DLQ_ID, FUNCTION_ID, fitName, logicalId, queueName } from './names.ts';
 import { deadLetterQueue, QUEUE_POLICIES } from './queues.ts';
-import { eventBridgeSources, notificationSources, queueSources } from './sources.ts';
+import { coarsened, eventBridgeSources, notificationSources, queueSources } from './sources.ts';
 import type { CfnResource, CfnValue, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
 
 /** EventBridge gives up on delivering to the function after this many attempts or this age. */
 export const EVENTBRIDGE_RETRY = { MaximumRetryAttempts: 24, MaximumEventAgeInSeconds: 3600 };
 export const NOTIFICATION_MAX_RECEIVE_COUNT = 5;
+const EVENTS_DLQ_ID = 'EventsDeadLetterQueue';
 const QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
 
 const CONSUME_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
@@ -29,53 +31,58 @@ export function triggersPart(context: GeneratorContext): PartOutput {
   return part;
 }
 
+/** The stack's EventBridge rules: several buckets a rule, one dead-letter queue for all of them. */
 function eventBridgeTriggers(context: GeneratorContext, part: PartOutput): void {
-  for (const source of eventBridgeSources(context.routes)) {
-    const dlqId = logicalId(source.bucket, 'EventsDeadLetterQueue');
-    const ruleIds: string[] = [];
-    patternsFor(source).forEach((pattern, index) => {
-      const ruleId = logicalId(source.bucket, index === 0 ? 'EventsRule' : `EventsRule${index + 1}`);
-      ruleIds.push(ruleId);
-      part.resources[ruleId] = {
-        Type: 'AWS::Events::Rule',
-        Properties: {
-          Description: `S3 object events of ${source.bucket} for routes ${source.routes.join(', ')}`,
-          State: 'ENABLED',
-          EventPattern: pattern as unknown as CfnValue,
-          Targets: [
-            {
-              Id: 'router',
-              Arn: functionArn,
-              RetryPolicy: EVENTBRIDGE_RETRY,
-              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
-            },
-          ],
-        },
-      };
-      part.resources[logicalId(source.bucket, index === 0 ? 'EventsPermission' : `EventsPermission${index + 1}`)] = {
-        Type: 'AWS::Lambda::Permission',
-        Properties: {
-          Action: 'lambda:InvokeFunction',
-          FunctionName: functionArn,
-          Principal: 'events.amazonaws.com',
-          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
-        },
-      };
-    });
-    part.resources[dlqId] = deadLetterQueue(queueName(context.stackName, source.bucket, 'rule-dlq'));
-    part.resources[logicalId(source.bucket, 'EventsDeadLetterQueuePolicy')] = queuePolicy(dlqId, {
-      Sid: 'EventBridgeDeadLetters',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: 'sqs:SendMessage',
-      Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
-      Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
-    });
-    part.outputs[logicalId(source.bucket, 'EventsDeadLetterQueueUrl')] = {
-      Description: `Events for ${source.bucket} that EventBridge could not deliver`,
-      Value: { Ref: dlqId },
+  const rules = eventRules(context);
+  if (rules.length === 0) return;
+  const ruleIds: string[] = [];
+  rules.forEach((rule, index) => {
+    const ruleId = `EventsRule${index + 1}`;
+    ruleIds.push(ruleId);
+    part.resources[ruleId] = {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Description: `S3 object events of ${rule.buckets.join(', ')}`.slice(0, 512),
+        State: 'ENABLED',
+        EventPattern: rule.pattern as unknown as CfnValue,
+        Targets: [
+          {
+            Id: 'router',
+            Arn: functionArn,
+            RetryPolicy: EVENTBRIDGE_RETRY,
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [EVENTS_DLQ_ID, 'Arn'] } },
+          },
+        ],
+      },
     };
-  }
+    part.resources[`EventsPermission${index + 1}`] = {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: functionArn,
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      },
+    };
+  });
+  part.resources[EVENTS_DLQ_ID] = deadLetterQueue(queueName(context.stackName, 'events', 'rule-dlq'));
+  part.resources.EventsDeadLetterQueuePolicy = queuePolicy(EVENTS_DLQ_ID, {
+    Sid: 'EventBridgeDeadLetters',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sqs:SendMessage',
+    Resource: { 'Fn::GetAtt': [EVENTS_DLQ_ID, 'Arn'] },
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+  });
+  part.outputs.EventsDeadLetterQueueUrl = {
+    Description: `Events EventBridge could not deliver to the function`,
+    Value: { Ref: EVENTS_DLQ_ID },
+  };
+}
+
+/** The stack's EventBridge rules at the context's pattern detail. */
+export function eventRules(context: GeneratorContext): EventRule[] {
+  return rulesFor(eventBridgeSources(context.routes).map((source) => coarsened(source, context.patternDetail ?? 'keys')));
 }
 
 function notificationTriggers(context: GeneratorContext, part: PartOutput): void {
@@ -163,7 +170,7 @@ function mapping(queueArn: CfnValue, context: GeneratorContext): CfnResource {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       // Never poll faster than the reserved concurrency lets the function run (throttled receives count toward the DLQ).
-      ScalingConfig: { MaximumConcurrency: Math.max(2, Math.min(1000, context.function.reservedConcurrency)) },
+      ScalingConfig: { MaximumConcurrency: context.function.reservedConcurrency > 0 ? Math.max(2, Math.min(1000, context.function.reservedConcurrency)) : 1000 },
     },
   };
 }

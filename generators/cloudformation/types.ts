@@ -55,6 +55,7 @@ export interface FunctionSettings {
   memorySize: number;
   /** Seconds; at most 900 (Lambda's limit). */
   timeoutSeconds: number;
+  /** Per function (each shard has one); 0 reserves none. */
   reservedConcurrency: number;
   logRetentionDays: number;
 }
@@ -71,10 +72,29 @@ export interface GenerateOptions {
   function?: Partial<FunctionSettings>;
 }
 
+/**
+ * Which stack a template is for: `standalone` holds everything (one stack, as before sharding);
+ * `core` holds what every shard shares (state bucket, alarms topic, notification topics);
+ * `shard` holds the function, triggers, queues and state machines of some source buckets.
+ */
+export type StackLayout = 'standalone' | 'core' | 'shard';
+
+export type PatternDetail = 'keys' | 'shared-prefix' | 'buckets';
+
 /** Options with every default filled in, plus the routes: what every part is given. */
 export interface GeneratorContext {
   routes: CompiledRoute[];
+  /** This stack's name: the prefix of the physical names it sets (function, role, trigger queues). */
   stackName: string;
+  /** The deployment's name (`--stack`): shared physical names (state bucket, alarms topic, state machines) derive from it. */
+  deploymentName: string;
+  layout: StackLayout;
+  /**
+   * How much of the routes' key filters EventBridge patterns carry: all of them (`keys`, the
+   * default), each bucket's longest shared prefix (`shared-prefix`), or none (`buckets`). A
+   * deployment falls back when the finer patterns would need more rules than a bus takes.
+   */
+  patternDetail?: PatternDetail;
   deployAccount: string;
   region: string;
   partition: string;

@@ -5,11 +5,18 @@
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { eventBridgeSources, notificationSources } from '../cloudformation/sources.ts';
+import { stackOf } from './principals.ts';
 import type { PolicyFile, SnippetContext } from './types.ts';
 
 export function bucketNotificationConfigs(routes: CompiledRoute[], context: SnippetContext): PolicyFile[] {
   const configs = new Map<string, Record<string, unknown>>();
-  for (const source of notificationSources(context.stackName, routes)) {
+  const byStack = new Map<string, CompiledRoute[]>();
+  for (const route of routes) {
+    const stack = stackOf(context, route.name);
+    byStack.set(stack, [...(byStack.get(stack) ?? []), route]);
+  }
+  const sources = [...byStack.entries()].flatMap(([stack, group]) => notificationSources(stack, group));
+  for (const source of sources) {
     const rules = [
       ...(source.prefix !== undefined ? [{ Name: 'prefix', Value: source.prefix }] : []),
       ...(source.suffix !== undefined ? [{ Name: 'suffix', Value: source.suffix }] : []),

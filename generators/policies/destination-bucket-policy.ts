@@ -17,7 +17,7 @@ export function destinationBucketPolicies(routes: CompiledRoute[], context: Snip
     for (const account of accounts) {
       const buckets = [...new Set(direct.filter((w) => w.account === account).map((w) => w.bucket))].sort();
       const entry = byAccount.get(account) ?? { statements: [], buckets: new Set<string>() };
-      const { principal } = granteeOf({ kind: 'function' }, context);
+      const { principal } = granteeOf({ kind: 'function' }, context, route.name);
       entry.statements.push(
         {
           Sid: `Switchyard${pascal(route.name)}Write`,

@@ -10,9 +10,10 @@ import type { PolicyFile } from './types.ts';
 
 export type { PolicyFile } from './types.ts';
 
-export function generatePolicyFiles(routes: CompiledRoute[], options: GenerateOptions = {}): PolicyFile[] {
+/** `stackOfRoute`: the stack running each route, in a sharded deployment. */
+export function generatePolicyFiles(routes: CompiledRoute[], options: GenerateOptions = {}, stackOfRoute?: (route: string) => string): PolicyFile[] {
   const context = contextFor(routes, options);
-  const snippet = { partition: context.partition, deployAccount: context.deployAccount, region: context.region, stackName: context.stackName };
+  const snippet = { partition: context.partition, deployAccount: context.deployAccount, region: context.region, stackName: context.stackName, ...(stackOfRoute !== undefined ? { stackOfRoute } : {}) };
   return [
     ...destinationBucketPolicies(context.routes, snippet),
     ...kmsKeyPolicies(context.routes, snippet),

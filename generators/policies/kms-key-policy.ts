@@ -34,7 +34,7 @@ export function kmsKeyPolicies(routes: CompiledRoute[], context: SnippetContext)
   for (const use of routes.flatMap(keyUses)) {
     const region = use.key.split(':')[3];
     use.actors.forEach((actor, index) => {
-      const grantee = granteeOf(actor, context);
+      const grantee = granteeOf(actor, context, use.route);
       const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region !== undefined && region !== '' ? region : context.region}.amazonaws.com` } };
       byKey.set(use.key, [
         ...(byKey.get(use.key) ?? []),

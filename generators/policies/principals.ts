@@ -12,8 +12,9 @@ export interface Grantee {
   condition?: PolicyStatementJson['Condition'];
 }
 
-export function granteeOf(actor: Actor, context: SnippetContext): Grantee {
-  if (actor.kind === 'function') return { principal: { AWS: roleArn(context.partition, context.deployAccount, context.stackName) } };
+/** `route`: whose function's role it is (each stack of a sharded deployment has its own). */
+export function granteeOf(actor: Actor, context: SnippetContext, route: string): Grantee {
+  if (actor.kind === 'function') return { principal: { AWS: roleArn(context.partition, context.deployAccount, stackOf(context, route)) } };
   const literal = actor.arns.filter((arn) => !arn.includes('*'));
   if (literal.length === actor.arns.length) return { principal: { AWS: literal.length === 1 ? (literal[0] ?? '') : literal } };
   return { principal: { AWS: '*' }, condition: { ArnLike: { 'aws:PrincipalArn': actor.arns } } };
@@ -24,4 +25,8 @@ export function distinctActors(actors: Actor[]): Actor[] {
   const seen = new Map<string, Actor>();
   for (const actor of actors) seen.set(JSON.stringify(actor), actor);
   return [...seen.values()];
+}
+
+export function stackOf(context: SnippetContext, route: string): string {
+  return context.stackOfRoute?.(route) ?? context.stackName;
 }

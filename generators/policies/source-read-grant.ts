@@ -21,7 +21,7 @@ export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContex
     const grantees = distinctActors(readers);
     if (grantees.length === 0 || prefixes.length === 0) continue;
     const statements = grantees.map((actor, index): PolicyStatementJson => {
-      const grantee = granteeOf(actor, context);
+      const grantee = granteeOf(actor, context, route.name);
       return {
         Sid: `Switchyard${pascal(route.name)}Read${index + 1}`,
         Effect: 'Allow',

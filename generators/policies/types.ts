@@ -13,7 +13,10 @@ export interface SnippetContext {
   partition: string;
   deployAccount: string;
   region: string;
+  /** The deployment's name. */
   stackName: string;
+  /** The stack whose function runs a route (its role and intake queues are named after it); the deployment's name when absent. */
+  stackOfRoute?: (route: string) => string;
 }
 
 export interface PolicyStatementJson {

@@ -17,6 +17,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../engine/errors.ts';
 import { AccessResolver, classifyAwsError, createAwsPorts } from '../../engine/ports/aws/index.ts';
+import { loadSdk } from '../../engine/ports/aws/sdk.ts';
 import type { CopyRequest, Ports } from '../../engine/ports/types.ts';
 import { createAwsTestEnv, readSentEmails, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
@@ -37,6 +38,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(moto.endpoint, [], { seed: 7 });
   env = createAwsTestEnv(moto.endpoint);
   const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint });
+  await loadSdk('sesv2');
   acceptMotoSesv2Timestamps(resolver.own.sesv2);
   ports = createAwsPorts({ region: TEST_REGION, endpoint: moto.endpoint }, resolver);
   proxied = createAwsPorts({ region: TEST_REGION, endpoint: proxy.endpoint });

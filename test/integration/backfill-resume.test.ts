@@ -42,7 +42,7 @@ const forwarded: ForwardedRequest[] = [];
 beforeAll(async () => {
   moto = await startMoto();
   env = createAwsTestEnv(moto.endpoint);
-  proxy = await startFaultProxy(moto.endpoint, [], { onAnswer: (request) => forwarded.push(request) });
+  proxy = await startFaultProxy(moto.endpoint, [], { onAnswered: (request) => forwarded.push(request) });
   for (const bucket of [SOURCE, DESTINATION, MANIFESTS]) await env.createBucket(bucket);
   await mapLimit(
     Array.from({ length: OBJECTS }, (_, i) => i),

@@ -5,6 +5,7 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../engine/pipeline.ts';
+import { listFailureRecords } from '../../engine/report/failure-listing.ts';
 import type { AwsTestEnv } from './support/aws-env.ts';
 import { useMotoServer, type MotoServer } from './support/moto.ts';
 import { lambdaSqsEvent, motoPorts, objectExists, onlyRoute, putObject, readObject, receiveDeliveries, seedRoutes, topicInbox } from './pipeline-support.ts';
@@ -15,6 +16,7 @@ let queue: { url: string; arn: string };
 const routes = seedRoutes().filter((r) => r.name === 'one-to-many');
 const INTEL = ['intel-bucket-east', 'intel-bucket-west', 'intel-backup-bucket'];
 const OPS = ['ops-primary-bucket', 'ops-secondary-bucket'];
+const STATE = 'switchyard-state';
 // moto 5.2.1 puts the plain key into EventBridge events (AWS form-URL-encodes it).
 const normalise = { eventBridgeKeys: 'raw' } as const;
 
@@ -57,12 +59,13 @@ describe('seed 000: one-to-many distribution', () => {
     }
   });
 
-  it('a missing destination bucket fails at once (no retry) while the others receive the file: the event succeeds (failWhen all)', async () => {
-    for (const bucket of INTEL) await env.createBucket(bucket);
+  it('a missing destination bucket fails at once (no retry) while the others receive the file: the event succeeds (failWhen all), each missing copy is recorded and told; replay delivers them once the buckets exist', async () => {
+    for (const bucket of [...INTEL, STATE]) await env.createBucket(bucket);
     const failures = await topicInbox(env, 'one-to-many-failures');
     const event = await deliver('incoming/a.pdf', Buffer.from('a'), { DestinationMappingKey: 'intel-distribution ops-distribution' });
+    const ports = (await motoPorts(moto.endpoint)).ports;
 
-    const report = await new Pipeline({ routes, ports: (await motoPorts(moto.endpoint)).ports, normalise }).processInput(event);
+    const report = await new Pipeline({ routes, ports, normalise, stateBucket: STATE }).processInput(event);
 
     const route = onlyRoute(report, 'one-to-many');
     expect(route.results.filter((r) => r.outcome === 'failed').map((r) => [r.destination, r.error?.failureClass, r.attempts])).toEqual(
@@ -71,7 +74,20 @@ describe('seed 000: one-to-many distribution', () => {
     expect(route.failed).toBe(false);
     expect(report.batchItemFailures).toEqual([]);
     for (const bucket of INTEL) expect(await objectExists(env, bucket, 'incoming/a.pdf')).toBe(true);
-    expect(await env.receiveAll(failures.queueUrl)).toEqual([]);
+    const records = await listFailureRecords(ports.storage, STATE, { route: 'one-to-many' });
+    expect(records.map((r) => ('record' in r ? [r.record.destination.bucket, r.record.error.code, r.record.eventFailed] : r.problem)).sort()).toEqual(OPS.map((b) => [b, 'NoSuchBucket', false]));
+    const [note] = await env.receiveAll(failures.queueUrl);
+    for (const { key } of records) expect(note?.Body).toContain(`record:   s3://${STATE}/${key}`);
+
+    for (const bucket of OPS) await env.createBucket(bucket);
+    for (const entry of records) {
+      if (!('record' in entry)) continue;
+      const { record } = entry;
+      const replayed = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput({ switchyard: 'replay', route: record.route, event: record.event, destinations: [{ actionId: record.actionId, destination: record.destination }] });
+      expect(onlyRoute(replayed, 'one-to-many').results.map((r) => [r.destination, r.outcome])).toEqual([[record.destination.id, 'succeeded']]);
+    }
+    for (const bucket of OPS) expect(await objectExists(env, bucket, 'incoming/a.pdf')).toBe(true);
+    expect(await listFailureRecords(ports.storage, STATE, { route: 'one-to-many' })).toEqual([]);
   });
 
   it('a file without the tag fails at once: its message goes back to the queue and the failure is published', async () => {

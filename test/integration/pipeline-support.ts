@@ -12,6 +12,7 @@ import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../../engine/load/route-set.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { AccessResolver, createAwsPorts, realClock } from '../../engine/ports/aws/index.ts';
+import { loadSdk } from '../../engine/ports/aws/sdk.ts';
 import type { Access, Ports } from '../../engine/ports/types.ts';
 import type { InputReport, RouteReport } from '../../engine/pipeline.ts';
 import { TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
@@ -48,6 +49,7 @@ export function editedRoute(file: string, edit: (text: string) => string): Compi
  */
 export async function motoPorts(endpoint: string, options: { fastClock?: boolean; sesRoles?: Access[] } = {}): Promise<{ ports: Ports; resolver: AccessResolver }> {
   const resolver = new AccessResolver({ region: TEST_REGION, endpoint });
+  await loadSdk('sesv2');
   acceptMotoSesv2Timestamps(resolver.own.sesv2);
   for (const role of options.sesRoles ?? []) acceptMotoSesv2Timestamps((await resolver.clientsFor(role)).sesv2);
   const ports = createAwsPorts({ region: TEST_REGION, endpoint }, resolver);

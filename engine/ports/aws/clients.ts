@@ -4,11 +4,12 @@
  * attempt counts it reports are the real ones.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { loadedSdk } from './sdk.ts';
 
 export interface AwsConfig {
   /** Defaults to the SDK's own resolution (AWS_REGION, profile). */
@@ -25,7 +26,7 @@ export interface AwsCredentials {
   expiration?: Date;
 }
 
-/** The clients for one identity, each created on first use. */
+/** The clients for one identity, each created on first use (all but S3 after `loadSdk`, see sdk.ts). */
 export class AwsClientSet {
   #s3?: S3Client;
   #ssm?: SSMClient;
@@ -45,23 +46,23 @@ export class AwsClientSet {
     return this.#s3;
   }
   get ssm(): SSMClient {
-    this.#ssm ??= new SSMClient(this.common());
+    this.#ssm ??= new (loadedSdk('ssm').SSMClient)(this.common());
     return this.#ssm;
   }
   get sqs(): SQSClient {
-    this.#sqs ??= new SQSClient(this.common());
+    this.#sqs ??= new (loadedSdk('sqs').SQSClient)(this.common());
     return this.#sqs;
   }
   get sesv2(): SESv2Client {
-    this.#sesv2 ??= new SESv2Client(this.common());
+    this.#sesv2 ??= new (loadedSdk('sesv2').SESv2Client)(this.common());
     return this.#sesv2;
   }
   get sns(): SNSClient {
-    this.#sns ??= new SNSClient(this.common());
+    this.#sns ??= new (loadedSdk('sns').SNSClient)(this.common());
     return this.#sns;
   }
   get sts(): STSClient {
-    this.#sts ??= new STSClient(this.common());
+    this.#sts ??= new (loadedSdk('sts').STSClient)(this.common());
     return this.#sts;
   }
 

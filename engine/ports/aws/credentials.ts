@@ -3,10 +3,10 @@
  * Deliberate per-container caches: credentials per (roleArn, externalId) until five minutes
  * before they expire, and clients per credentials identity.
  */
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { Access } from '../types.ts';
 import { createAwsClients, type AwsClientSet, type AwsConfig, type AwsCredentials } from './clients.ts';
 import { toActionError } from './classify.ts';
+import { loadSdk } from './sdk.ts';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 const ASSUMED_ROLE_SECONDS = 3600;
@@ -40,6 +40,37 @@ export class AccessResolver {
       this.#clients.set(credentials.accessKeyId, clients);
     }
     return clients;
+  }
+
+  /**
+   * Runs `call` (which uses the clients for `access`). Credentials of an assumed role refused as
+   * expired mid-batch are dropped, the role is assumed again and the call made once more: once,
+   * so a role that cannot be assumed for long enough fails with the reason instead of looping.
+   */
+  async retryExpired<T>(access: Access | undefined, call: () => Promise<T>): Promise<T> {
+    const roleArn = access?.roleArn;
+    const cacheKey = `${roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
+    const used = this.#roles.get(cacheKey);
+    try {
+      return await call();
+    } catch (error) {
+      if (roleArn === undefined || !isExpiredCredentials(error)) throw error;
+      // Parallel calls refused together drop the credentials once; the first to retry assumes again for all.
+      // (A call that started before anything was cached drops whatever its own call cached.)
+      const current = this.#roles.get(cacheKey);
+      if (current !== undefined && (used === undefined || current === used)) {
+        this.#roles.delete(cacheKey);
+        this.forgetClients(current);
+      }
+      try {
+        return await call();
+      } catch (again) {
+        if (!isExpiredCredentials(again)) throw again;
+        const reason = again instanceof Error ? again.message : String(again);
+        const refused = Object.assign(new Error(`expired mid-batch; the role was assumed again once and the new credentials were refused too: check the role's maximum session duration and the clock (${reason})`), { name: 'ExpiredToken', cause: again });
+        throw toActionError(refused, { operation: `credentials of role ${roleArn}`, destination: roleArn });
+      }
+    }
   }
 
   /** Drops every cached credential and client (tests, or a container being recycled). */
@@ -81,6 +112,7 @@ export class AccessResolver {
 
   private async assume(roleArn: string, externalId: string | undefined, sessionName: string): Promise<AwsCredentials> {
     try {
+      const { AssumeRoleCommand } = await loadSdk('sts');
       const answer = await this.own.sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
@@ -103,4 +135,19 @@ export class AccessResolver {
       throw toActionError(error, { operation: `sts:AssumeRole ${roleArn}`, destination: roleArn });
     }
   }
+}
+
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
+/** What the SDK makes of an S3 HEAD answered 400: a HEAD has no body to say ExpiredToken in. */
+const BODILESS_400 = new Set(['Unknown', 'BadRequest']);
+
+function isExpiredCredentials(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
+    const e = current as { code?: unknown; name?: unknown; Code?: unknown; cause?: unknown; $metadata?: { httpStatusCode?: number } };
+    const names = [e.code, e.name, e.Code].filter((name): name is string => typeof name === 'string');
+    if (names.some((name) => EXPIRED.has(name))) return true;
+    if (e.$metadata?.httpStatusCode === 400 && names.some((name) => BODILESS_400.has(name))) return true;
+    current = e.cause;
+  }
+  return false;
 }

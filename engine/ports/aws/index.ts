@@ -7,6 +7,7 @@ import { S3Storage } from './s3-storage.ts';
 import { SesEmail } from './ses-email.ts';
 import { SnsNotifications } from './sns-notifications.ts';
 import { SqsQueues } from './sqs-queue.ts';
+import { reassumingPorts } from './reassume.ts';
 
 export type { AwsConfig } from './clients.ts';
 export { AccessResolver } from './credentials.ts';
@@ -18,7 +19,7 @@ export const realClock: Clock = {
 };
 
 export function createAwsPorts(config: AwsConfig, access: AccessResolver = new AccessResolver(config)): Ports {
-  return {
+  const ports: Ports = {
     storage: new S3Storage(access),
     parameters: new SsmParameters(access),
     queues: new SqsQueues(access),
@@ -26,4 +27,5 @@ export function createAwsPorts(config: AwsConfig, access: AccessResolver = new A
     notifications: new SnsNotifications(access),
     clock: realClock,
   };
+  return reassumingPorts(ports, access);
 }

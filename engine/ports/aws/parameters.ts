@@ -1,8 +1,8 @@
 /** ParameterPort over SSM: GetParameters takes at most 10 names a call. */
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import type { ParameterPort } from '../types.ts';
 import { toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
+import { loadSdk } from './sdk.ts';
 
 const NAMES_PER_CALL = 10;
 
@@ -12,6 +12,7 @@ export class SsmParameters implements ParameterPort {
   async getParameters(names: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(names)];
     const values = new Map<string, string>();
+    const { GetParametersCommand } = await loadSdk('ssm');
     const { ssm } = await this.access.clientsFor();
     for (let start = 0; start < unique.length; start += NAMES_PER_CALL) {
       const batch = unique.slice(start, start + NAMES_PER_CALL);

@@ -1,8 +1,9 @@
 /** EmailPort over SESv2: contact-list recipients and simple (subject/html/text) mail. */
-import { ListContactsCommand, SendEmailCommand, type Contact } from '@aws-sdk/client-sesv2';
+import type { Contact } from '@aws-sdk/client-sesv2';
 import type { Access, EmailMessage, EmailPort } from '../types.ts';
 import { toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
+import { loadSdk } from './sdk.ts';
 
 const PAGE_SIZE = 1000;
 /** Guards against a service that keeps answering with a token. */
@@ -12,6 +13,7 @@ export class SesEmail implements EmailPort {
   constructor(private readonly access: AccessResolver) {}
 
   async listContacts(contactList: string, topic: string | undefined, access?: Access): Promise<string[]> {
+    const { ListContactsCommand } = await loadSdk('sesv2');
     const { sesv2 } = await this.access.clientsFor(access);
     const addresses: string[] = [];
     let token: string | undefined;
@@ -40,6 +42,7 @@ export class SesEmail implements EmailPort {
   }
 
   async send(message: EmailMessage): Promise<{ messageId: string }> {
+    const { SendEmailCommand } = await loadSdk('sesv2');
     const { sesv2 } = await this.access.clientsFor(message.access);
     try {
       const answer = await sesv2.send(

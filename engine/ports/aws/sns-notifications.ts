@@ -1,9 +1,8 @@
 /** NotificationPort over SNS; a bare topic name is taken to be in the caller's own account and region. */
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { NotificationPort } from '../types.ts';
 import { toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
+import { loadSdk } from './sdk.ts';
 
 /** SNS subjects: one line, under 100 characters. */
 const MAX_SUBJECT = 99;
@@ -16,6 +15,7 @@ export class SnsNotifications implements NotificationPort {
 
   async publish(topic: string, subject: string, message: string): Promise<{ messageId: string }> {
     const topicArn = topic.startsWith('arn:') ? topic : (await this.arnPrefix()) + topic;
+    const { PublishCommand } = await loadSdk('sns');
     const { sns } = await this.access.clientsFor();
     try {
       const answer = await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: oneLine(subject), Message: message }));
@@ -36,6 +36,7 @@ export class SnsNotifications implements NotificationPort {
   }
 
   private async lookUpArnPrefix(): Promise<string> {
+    const [{ GetCallerIdentityCommand }] = await Promise.all([loadSdk('sts'), loadSdk('sns')]);
     const { sts, sns } = await this.access.clientsFor();
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}));

@@ -1,9 +1,10 @@
 /** QueuePort over SQS. A queue is named by URL or by name (resolved once with GetQueueUrl). */
-import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ActionError } from '../../errors.ts';
 import type { Access, QueueMessage, QueuePort } from '../types.ts';
 import { toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
+import { loadedSdk, loadSdk } from './sdk.ts';
 
 export class SqsQueues implements QueuePort {
   /** Per-container cache: queue URL by (role, queue name). */
@@ -12,6 +13,7 @@ export class SqsQueues implements QueuePort {
   constructor(private readonly access: AccessResolver) {}
 
   async send(message: QueueMessage): Promise<{ messageId: string }> {
+    const { SendMessageCommand } = await loadSdk('sqs');
     const { sqs } = await this.access.clientsFor(message.access);
     const fifo = message.queue.endsWith('.fifo');
     if (fifo && (message.groupId === undefined || message.deduplicationId === undefined)) {
@@ -49,6 +51,8 @@ export class SqsQueues implements QueuePort {
     const cacheKey = `${access?.roleArn ?? ''}\u0000${queue}`;
     const cached = this.#urls.get(cacheKey);
     if (cached !== undefined) return cached;
+    // send() has imported the SQS package; no await here, so concurrent sends share one lookup.
+    const { GetQueueUrlCommand } = loadedSdk('sqs');
     const lookup = sqs.send(new GetQueueUrlCommand({ QueueName: queue })).then(
       (answer) => {
         if (answer.QueueUrl === undefined) throw new Error(`GetQueueUrl answered without a URL for ${queue}`);

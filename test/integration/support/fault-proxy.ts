@@ -3,7 +3,7 @@
  * responses (503 SlowDown), connection resets and delays. Loopback only, bounded.
  * Bodies are streamed both ways, so multipart uploads pass through unchanged.
  */
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../../support/seeded-random.ts';
 
@@ -13,7 +13,17 @@ export type FaultAction =
   /** Destroy the client's socket without answering. */
   | { reset: true }
   /** Wait, then forward as usual. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Forward to moto (the request takes effect), then destroy the client's socket instead of answering. */
+  | { resetAfterForward: true };
+
+/** What a `when` predicate sees of a request. */
+export interface FaultRequest {
+  method: string;
+  /** Path and query string, as sent (path-style S3: `/<bucket>/<key>`). */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
 
 export interface FaultRule {
   /** HTTP method, e.g. `PUT`; any when absent. */
@@ -22,6 +32,8 @@ export interface FaultRule {
   path?: RegExp;
   /** A header that must be present (and match `value` when given), e.g. `x-amz-copy-source`. */
   header?: { name: string; value?: RegExp };
+  /** Any further test of the request, e.g. "a PUT of a markers/ key without If-None-Match". */
+  when?: (request: FaultRequest) => boolean;
   action: FaultAction;
   /** Apply to the first N matching requests only. */
   count?: number;
@@ -35,6 +47,8 @@ export interface FaultProxyStats {
   /** Requests answered with an error or reset. */
   faulted: number;
   delayed: number;
+  /** Requests moto carried out whose response was then withheld (`resetAfterForward`). */
+  lost: number;
   /** Requests being handled right now, and the most at once since the last `setRules`. */
   inFlight: number;
   peakInFlight: number;
@@ -50,30 +64,44 @@ export interface FaultProxy {
   readonly stats: FaultProxyStats;
 }
 
+/** A request as the observers see it; `body` only where it was captured. */
+export interface ObservedRequest extends FaultRequest {
+  body?: string;
+}
+
+export interface FaultProxyOptions {
+  seed?: number;
+  /** Every request, as it arrives (e.g. to count requests by kind). */
+  onRequest?: (request: ObservedRequest) => void;
+  /** Requests whose body `onAnswered` needs (buffered for these alone; lost responses always have theirs). */
+  captureBody?: (request: ObservedRequest) => boolean;
+  /** moto answered this request (whether or not the answer then reached the client). */
+  onAnswered?: (request: ObservedRequest, status: number) => void;
+  /** A request moto carried out whose response the client never saw (`resetAfterForward`). */
+  onLostResponse?: (request: ObservedRequest) => void;
+  /** Every request moto is asked (after the fault rules let it through), e.g. to log what reached it. */
+  onForward?: (request: ForwardedRequest) => void;
+  /** Rewrites moto's answer to matching requests (a client that cannot take middleware, e.g. a bundled function, meets a moto gap). */
+  rewriteResponse?: { path: RegExp; body: (text: string) => string };
+}
+
 const HOST = '127.0.0.1';
 const MAX_DELAY_MS = 30_000;
 const MAX_CONNECTIONS = 128;
 
-/**
- * A request moto answered, so one it carried out (faulted ones never reach it; one whose client
- * vanished before it was forwarded may never be sent in full, and is not reported either).
- */
-export interface ForwardedRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-}
+/** A request as it was forwarded to moto (faulted ones never reach it and are not reported). */
+export type ForwardedRequest = FaultRequest;
 
 export async function startFaultProxy(
   target: string,
   rules: FaultRule[] = [],
-  options: { seed?: number; onAnswer?: (request: ForwardedRequest) => void } = {},
+  options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (!isLoopback(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const random = seededRandom(options.seed ?? 1);
-  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
+  const stats: FaultProxyStats = { forwarded: 0, faulted: 0, delayed: 0, lost: 0, inFlight: 0, peakInFlight: 0, byRule: [] };
   let active: { rule: FaultRule; hits: number }[] = [];
   const setRules = (next: FaultRule[]): void => {
     active = next.map((rule) => ({ rule, hits: 0 }));
@@ -81,6 +109,8 @@ export async function startFaultProxy(
     stats.peakInFlight = stats.inFlight;
   };
   setRules(rules);
+  /** Requests forwarded for a `resetAfterForward` rule: their answers are dropped and the socket reset. */
+  const answersToDrop = new WeakSet<ServerResponse>();
 
   const chooseAction = (req: IncomingMessage): FaultAction | undefined => {
     for (const [index, entry] of active.entries()) {
@@ -94,8 +124,21 @@ export async function startFaultProxy(
     return undefined;
   };
 
+  const observed = (req: IncomingMessage): ObservedRequest => ({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+  /** The request as observers see it once its body (when captured) has been read. */
+  const capture = (req: IncomingMessage, always: boolean): (() => ObservedRequest) => {
+    const request = observed(req);
+    if (!always && options.captureBody?.(request) !== true) return () => request;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return () => ({ ...request, body: Buffer.concat(chunks).toString('utf8') });
+  };
+
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     stats.forwarded++;
+    const resetAnswer = answersToDrop.has(res);
+    const seen = options.onAnswered || (resetAnswer && options.onLostResponse) ? capture(req, resetAnswer) : undefined;
+    options.onForward?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     // this proxy already answered `100 Continue`; the body follows at once
     const { expect: _alreadyContinued, ...headers } = req.headers;
     const outgoing = httpRequest(
@@ -108,9 +151,30 @@ export async function startFaultProxy(
         agent,
       },
       (answer) => {
-        options.onAnswer?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (seen) answer.once('end', () => options.onAnswered?.(seen(), answer.statusCode ?? 502));
+        if (resetAnswer) {
+          answer.resume();
+          answer.on('end', () => {
+            stats.lost++;
+            if (seen) options.onLostResponse?.(seen());
+            res.socket?.destroy();
+          });
+          return;
+        }
+        const rewrite = options.rewriteResponse;
+        if (rewrite === undefined || !rewrite.path.test(req.url ?? '/')) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const body = Buffer.from(rewrite.body(Buffer.concat(chunks).toString('utf8')));
+          const { 'content-length': _length, 'transfer-encoding': _encoding, ...answerHeaders } = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, { ...answerHeaders, 'content-length': body.length });
+          res.end(body);
+        });
       },
     );
     outgoing.on('error', () => res.socket?.destroy());
@@ -127,12 +191,18 @@ export async function startFaultProxy(
     };
     res.once('close', done);
     req.socket.once('close', done);
+    options.onRequest?.(observed(req));
     const action = chooseAction(req);
     if (action === undefined) return forward(req, res);
     if ('reset' in action) {
       stats.faulted++;
       req.socket.destroy();
       return;
+    }
+    if ('resetAfterForward' in action) {
+      stats.faulted++;
+      answersToDrop.add(res);
+      return forward(req, res);
     }
     if ('delayMs' in action) {
       stats.delayed++;
@@ -180,6 +250,7 @@ function matches(rule: FaultRule, req: IncomingMessage): boolean {
     const text = Array.isArray(value) ? value.join(',') : value;
     if (rule.header.value !== undefined && !rule.header.value.test(text)) return false;
   }
+  if (rule.when !== undefined && !rule.when({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers })) return false;
   return true;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The README's first command: `switchyard demo` carries the five seed routes out on local
- * directories. Checked on what it leaves on disk, not on what it prints.
+ * directories. Checked on what it leaves on disk, not on what it prints. It runs from an empty
+ * directory, as in a routes repository: the seed routes come from the package, not the cwd.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -10,12 +11,15 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
+const CLI = path.resolve('bin/switchyard.mjs');
 let dir: string;
+let elsewhere: string;
 let stdout: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'switchyard-demo-test-'));
-  ({ stdout } = await run(process.execPath, [path.resolve('bin/switchyard.mjs'), 'demo', '--dir', dir]));
+  elsewhere = mkdtempSync(path.join(tmpdir(), 'switchyard-demo-cwd-'));
+  ({ stdout } = await run(process.execPath, [CLI, 'demo', '--dir', dir], { cwd: elsewhere }));
 });
 
 const read = (...parts: string[]) => readFileSync(path.join(dir, ...parts), 'utf8');
@@ -50,5 +54,21 @@ describe('switchyard demo', () => {
 
   it('says every demo event was carried out', () => {
     expect(stdout).toContain('All demo events were carried out.');
+  });
+
+  it('ends with a dry-run hint that works when pasted where the demo ran', async () => {
+    const hint = stdout.trimEnd().split('\n').at(-1) ?? '';
+    const command = /: (npx switchyard dry-run .*)$/.exec(hint)?.[1];
+    expect(command).toMatch(/--routes .* --test /);
+    const pasted = await run('sh', ['-c', (command ?? '').replace('npx switchyard', `"${process.execPath}" "${CLI}"`)], { cwd: elsewhere });
+    expect(pasted.stdout).toMatch(/✓ one-to-many/);
+    expect(pasted.stderr).toBe('');
+  });
+
+  it('says what is missing when --routes names routes without tests, instead of failing on a missing directory', async () => {
+    const failure = await run(process.execPath, [CLI, 'demo', '--routes', elsewhere], { cwd: elsewhere }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(`no route tests in ${path.join(elsewhere, 'tests')}`);
+    expect((failure as { stderr: string }).stderr).not.toMatch(/ENOENT|This is a bug/);
   });
 });

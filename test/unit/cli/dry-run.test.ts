@@ -58,13 +58,49 @@ describe('switchyard dry-run', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('exits 1 for an event file that is not JSON, and 2 for one that does not exist', async () => {
+  it('exits 1 with a code for an event file that is not JSON, and for one that does not exist, like any missing path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dry-run-'));
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, '{"Records": [');
     expect((await dryRun(['--event', file])).code).toBe(1);
     const missing = await dryRun(['--event', path.join(dir, 'nope.json')]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read event file');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/event file .*nope\.json does not exist \[SY200\]/);
+  });
+
+  it('exits 1 when a route could not finish (a lookup with no answer), naming the route and the ways to give answers', async () => {
+    const result = await dryRun(['--event', 'routes/tests/events/change-submitted.json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ConfigNotReadable');
+    expect(result.stderr).toContain('1 route(s) could not finish (change-notifications)');
+    expect(result.stderr).toContain('--test <name>');
+  });
+
+  // One table: the ways to give the lookups' answers, each proving the plan finishes.
+  it.concurrent.for([
+    ['a route test file as --fixtures: the fixtures of its case for this event', ['--event', 'routes/tests/events/change-submitted.json', '--fixtures', 'routes/tests/change-notifications.yaml']],
+    ['--test with a whole case name', ['--test', 'a file tagged with two mapping keys goes to every bucket of both mappings']],
+    ['--test with the only case whose name holds the words', ['--test', 'two mapping keys']],
+  ] as const)('finishes with %s', async ([, args], { expect: expectHere }) => {
+    const result = await dryRun([...args, '--json']);
+    expectHere(result.stderr).toBe('');
+    expectHere(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as { events: Array<{ routes: Array<{ matched: boolean; failed?: boolean; actions: unknown[] }> }> };
+    const matched = plan.events.flatMap((e) => e.routes.filter((r) => r.matched));
+    expectHere(matched.length).toBeGreaterThan(0);
+    expectHere(matched.every((r) => r.failed === false && r.actions.length > 0)).toBe(true);
+  });
+
+  it.concurrent.for([
+    ['a case name nothing holds', ['--test', 'no such case anywhere'], 1, "no route test named 'no such case anywhere'"],
+    ['words several cases hold', ['--test', 'a'], 1, 'give one whole name'],
+    ['a route test file with no case for the event', ['--event', 'routes/tests/events/change-submitted.json', '--fixtures', 'routes/tests/one-to-many.yaml'], 1, 'no case in routes/tests/one-to-many.yaml has the event'],
+    ['--test together with --event', ['--test', 'x', '--event', 'routes/tests/events/change-submitted.json'], 2, '--test takes the event and the fixtures from the route test'],
+    ['neither --event nor --test', [], 2, 'dry-run needs --event <file>, or --test <name>'],
+  ] as const)('refuses %s', async ([, args, code, message], { expect: expectHere }) => {
+    const result = await dryRun([...args]);
+    expectHere(result.code).toBe(code);
+    expectHere(result.stderr).toContain(message);
+    expectHere(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,7 +1,7 @@
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
 import type { Output } from '../../../cli/output.ts';
-import { executeChangeSet, formatEvent, printOutputs } from '../../../deploy/progress.ts';
+import { deleteStack, executeChangeSet, formatEvent, printOutputs } from '../../../deploy/progress.ts';
 import { fakeCloudFormation, serviceError } from './fake-cloudformation.ts';
 
 const FAST = { pollIntervalMs: 1, timeoutMs: 5_000 };
@@ -62,7 +62,11 @@ describe('executeChangeSet', () => {
       DescribeStacks: [stackIs('UPDATE_ROLLBACK_COMPLETE')],
     });
     const io = capture();
-    expect(await executeChangeSet(cfn.client, REF, io, FAST)).toEqual({ ok: false, status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(await executeChangeSet(cfn.client, REF, io, FAST)).toEqual({
+      ok: false,
+      status: 'UPDATE_ROLLBACK_COMPLETE',
+      reason: 'Rule (AWS::Events::Rule) UPDATE_FAILED: Event pattern is not valid. Reason: "suffix" must be an object or an array',
+    });
     expect(io.out).toHaveLength(5);
     expect(io.err).toEqual([
       'Deployment failed: stack router is UPDATE_ROLLBACK_COMPLETE.',
@@ -95,6 +99,37 @@ describe('executeChangeSet', () => {
       ExecuteChangeSet: [serviceError('InvalidChangeSetStatus', 'ChangeSet [cs-1] cannot be executed in its current status of [OBSOLETE]')],
     });
     await expect(executeChangeSet(cfn.client, REF, capture(), FAST)).rejects.toMatchObject({ code: 'StackFailed', message: expect.stringContaining('OBSOLETE') });
+  });
+});
+
+describe('deleteStack', () => {
+  const STACK = { name: 'router', stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/router/1' };
+  const old = event('d0', 'router', 'UPDATE_COMPLETE');
+  const deleting = event('d1', 'router', 'DELETE_IN_PROGRESS', 'User Initiated');
+  const deleted = event('d2', 'router', 'DELETE_COMPLETE');
+  const queueFailed = event('d3', 'Queue', 'DELETE_FAILED', 'Queue is in use');
+
+  it('deletes by stack id (the name no longer answers once the stack is gone) and follows it to DELETE_COMPLETE', async () => {
+    const cfn = fakeCloudFormation({
+      DescribeStackEvents: [newestFirst(old), newestFirst(old, deleting), newestFirst(old, deleting, deleted)],
+      DeleteStack: [{}],
+      DescribeStacks: [stackIs('DELETE_IN_PROGRESS'), stackIs('DELETE_COMPLETE')],
+    });
+    const io = capture();
+    expect(await deleteStack(cfn.client, STACK, io, FAST)).toEqual({ ok: true, status: 'DELETE_COMPLETE' });
+    expect(io.out).toEqual([deleting, deleted].map(formatEvent));
+    expect(cfn.calls.filter((c) => c.command !== 'DescribeStackEvents').map((c) => c.input.StackName)).toEqual([STACK.stackId, STACK.stackId, STACK.stackId]);
+  });
+
+  it('DELETE_FAILED names the resource that stayed and how to go on', async () => {
+    const cfn = fakeCloudFormation({
+      DescribeStackEvents: [newestFirst(old), newestFirst(old, deleting, queueFailed, event('d4', 'router', 'DELETE_FAILED'))],
+      DeleteStack: [{}],
+      DescribeStacks: [stackIs('DELETE_FAILED')],
+    });
+    const io = capture();
+    expect(await deleteStack(cfn.client, STACK, io, FAST)).toEqual({ ok: false, status: 'DELETE_FAILED', reason: 'Queue (AWS::SQS::Queue) DELETE_FAILED: Queue is in use' });
+    expect(io.err.join('\n')).toMatch(/--retain-resources/);
   });
 });
 

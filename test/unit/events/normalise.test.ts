@@ -224,8 +224,8 @@ const fixtureCases: Case[] = [
         trickyKeyRecord(2, 'packages/c++ notes.txt', 'e2', '11'),
         trickyKeyRecord(3, 'café/日本/naïve.txt', 'e3', '12'),
         trickyKeyRecord(4, '100% done?.txt', 'e4', '13'),
-        { recordId: 's3-record-5', status: 'rejected', reason: "S3 record 5: key 'a%ZZ' is not valid URL encoding" },
-        { recordId: 's3-record-6', status: 'rejected', reason: "S3 record 6: key 'half%E6%97' is not valid URL encoding" },
+        { recordId: 's3-record-5', status: 'rejected', reason: "S3 record 5: key 'a%ZZ' is not valid URL encoding (a '%' not followed by two hex digits)" },
+        { recordId: 's3-record-6', status: 'rejected', reason: "S3 record 6: key 'half%E6%97' does not decode to valid UTF-8: S3 keys are UTF-8, so this event was not written by S3 or was mangled on the way; nothing is routed (it goes to the dead-letter queue to be looked at)" },
       ],
     },
   },
@@ -578,7 +578,7 @@ const inlineCases: Case[] = [
       id: 'eb-1', 'detail-type': 'Object Created', source: 'aws.s3', time: EB_TIME,
       detail: { bucket: { name: 'b' }, object: { key: '50%off.txt', size: 1, etag: 'x' } },
     },
-    expected: { viaSqs: false, records: [{ recordId: 'eb-1', status: 'rejected', reason: "EventBridge event: key '50%off.txt' is not valid URL encoding" }] },
+    expected: { viaSqs: false, records: [{ recordId: 'eb-1', status: 'rejected', reason: "EventBridge event: key '50%off.txt' is not valid URL encoding (a '%' not followed by two hex digits)" }] },
   },
   {
     name: "eventBridgeKeys 'raw' (moto) takes the EventBridge key literally, + included",
@@ -636,8 +636,9 @@ describe('decodeFormUrlEncodedKey', () => {
     { name: '%2F is a slash (moto)', encoded: 'a%2Fb', key: 'a/b' },
     { name: 'UTF-8 escapes become unicode', encoded: '%E6%97%A5%E6%9C%AC', key: '日本' },
     { name: 'decoded once: %2525 stays %25', encoded: '%2525', key: '%25' },
-    { name: 'a lone percent is not valid', encoded: '100%', reason: "key '100%' is not valid URL encoding" },
-    { name: 'bytes that are not UTF-8 are not valid', encoded: '%FF', reason: "key '%FF' is not valid URL encoding" },
+    { name: 'a lone percent is not valid', encoded: '100%', reason: "key '100%' is not valid URL encoding (a '%' not followed by two hex digits)" },
+    { name: 'bytes that are not UTF-8 are not valid', encoded: '%FF', reason: "key '%FF' does not decode to valid UTF-8: S3 keys are UTF-8, so this event was not written by S3 or was mangled on the way; nothing is routed (it goes to the dead-letter queue to be looked at)" },
+    { name: 'a truncated UTF-8 sequence is not valid', encoded: 'caf%C3', reason: "key 'caf%C3' does not decode to valid UTF-8: S3 keys are UTF-8, so this event was not written by S3 or was mangled on the way; nothing is routed (it goes to the dead-letter queue to be looked at)" },
   ];
   it.each(cases)('$name', ({ encoded, key, reason }) => {
     expect(decodeFormUrlEncodedKey(encoded)).toStrictEqual(key !== undefined ? { ok: true, key } : { ok: false, reason });

@@ -1,14 +1,18 @@
 /**
  * A small evaluator of EventBridge's pattern language, enough for the patterns the generator
- * writes: nested objects, lists of alternatives, exact values, `prefix`, `suffix`, `anything-but`
- * and `exists`. It is deliberately strict about shape: `"key": {"suffix": ".pdf"}` (an object
+ * writes: nested objects, lists of alternatives, exact values, `prefix`, `suffix`, `anything-but`,
+ * `exists` and `$or` (a list of sub-patterns at any level, one of which must match). It is deliberately strict about shape: `"key": {"suffix": ".pdf"}` (an object
  * where a list belongs) is an error here, as it never matches on AWS.
  */
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 export function matchesPattern(pattern: Json, event: Json): boolean {
   if (pattern === null || typeof pattern !== 'object' || Array.isArray(pattern)) throw new Error(`a pattern is an object, not ${JSON.stringify(pattern)}`);
-  return Object.entries(pattern).every(([field, condition]) => matchesField(condition, valueAt(event, field)));
+  return Object.entries(pattern).every(([field, condition]) => {
+    if (field !== '$or') return matchesField(condition, valueAt(event, field));
+    if (!Array.isArray(condition) || condition.length < 2) throw new Error(`$or takes a list of at least two patterns, not ${JSON.stringify(condition)}`);
+    return condition.some((alternative) => matchesPattern(alternative, event));
+  });
 }
 
 function valueAt(event: Json, field: string): Json | undefined {

@@ -21,6 +21,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: seeds,
     route: 'one-to-many',
     expected: {
+      OneToManyWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/one-to-many/*'] },
       OneToManyReadSource: { Action: READ, Resource: [`${P}:s3:::my-ingestion-bucket/*`] },
       OneToManyWriteCrossAccountDestinations: {
         Action: WRITE_CROSS_ACCOUNT,
@@ -35,6 +36,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: seeds,
     route: 'artifacts-export',
     expected: {
+      ArtifactsExportWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/artifacts-export/*'] },
       ArtifactsExportReadSource: { Action: READ, Resource: [`${P}:s3:::artifacts-source/*`] },
       ArtifactsExportWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::*-export/*`] },
       ArtifactsExportReadConfigObjects: { Action: ['s3:GetObject'], Resource: [`${P}:s3:::artifacts-config/export-config.json`] },
@@ -45,6 +47,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: seeds,
     route: 'global-builds',
     expected: {
+      GlobalBuildsWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/global-builds/*'] },
       GlobalBuildsReadSource: { Action: READ, Resource: [`${P}:s3:::global-builds/*`] },
       GlobalBuildsWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::region-a-builds/*`, `${P}:s3:::region-b-builds/*`] },
       GlobalBuildsPublishNotifications: { Action: ['sns:Publish'], Resource: [`${P}:sns:${HERE}:file-copy-failures`] },
@@ -56,6 +59,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: seeds,
     route: 'cross-account-batch',
     expected: {
+      CrossAccountBatchWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/cross-account-batch/*'] },
       CrossAccountBatchAssumeRoles: {
         Action: ['sts:AssumeRole'],
         Resource: ['arn:aws:iam::111111111111:role/switchyard-transfer-source-reader', 'arn:aws:iam::222222222222:role/switchyard-transfer-destination-writer'],
@@ -72,6 +76,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: seeds,
     route: 'change-notifications',
     expected: {
+      ChangeNotificationsWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/change-notifications/*'] },
       ChangeNotificationsReadSource: { Action: READ, Resource: [`${P}:s3:::metadata-trigger-bucket/customers/*`] },
       ChangeNotificationsWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::metadata-trigger-bucket/archive/*`] },
       ChangeNotificationsReadConfigObjects: { Action: ['s3:GetObject'], Resource: [`${P}:s3:::change-config/customers.json`] },
@@ -88,6 +93,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: mixed,
     route: 'invoices',
     expected: {
+      InvoicesWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/invoices/*'] },
       InvoicesReadSource: { Action: READ, Resource: [`${P}:s3:::finance-inbox/invoices/*`] },
       InvoicesWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::ledger-*/incoming/*`] },
       InvoicesCheckDestinations: { Action: ['s3:GetObject'], Resource: [`${P}:s3:::ledger-*/incoming/*`] },
@@ -106,6 +112,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: mixed,
     route: 'scans',
     expected: {
+      ScansWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/scans/*'] },
       ScansReadSource: { Action: READ, Resource: [`${P}:s3:::scanner-drop/*`] },
       ScansReadParameters: { Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: [`${P}:ssm:${HERE}:parameter/switchyard/scans/owner`] },
       ScansSendEmail: {
@@ -120,6 +127,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: mixed,
     route: 'queued',
     expected: {
+      QueuedWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/queued/*'] },
       QueuedReadSource: { Action: READ, Resource: [`${P}:s3:::legacy-bucket/data/*`, `${P}:s3:::legacy-bucket/logs/*`] },
       QueuedListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::legacy-bucket`], Condition: { StringLike: { 's3:prefix': ['data/*', 'logs/*'] } } },
       QueuedWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::legacy-archive/*`] },
@@ -131,6 +139,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     routes: shared,
     route: 'customers-b',
     expected: {
+      CustomersBWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/customers-b/*'] },
       CustomersBReadSource: { Action: READ, Resource: [`${P}:s3:::shared-drop/customers/b/*`] },
       CustomersBAssumeRoles: { Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::666666666666:role/partner-*'] },
       CustomersBPublishNotifications: { Action: ['sns:Publish'], Resource: [`${P}:sns:${HERE}:customers-failures`] },

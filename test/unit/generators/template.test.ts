@@ -101,10 +101,16 @@ describe.each(templates)('template for $set', ({ set, template }) => {
     }
   });
 
-  it('gives every dead-letter queue an alarm', () => {
+  it('watches every dead-letter queue with an alarm (up to 10 queues an alarm, through metric math)', () => {
     const queues = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::SQS::Queue' && id.endsWith('DeadLetterQueue'));
     expect(queues.length).toBeGreaterThan(0);
-    for (const [id] of queues) expect(template.Resources[`${id}Alarm`]?.Type).toBe('AWS::CloudWatch::Alarm');
+    const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    for (const alarm of alarms) {
+      const metrics = (alarm.Properties?.Metrics ?? []) as Array<{ MetricStat?: unknown }>;
+      expect(metrics.filter((m) => m.MetricStat !== undefined).length).toBeLessThanOrEqual(10);
+    }
+    const watched = JSON.stringify(alarms);
+    for (const [id] of queues) expect(watched).toContain(JSON.stringify({ 'Fn::GetAtt': [id, 'QueueName'] }));
   });
 });
 
@@ -147,7 +153,8 @@ describe('writeGenerated', () => {
   it('writes the template and every snippet as 2-space JSON with a trailing newline', () => {
     const written = writeGenerated(loadRouteSet('routes'), out, { deployAccount: '999999999999', region: 'eu-west-1' });
     const paths = written.map((f) => f.path);
-    expect(paths).toContain('template.json');
+    expect(paths).toContain('switchyard-core.json');
+    expect(paths).toContain('switchyard-shard-0.json');
     expect(paths).toContain('policies/222222222222.json');
     expect(paths).toContain('policies/source-transfer-source.json');
     expect(paths).toContain('bucket-config/metadata-trigger-bucket.lifecycle.json');
@@ -158,10 +165,11 @@ describe('writeGenerated', () => {
       expect(text).toBe(toJson(JSON.parse(text)));
     }
     const policy = JSON.parse(readFileSync(path.join(out, 'policies/222222222222.json'), 'utf8')) as { Statement: Array<{ Principal: { AWS: string } }> };
-    for (const s of policy.Statement) expect(s.Principal.AWS).toBe('arn:aws:iam::999999999999:role/switchyard-router-role');
+    // The role of the shard stack that runs the route (each stack's function has its own).
+    for (const s of policy.Statement) expect(s.Principal.AWS).toBe('arn:aws:iam::999999999999:role/switchyard-shard-0-router-role');
     const notification = JSON.parse(readFileSync(path.join(out, 'bucket-config/metadata-trigger-bucket.notification.json'), 'utf8')) as {
       QueueConfigurations: Array<{ QueueArn: string }>;
     };
-    expect(notification.QueueConfigurations[0]?.QueueArn).toBe('arn:aws:sqs:eu-west-1:999999999999:switchyard-metadata-trigger-bucket-events');
+    expect(notification.QueueConfigurations[0]?.QueueArn).toBe('arn:aws:sqs:eu-west-1:999999999999:switchyard-shard-0-metadata-trigger-bucket-events');
   });
 });

@@ -2,10 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_PATTERN_CHARS, patternsFor } from '../../../generators/cloudformation/eventbridge-pattern.ts';
-import { generateTemplate } from '../../../generators/cloudformation/template.ts';
+import { contextFor } from '../../../generators/cloudformation/defaults.ts';
+import { generateTemplate, stackTemplate } from '../../../generators/cloudformation/template.ts';
 import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
+import { coarsened, notificationSources } from '../../../generators/cloudformation/sources.ts';
 import { matchesPattern } from './event-pattern-evaluator.ts';
 import { loadRouteSet } from './load-fixture-routes.ts';
+import { compileRouteFiles } from './synthetic-routes.ts';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -37,6 +40,17 @@ function at(name: string, bucket: string, key: string): Json {
   event.detail.object.key = key;
   event.resources = [`arn:aws:s3:::${bucket}`];
   return event as unknown as Json;
+}
+
+interface Branch {
+  bucket: { name: string[] };
+  object?: { key: unknown };
+}
+
+/** The alternatives of a rule: the `$or` branches of its detail, or its detail itself. */
+function branchesOf(pattern: Json): Branch[] {
+  const detail = (pattern as unknown as { detail: { $or?: Branch[] } & Branch }).detail;
+  return detail.$or ?? [detail];
 }
 
 function rulePatterns(template: CfnTemplate): Json[] {
@@ -81,14 +95,18 @@ describe('generated EventBridge patterns against real event shapes', () => {
     expect(patterns.some((p) => matchesPattern(p, event))).toBe(routed);
   });
 
-  it('writes one rule per source bucket, never one per route', () => {
+  it('writes one rule per set of event types, never one per route (several buckets share a rule: see sharding.test.ts)', () => {
+    // mixed: finance-inbox takes created and deleted, scanner-drop created only.
     expect(patternsBySet.mixed).toHaveLength(2);
     expect(patternsBySet.routes).toHaveLength(1);
+    expect((patternsBySet.mixed ?? []).flatMap(branchesOf).flatMap((b) => b.bucket.name).sort()).toEqual(['finance-inbox', 'scanner-drop']);
   });
 
   it('puts key conditions inside a list (the shape that matches on AWS)', () => {
-    for (const pattern of patternsBySet.mixed ?? []) {
-      const key = (pattern as { detail: { object?: { key: unknown } } }).detail.object?.key;
+    const branches = (patternsBySet.mixed ?? []).flatMap(branchesOf);
+    expect(branches.length).toBeGreaterThan(1);
+    for (const branch of branches) {
+      const key = branch.object?.key;
       if (key !== undefined) expect(Array.isArray(key)).toBe(true);
     }
   });
@@ -122,5 +140,49 @@ describe('pattern size', () => {
 
   it('fails clearly when one prefix alone is too long', () => {
     expect(() => patternsFor({ ...source(0), keyFilters: [{ prefix: 'x'.repeat(MAX_PATTERN_CHARS) }] })).toThrow(/over EventBridge's 2048/);
+  });
+});
+
+describe('bucket-only patterns (the fallback when key filters would need more than 300 rules)', () => {
+  const routes = loadRouteSet('test/fixtures/generators/mixed');
+  const context = { ...contextFor(routes), layout: 'shard' as const, stackName: 'switchyard-shard-0', patternDetail: 'buckets' as const };
+  const patterns = rulePatterns(stackTemplate(context));
+
+  it('name the buckets without key filters, so they still take every object of those buckets and nothing else', () => {
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(JSON.stringify(patterns)).not.toContain('"object"');
+    expect(patterns.some((p) => matchesPattern(p, at(CREATED, 'finance-inbox', 'drafts/anything')))).toBe(true);
+    expect(patterns.some((p) => matchesPattern(p, at(CREATED, 'someone-elses-bucket', 'invoices/1.pdf')))).toBe(false);
+  });
+});
+
+describe('S3 notification filters pushed down from match', () => {
+  const yaml = (name: string, match: string): string =>
+    `name: ${name}\nsource: { bucket: drop-${name}, trigger: s3-notification }\nmatch: ${match}\nactions:\n  - copy: { to: out-bucket, key: "='${name}/' & $key" }\n`;
+  const routes = compileRouteFiles({
+    'routes/one-prefix.yaml': yaml('one-prefix', '{ prefix: incoming/, suffix: .csv }'),
+    'routes/two-prefixes.yaml': yaml('two-prefixes', '{ prefix: [in/a/, in/b/] }'),
+    'routes/case-blind.yaml': yaml('case-blind', '{ suffix: .pdf, ignoreCase: true }'),
+  });
+  const filters = Object.fromEntries(notificationSources('s', routes).map((s) => [s.bucket, { prefix: s.prefix, suffix: s.suffix }]));
+
+  it('take the route\'s one prefix and suffix, the longest prefix its prefixes share, and no suffix compared ignoring case', () => {
+    expect(filters).toEqual({
+      'drop-one-prefix': { prefix: 'incoming/', suffix: '.csv' },
+      'drop-two-prefixes': { prefix: 'in/', suffix: undefined },
+      'drop-case-blind': { prefix: undefined, suffix: undefined },
+    });
+  });
+});
+
+describe('coarser key filters, never narrower', () => {
+  const source = { bucket: 'b', detailTypes: ['Object Created'], routes: ['r1', 'r2'], keyFilters: [{ prefix: 'landing/a/in/' }, { prefix: 'landing/b/in/' }] };
+
+  it('keep the longest prefix every prefix filter of a bucket shares, or nothing', () => {
+    expect(coarsened(source, 'keys')).toEqual(source);
+    expect(coarsened(source, 'shared-prefix').keyFilters).toEqual([{ prefix: 'landing/' }]);
+    expect(coarsened({ ...source, keyFilters: [{ prefix: 'a/' }, { prefix: 'b/' }] }, 'shared-prefix').keyFilters).toBeUndefined();
+    expect(coarsened({ ...source, keyFilters: [{ prefix: 'a/' }, { suffix: '.pdf' }] }, 'shared-prefix').keyFilters).toBeUndefined();
+    expect(coarsened(source, 'buckets').keyFilters).toBeUndefined();
   });
 });

@@ -111,7 +111,8 @@ describe('loading broken route files', () => {
   it('has a corpus of at least 40 broken files covering every parse, schema and semantic code', () => {
     expect(cases.filter((c) => c.paths[0]?.startsWith(badRoutes)).length).toBeGreaterThanOrEqual(40);
     const covered = new Set(cases.flatMap((c) => c.expected.map((e) => e.code)));
-    const uncovered = Object.keys(DIAGNOSTIC_CODES).filter((code) => !covered.has(code as DiagnosticCode) && code !== 'SY007' && code !== 'SY031');
+    // SY032 (a schema modeline that resolves to no file) is validate's, not the loader's: scenario validate-stale-modeline.
+    const uncovered = Object.keys(DIAGNOSTIC_CODES).filter((code) => !covered.has(code as DiagnosticCode) && code !== 'SY007' && code !== 'SY031' && code !== 'SY032');
     expect(uncovered).toEqual([]);
   });
 

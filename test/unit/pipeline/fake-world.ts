@@ -23,6 +23,8 @@ export interface Fault {
   operation: Operation;
   /** Only calls whose target (bucket, queue, recipient, topic) passes; every call when absent. */
   target?: (target: string) => boolean;
+  /** Only calls on an object whose key passes (storage operations); every key when absent. */
+  key?: (key: string) => boolean;
   /** How many matching calls fail; then the operation works again. */
   times: number;
   code: string;
@@ -61,9 +63,9 @@ export function fakeWorld(start = new Date('2026-11-20T10:00:00.000Z')): FakeWor
   const faults: Fault[] = [];
 
   /** Counts the call and throws the first scripted fault that still applies to it. */
-  const touch = (operation: Operation, target: string): void => {
+  const touch = (operation: Operation, target: string, key?: string): void => {
     calls[operation]++;
-    const fault = faults.find((f) => f.operation === operation && f.times > 0 && (f.target?.(target) ?? true));
+    const fault = faults.find((f) => f.operation === operation && f.times > 0 && (f.target?.(target) ?? true) && (f.key === undefined || (key !== undefined && f.key(key))));
     if (!fault) return;
     fault.times--;
     throw new ActionError(fault.code, `injected ${fault.code} on ${operation} ${target}`, fault.failureClass, { destination: target });
@@ -107,7 +109,7 @@ export function fakeWorld(start = new Date('2026-11-20T10:00:00.000Z')): FakeWor
           return { ...stored.tags };
         },
         async getBody(ref) {
-          touch('getBody', ref.bucket);
+          touch('getBody', ref.bucket, ref.key);
           const stored = objects.get(at(ref.bucket, ref.key));
           if (!stored) throw notFound(ref.bucket, ref.key);
           return Buffer.from(stored.body);
@@ -125,11 +127,11 @@ export function fakeWorld(start = new Date('2026-11-20T10:00:00.000Z')): FakeWor
           return { method: multipart ? 'multipart' : 'copy', bytes: source.body.length, ...(multipart ? { parts: Math.ceil(source.body.length / request.partSize) } : {}) };
         },
         async put(bucket, key, body, contentType) {
-          touch('put', bucket);
+          touch('put', bucket, key);
           objects.set(at(bucket, key), { body: Buffer.from(body), tags: {}, metadata: {}, ...(contentType ? { contentType } : {}) });
         },
         async putIfAbsent(bucket, key, body) {
-          touch('putIfAbsent', bucket);
+          touch('putIfAbsent', bucket, key);
           if (objects.has(at(bucket, key))) return false;
           objects.set(at(bucket, key), { body: Buffer.from(body), tags: {}, metadata: {} });
           return true;

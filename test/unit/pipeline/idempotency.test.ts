@@ -12,12 +12,15 @@ function store(world: FakeWorld): MarkerStore {
 }
 
 describe('claim and settle', () => {
+  const mine = { token: 'claim-1', leaseMs: FIFTEEN_MINUTES };
   const cases = [
     { proves: 'nothing there: the first delivery claims', existing: undefined, ageMs: 0, expected: { claimed: true } },
     { proves: "a 'sent' marker: a redelivery does not claim and learns the message id", existing: { status: 'sent', messageId: 'msg-7' }, ageMs: 0, expected: { claimed: false, messageId: 'msg-7' } },
     { proves: "a 'failed' marker: the send is tried again", existing: { status: 'failed' }, ageMs: 0, expected: { claimed: true } },
-    { proves: "a stale 'sending' marker (crashed invocation) is taken over", existing: { status: 'sending' }, ageMs: FIFTEEN_MINUTES + 1, expected: { claimed: true } },
-    { proves: 'an unreadable marker is taken over', existing: 'not json', ageMs: 0, expected: { claimed: true } },
+    { proves: "this claim's own 'sending' marker (its create went through, the answer was lost) is its own", existing: { status: 'sending', claim: 'claim-1', leaseUntil: '2026-11-20T10:10:00.000Z' }, ageMs: 0, expected: { claimed: true } },
+    { proves: "a 'sending' marker without a lease is in doubt after 15 minutes and taken over", existing: { status: 'sending' }, ageMs: FIFTEEN_MINUTES + 1, expected: { claimed: true, inDoubt: expect.stringContaining('never settled') } },
+    { proves: "a 'sending' marker whose claimer's lease ended is in doubt and taken over at once", existing: { status: 'sending', claim: 'other', leaseUntil: '2026-11-20T10:00:30.000Z' }, ageMs: 31_000, expected: { claimed: true, inDoubt: expect.stringContaining('never settled') } },
+    { proves: 'something that is not a marker is taken over, in doubt', existing: 'not json', ageMs: 0, expected: { claimed: true, inDoubt: expect.stringContaining('not readable') } },
   ] as const;
 
   it.each(cases)('$proves', async ({ existing, ageMs, expected }) => {
@@ -28,19 +31,28 @@ describe('claim and settle', () => {
     }
     world.advance(ageMs);
 
-    expect(await claim(store(world), 'markers/m.json')).toEqual(expected);
-    if (expected.claimed) expect(JSON.parse(world.object('state', 'markers/m.json')?.body.toString() ?? '{}')).toEqual({ status: 'sending', at: world.now().toISOString() });
+    expect(await claim(store(world), 'markers/m.json', mine)).toEqual(expected);
+    if (expected.claimed) expect(JSON.parse(world.object('state', 'markers/m.json')?.body.toString() ?? '{}')).toMatchObject({ status: 'sending', claim: 'claim-1' });
   });
 
-  it("a fresh 'sending' marker is a conflict: another invocation is sending right now", async () => {
+  it("a 'sending' marker of another claim within its lease is a conflict: another invocation is sending right now", async () => {
     const world = fakeWorld();
-    world.putObject('state', 'markers/m.json', JSON.stringify({ status: 'sending', at: world.now().toISOString() }));
-    world.advance(FIFTEEN_MINUTES - 1);
+    world.putObject('state', 'markers/m.json', JSON.stringify({ status: 'sending', at: world.now().toISOString(), claim: 'other', leaseUntil: '2026-11-20T10:05:00.000Z' }));
+    world.advance(5 * 60 * 1000 - 1);
 
-    const error = await claim(store(world), 'markers/m.json').catch((e: unknown) => e);
+    const error = await claim(store(world), 'markers/m.json', mine).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ActionError);
     expect(error).toMatchObject({ code: 'SendInProgress', failureClass: 'conflict' });
+  });
+
+  it('the lease written is the shorter of the claimer\'s time left and 15 minutes', async () => {
+    const world = fakeWorld();
+    await claim(store(world), 'markers/a.json', { token: 't', leaseMs: 40_000 });
+    await claim(store(world), 'markers/b.json', { token: 't', leaseMs: 10 * FIFTEEN_MINUTES });
+
+    expect(JSON.parse(world.object('state', 'markers/a.json')?.body.toString() ?? '{}').leaseUntil).toBe('2026-11-20T10:00:40.000Z');
+    expect(JSON.parse(world.object('state', 'markers/b.json')?.body.toString() ?? '{}').leaseUntil).toBe('2026-11-20T10:15:00.000Z');
   });
 
   it('settle records sent with the message id, or failed', async () => {

@@ -115,7 +115,9 @@ describe('seed 002 through the pipeline: tracking record and failure notificatio
 
     await pipeline.processInput({ sourceBucket: 'global-builds', sourceKey: 'builds/app.zip', destinationBuckets: ['invalid-bucket'] });
 
-    expect(world.calls.put).toBe(3);
+    // The two faulted puts hit the failure record (written first), which succeeds on its third attempt.
+    expect(world.calls.put).toBe(4);
+    expect([...world.objects.keys()].filter((k) => k.startsWith('switchyard-state/failures/global-builds/'))).toHaveLength(1);
     expect(world.object('switchyard-state', 'tracking/global-builds/global-builds/builds/app.zip.json')).toBeDefined();
     expect(world.calls.publish).toBe(3);
     expect(world.sleeps).toEqual([1000, 1000, 1000, 1000]);

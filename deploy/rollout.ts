@@ -1,0 +1,230 @@
+/**
+ * Deploying many stacks: wave by wave (the core, then the shards), each stack through its
+ * own change set, at most `concurrency` at once. Stacks whose template, parameters and tags
+ * are already deployed are left alone. A stack that fails rolls back on its own (CloudFormation
+ * does that per stack) and the others carry on; a stack that needs a failed one is skipped.
+ * Stacks of the deployment whose routes are all gone are deleted last, and only when every
+ * other stack succeeded and the person confirmed (or passed --yes).
+ */
+import { mapLimit } from '../engine/limiter.ts';
+import type { DesiredStack } from './desired-stack.ts';
+import { DeployError, reasonOf } from './errors.ts';
+import { countResources, type ExistingStack } from './existing-stacks.ts';
+import { allSucceeded, type StackOutcome } from './outcome-table.ts';
+import { prefixedOutput } from './prefixed-output.ts';
+import { deleteStack, executeChangeSet } from './progress.ts';
+import { discardProposal, printProposal, proposeStack, type Proposal, type StackWork } from './stack-proposal.ts';
+import { stackState } from './stack-state.ts';
+import { nameReleases } from './name-moves.ts';
+import { deploymentWaves } from './waves.ts';
+
+export interface Rollout {
+  /** The deployment's name: the value of every stack's switchyard:deployment tag. */
+  deployment: string;
+  stacks: DesiredStack[];
+  /** The deployment's stacks that exist now, by name. */
+  existing: Map<string, ExistingStack>;
+  work: StackWork;
+  concurrency: number;
+  /** Execute and delete without asking. */
+  yes: boolean;
+  /** Asks a yes/no question; undefined when there is nobody to ask. */
+  confirm: ((question: string) => Promise<boolean>) | undefined;
+}
+
+type Changes = Extract<Proposal, { kind: 'changes' }>;
+
+const SUCCEEDED = new Set(['create', 'update', 'unchanged']);
+
+/** Deploys every stack and deletes the orphaned ones; one outcome per stack, in deployment order then deletions. */
+export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
+  const outcomes = new Map<string, StackOutcome>();
+  const { stacks, heldByOrphans, waitsForOrphans } = orderedByNameReleases(rollout);
+  // An orphan holding a name another stack takes over must go first (a shard merged back).
+  const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name));
+  if (early.length > 0) {
+    rollout.work.out.stderr(`${listNames(early)} hold${early.length === 1 ? 's' : ''} names (${[...new Set(early.flatMap((o) => heldByOrphans.get(o.name) ?? []))].join(', ')}) that other stacks take over, so ${early.length === 1 ? 'it is' : 'they are'} deleted first.`);
+    for (const o of await deleteOrphans(rollout, early, undefined)) outcomes.set(o.stack, o);
+  }
+  let declined = false;
+  for (const wave of deploymentWaves(stacks)) {
+    const ready: DesiredStack[] = [];
+    for (const stack of wave) {
+      const blockers = stack.dependsOn.filter((d) => !SUCCEEDED.has(outcomes.get(d)?.action ?? ''));
+      const holders = (waitsForOrphans.get(stack.name) ?? []).filter((o) => outcomes.get(o)?.action !== 'delete');
+      if (declined) outcomes.set(stack.name, skipped(stack.name, rollout, 'not executed: the change sets were not confirmed'));
+      else if (holders.length > 0) outcomes.set(stack.name, skipped(stack.name, rollout, `not deployed: ${holders.join(', ')} still hold${holders.length === 1 ? 's' : ''} names it takes over and ${holders.length === 1 ? 'was' : 'were'} not deleted`));
+      else if (blockers.length > 0) outcomes.set(stack.name, skipped(stack.name, rollout, `not deployed: it needs ${blockers.join(', ')}, which did not deploy`));
+      else ready.push(stack);
+    }
+    const proposals = await proposeAll(rollout, ready);
+    const changes = proposals.filter((p): p is Changes => p.kind === 'changes');
+    for (const p of proposals) if (p.kind !== 'changes') outcomes.set(p.stack.name, proposalOutcome(p));
+    if (changes.length === 0) continue;
+
+    if (!(await confirmed(rollout, changes))) {
+      declined = true;
+      for (const p of changes) outcomes.set(p.stack.name, { ...proposalOutcome(p), action: 'skipped', reason: 'not executed: the change set was not confirmed' });
+      rollout.work.out.stderr('Not executed: the change sets were deleted; nothing more is deployed.');
+      continue;
+    }
+    for (const outcome of await mapLimit(changes, rollout.concurrency, (p) => execute(rollout.work, p))) outcomes.set(outcome.stack, outcome);
+  }
+  const deployed = rollout.stacks.map((s) => outcomes.get(s.name)).filter((o): o is StackOutcome => o !== undefined);
+  const earlyOutcomes = early.map((o) => outcomes.get(o.name)).filter((o): o is StackOutcome => o !== undefined);
+  const rest = orphansOf(rollout).filter((o) => !heldByOrphans.has(o.name));
+  const keptBecause = allSucceeded(deployed) ? undefined : 'kept: another stack of the deployment did not deploy; deploy again once it does';
+  return [...earlyOutcomes, ...deployed, ...(await deleteOrphans(rollout, rest, keptBecause))];
+}
+
+/**
+ * The stacks with one more dependency for every name they take over from another stack of the
+ * deployment (that stack must give it up first); the orphans holding such names (deleted before
+ * the waves) and which stacks wait for them.
+ */
+function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]> } {
+  const desired = new Set(rollout.stacks.map((s) => s.name));
+  const deployed = new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
+  const releases = nameReleases(rollout.stacks, deployed);
+  const heldByOrphans = new Map<string, string[]>();
+  const waitsForOrphans = new Map<string, string[]>();
+  const stacks = rollout.stacks.map((stack) => {
+    const holders = [...(releases.get(stack.name) ?? new Map<string, string[]>())];
+    for (const [holder, names] of holders.filter(([h]) => !desired.has(h))) {
+      heldByOrphans.set(holder, [...(heldByOrphans.get(holder) ?? []), ...names]);
+      waitsForOrphans.set(stack.name, [...(waitsForOrphans.get(stack.name) ?? []), holder]);
+    }
+    const before = holders.map(([h]) => h).filter((h) => desired.has(h) && !stack.dependsOn.includes(h));
+    return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
+  });
+  return { stacks, heldByOrphans, waitsForOrphans };
+}
+
+/** The change set of every stack, each deleted again; stacks whose routes are all gone are listed as deletions. Nothing is changed. */
+export async function diffStacks(rollout: Rollout): Promise<StackOutcome[]> {
+  const outcomes: StackOutcome[] = [];
+  for (const wave of deploymentWaves(rollout.stacks)) {
+    const proposals = await proposeAll(rollout, wave);
+    const changes = proposals.filter((p): p is Changes => p.kind === 'changes');
+    await mapLimit(changes, rollout.concurrency, (p) => discardProposal(rollout.work, p));
+    outcomes.push(...proposals.map(proposalOutcome));
+  }
+  const orphans = orphansOf(rollout);
+  for (const stack of orphans) rollout.work.out.stdout(`\nStack ${stack.name} (delete): its routes are all gone; deploy would delete it and its resources.`);
+  const counted = await mapLimit(orphans, rollout.concurrency, async (stack) => ({ stack, resources: await countResources(rollout.work.cfn, stack.stackId) }));
+  return [...outcomes, ...counted.map(({ stack, resources }) => ({ stack: stack.name, action: 'delete' as const, resourcesChanged: resources, status: stack.status, reason: '' }))];
+}
+
+/** Change sets for a wave, under the bound; the tables are printed in deployment order once all are in. */
+async function proposeAll(rollout: Rollout, stacks: DesiredStack[]): Promise<Proposal[]> {
+  const proposals = await mapLimit(stacks, rollout.concurrency, (stack) => proposeStack(rollout.work, stack, rollout.existing.get(stack.name)));
+  const { out } = rollout.work;
+  for (const p of proposals) {
+    if (p.kind === 'changes') printProposal(out, p);
+    if (p.kind === 'failed') out.stderr(`Stack ${p.stack.name}: no change set: ${p.reason}`);
+  }
+  const unchanged = proposals.filter((p) => p.kind === 'unchanged').length;
+  if (unchanged > 0) out.stderr(`${unchanged} stack${unchanged === 1 ? '' : 's'} unchanged (template, parameters and code as deployed): left alone.`);
+  return proposals;
+}
+
+async function confirmed(rollout: Rollout, changes: Changes[]): Promise<boolean> {
+  if (rollout.yes) return true;
+  if (rollout.confirm === undefined) {
+    await mapLimit(changes, rollout.concurrency, (p) => discardProposal(rollout.work, p));
+    throw new DeployError('ConfirmationRequired', 'no terminal to ask for confirmation: run again with --yes to execute the change sets shown above (nothing was deployed)');
+  }
+  const approved = await rollout.confirm(changes.length === 1 ? `Execute the change set on stack ${changes[0]?.stack.name}?` : `Execute the ${changes.length} change sets shown above?`);
+  if (!approved) await mapLimit(changes, rollout.concurrency, (p) => discardProposal(rollout.work, p));
+  return approved;
+}
+
+async function execute(work: StackWork, p: Changes): Promise<StackOutcome> {
+  const out = prefixedOutput(work.out, p.stack.name);
+  const row = { stack: p.stack.name, resourcesChanged: p.changes.length };
+  out.stderr(`Executing the change set (${p.action}, ${p.changes.length} resource change${p.changes.length === 1 ? '' : 's'})…`);
+  try {
+    const result = await executeChangeSet(work.cfn, p.changeSet, out, work.wait);
+    if (!result.ok) return { ...row, action: 'failed', status: result.status, reason: result.reason ?? `stack is ${result.status}` };
+    out.stderr(`Stack ${p.stack.name} is ${result.status}.`);
+    return { ...row, action: p.action, status: result.status, reason: '' };
+  } catch (error) {
+    out.stderr(`Deployment failed: ${reasonOf(error)}`);
+    return { ...row, action: 'failed', status: await statusNow(work, p.stack.name), reason: reasonOf(error) };
+  }
+}
+
+async function deleteOrphans(rollout: Rollout, orphans: ExistingStack[], keptBecause: string | undefined): Promise<StackOutcome[]> {
+  if (orphans.length === 0) return [];
+  const row = (stack: ExistingStack): Omit<StackOutcome, 'action' | 'reason'> => ({ stack: stack.name, resourcesChanged: 0, status: stack.status });
+  const { out } = rollout.work;
+  if (keptBecause !== undefined) return orphans.map((s) => ({ ...row(s), action: 'skipped', reason: keptBecause }));
+
+  const these = orphans.length === 1 ? `stack ${orphans[0]?.name}` : `these ${orphans.length} stacks`;
+  out.stdout('');
+  out.stdout(`Stacks of deployment ${rollout.deployment} whose routes are all gone (deleting one deletes its resources, queued messages included):`);
+  for (const stack of orphans) out.stdout(`  ${stack.name}  (${stack.kind === 'legacy' ? 'the single stack of an earlier Switchyard' : (stack.kind ?? 'unknown kind')}, ${stack.status})`);
+  if (!rollout.yes) {
+    if (rollout.confirm === undefined) {
+      throw new DeployError('ConfirmationRequired', `no terminal to ask before deleting ${these}: run again with --yes to delete ${orphans.length === 1 ? 'it' : 'them'} (nothing was deleted)`);
+    }
+    if (!(await rollout.confirm(`Delete ${these}?`))) {
+      out.stderr('Not deleted: the stacks are kept; they still route nothing new, but their resources stay until you delete them.');
+      return orphans.map((s) => ({ ...row(s), action: 'skipped', reason: 'kept: deletion not confirmed' }));
+    }
+  }
+  // Shards import from the core: delete them first.
+  const waves = [orphans.filter((s) => s.kind !== 'core'), orphans.filter((s) => s.kind === 'core')];
+  const outcomes: StackOutcome[] = [];
+  for (const wave of waves) {
+    outcomes.push(
+      ...(await mapLimit(wave, rollout.concurrency, async (stack): Promise<StackOutcome> => {
+        const stackOut = prefixedOutput(out, stack.name);
+        try {
+          const resources = await countResources(rollout.work.cfn, stack.stackId);
+          stackOut.stderr(`Deleting the stack (${resources} resource${resources === 1 ? '' : 's'})…`);
+          const result = await deleteStack(rollout.work.cfn, stack, stackOut, rollout.work.wait);
+          return result.ok ? { ...row(stack), resourcesChanged: resources, action: 'delete', status: result.status, reason: '' } : { ...row(stack), resourcesChanged: resources, action: 'failed', status: result.status, reason: result.reason ?? `stack is ${result.status}` };
+        } catch (error) {
+          stackOut.stderr(`Deletion failed: ${reasonOf(error)}`);
+          return { ...row(stack), action: 'failed', reason: reasonOf(error) };
+        }
+      })),
+    );
+  }
+  return outcomes;
+}
+
+/** The deployment's existing stacks that the routes no longer need, shards before the core, by name. */
+function orphansOf(rollout: Rollout): ExistingStack[] {
+  const wanted = new Set(rollout.stacks.map((s) => s.name));
+  return [...rollout.existing.values()].filter((s) => !wanted.has(s.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function listNames(stacks: ExistingStack[]): string {
+  return stacks.length === 1 ? `Stack ${stacks[0]?.name}` : `Stacks ${stacks.map((s) => s.name).join(', ')}`;
+}
+
+function proposalOutcome(p: Proposal): StackOutcome {
+  switch (p.kind) {
+    case 'unchanged':
+      return { stack: p.stack.name, action: 'unchanged', resourcesChanged: 0, status: p.status, reason: '' };
+    case 'failed':
+      return { stack: p.stack.name, action: 'failed', resourcesChanged: 0, status: p.status, reason: p.reason };
+    case 'changes':
+      return { stack: p.stack.name, action: p.action, resourcesChanged: p.changes.length, status: p.status, reason: '' };
+  }
+}
+
+function skipped(name: string, rollout: Rollout, reason: string): StackOutcome {
+  return { stack: name, action: 'skipped', resourcesChanged: 0, status: rollout.existing.get(name)?.status ?? '-', reason };
+}
+
+async function statusNow(work: StackWork, stackName: string): Promise<string> {
+  try {
+    const state = await stackState(work.cfn, stackName);
+    return state.exists ? state.status : '-';
+  } catch {
+    return 'unknown';
+  }
+}

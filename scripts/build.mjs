@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Builds dist/: the CLI bundled by esbuild into dist/cli/ (one entry, one chunk per command,
+ * loaded on demand), with the route schema precompiled by ajv's standalone code generator and
+ * the pure-JavaScript dependencies inlined; with `--declarations`, the route types as .d.ts.
+ *
+ * Why a bundle: start-up. Node spends most of a cold `validate` resolving and reading a few
+ * hundred small module files and scanning CommonJS ones for exports; one file per chunk takes
+ * a fraction of that. The AWS SDK stays external: only deploy, diff and backfill load it.
+ * The Lambda handler is not prebuilt: deploy bundles engine/handler.ts, shipped as source,
+ * with the operator's routes embedded (deploy/bundle.ts).
+ *
+ * esbuild takes about a second, so the test setup and the development bin rebuild whenever a
+ * source is newer than dist/ (bin/dist-freshness.mjs).
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { BUILD_STAMP } from '../bin/dist-freshness.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = path.join(root, 'dist');
+
+/** Runs engine/load/standalone-route-validator.ts (bundled to a scratch module) for the validator's source. */
+async function standaloneValidatorSource() {
+  const scratch = path.join(dist, '.standalone-route-validator.mjs');
+  await build({ absWorkingDir: root, entryPoints: ['engine/load/standalone-route-validator.ts'], outfile: scratch, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20.11', logLevel: 'warning' });
+  const { standaloneRouteValidatorSource } = await import(pathToFileURL(scratch).href);
+  rmSync(scratch);
+  return standaloneRouteValidatorSource('esm');
+}
+
+/** Serves the precompiled validator wherever the sources import engine/load/route-validator.ts. */
+function precompiledRouteValidator(source) {
+  return {
+    name: 'precompiled-route-validator',
+    setup(b) {
+      b.onResolve({ filter: /[/\\]route-validator\.ts$/ }, (args) => ({ path: path.join(args.resolveDir, args.path), namespace: 'precompiled' }));
+      b.onLoad({ filter: /.*/, namespace: 'precompiled' }, () => ({ contents: source, loader: 'js', resolveDir: path.join(root, 'engine/load') }));
+    },
+  };
+}
+
+export async function buildDist({ declarations = false } = {}) {
+  const startedAt = Date.now();
+  rmSync(dist, { recursive: true, force: true });
+  const validator = await standaloneValidatorSource();
+  await build({
+    absWorkingDir: root,
+    entryPoints: { switchyard: 'cli/switchyard.ts' },
+    outdir: path.join(dist, 'cli'),
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.11',
+    // Only deploy, diff and backfill reach these; esbuild also has a native binary.
+    external: ['@aws-sdk/*', 'esbuild'],
+    // Bundled CommonJS dependencies require() Node's built-ins.
+    banner: { js: 'import { createRequire as __switchyardRequire } from "node:module"; const require = __switchyardRequire(import.meta.url);' },
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    plugins: [precompiledRouteValidator(validator)],
+  });
+  if (declarations) execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  writeFileSync(path.join(dist, BUILD_STAMP), `${JSON.stringify({ builtAt: startedAt })}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildDist({ declarations: process.argv.includes('--declarations') });
+}

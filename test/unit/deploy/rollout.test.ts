@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import type { Output } from '../../../cli/output.ts';
+import type { DesiredStack } from '../../../deploy/desired-stack.ts';
+import { existingStacks, stackTags, withTemplates } from '../../../deploy/existing-stacks.ts';
+import { allSucceeded, type StackOutcome } from '../../../deploy/outcome-table.ts';
+import { deployStacks, diffStacks, type Rollout } from '../../../deploy/rollout.ts';
+import { FakeStacks } from './fake-stacks.ts';
+
+const DEPLOYMENT = 'router';
+const FAST = { pollIntervalMs: 1, timeoutMs: 5_000 };
+
+function capture(): Output & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
+}
+
+const template = (...queues: string[]): string => JSON.stringify({ Resources: Object.fromEntries(queues.map((q) => [q, { Type: 'AWS::SQS::Queue', Properties: { QueueName: q } }])) });
+
+function core(body = template('StateBucket')): DesiredStack {
+  return { name: `${DEPLOYMENT}-core`, kind: 'core', routes: [], dependsOn: [], body, parameters: {}, tags: stackTags(DEPLOYMENT, 'core') };
+}
+
+function shard(n: number, body = template(`Queue${n}`), codeKey = `switchyard/${n}.zip`): DesiredStack {
+  return {
+    name: `${DEPLOYMENT}-s${n}`,
+    kind: 'shard',
+    routes: [`route-${n}`],
+    dependsOn: [`${DEPLOYMENT}-core`],
+    body,
+    parameters: { LambdaCodeBucket: 'code', LambdaCodeKey: codeKey },
+    tags: stackTags(DEPLOYMENT, 'shard'),
+  };
+}
+
+const FIVE_SHARDS = [1, 2, 3, 4, 5].map((n) => shard(n));
+
+async function rollout(cfn: FakeStacks, stacks: DesiredStack[], io: Output, extra: Partial<Rollout> = {}): Promise<Rollout> {
+  return {
+    deployment: DEPLOYMENT,
+    stacks,
+    existing: await withTemplates(cfn.client, await existingStacks(cfn.client, DEPLOYMENT), 2),
+    work: { cfn: cfn.client, wait: FAST, out: io, stage: async (s) => ({ body: s.body }) },
+    concurrency: 2,
+    yes: true,
+    confirm: undefined,
+    ...extra,
+  };
+}
+
+/** Deploys `stacks` as a previous run would have: everything CREATE_COMPLETE. */
+async function deployed(stacks: DesiredStack[]): Promise<FakeStacks> {
+  const cfn = new FakeStacks();
+  const outcomes = await deployStacks(await rollout(cfn, stacks, capture()));
+  expect(outcomes.map((o) => o.action)).toEqual(stacks.map(() => 'create'));
+  cfn.calls.length = 0;
+  cfn.maxInProgress = 0;
+  return cfn;
+}
+
+const actions = (outcomes: StackOutcome[]): Record<string, string> => Object.fromEntries(outcomes.map((o) => [o.stack, o.action]));
+
+describe('deployStacks', () => {
+  it('creates the core before any shard, then the shards at most `concurrency` at a time, each through its own change set', async () => {
+    const cfn = new FakeStacks();
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [...FIVE_SHARDS, core()], io));
+    expect(outcomes.map((o) => [o.stack, o.action, o.status])).toEqual([...FIVE_SHARDS, core()].map((s) => [s.name, 'create', 'CREATE_COMPLETE']));
+    expect(allSucceeded(outcomes)).toBe(true);
+    const created = cfn.commands('CreateChangeSet');
+    expect(created[0]).toBe('router-core');
+    expect(cfn.calls.findIndex((c) => c.command === 'CreateChangeSet' && c.stack === 'router-s1')).toBeGreaterThan(cfn.calls.findIndex((c) => c.command === 'ExecuteChangeSet' && c.stack === 'router-core'));
+    expect(cfn.commands('ExecuteChangeSet').sort()).toEqual([core(), ...FIVE_SHARDS].map((s) => s.name).sort());
+    expect(cfn.maxInProgress).toBe(2);
+    // Tagged, so the next run finds them; progress lines name their stack.
+    expect(cfn.byName('router-s3')?.tags).toEqual({ 'switchyard:deployment': 'router', 'switchyard:kind': 'shard' });
+    expect(io.out.some((l) => /^\[router-s3\] .*CREATE_COMPLETE\s+router-s3$/.test(l))).toBe(true);
+  });
+
+  it('leaves stacks whose template, parameters and tags are deployed alone, without a change set', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), ...FIVE_SHARDS], capture()));
+    expect(new Set(outcomes.map((o) => o.action))).toEqual(new Set(['unchanged']));
+    expect(cfn.commands('CreateChangeSet')).toEqual([]);
+  });
+
+  it('one changed template, or one new code key, changes exactly that stack', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    const stacks = [core(), shard(1), shard(2, template('Queue2', 'Extra2')), shard(3), shard(4, undefined, 'switchyard/new.zip'), shard(5)];
+    const outcomes = await deployStacks(await rollout(cfn, stacks, capture()));
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'unchanged', 'router-s2': 'update', 'router-s3': 'unchanged', 'router-s4': 'update', 'router-s5': 'unchanged' });
+    expect(cfn.commands('ExecuteChangeSet').sort()).toEqual(['router-s2', 'router-s4']);
+    expect(outcomes.find((o) => o.stack === 'router-s2')).toMatchObject({ resourcesChanged: 1, status: 'UPDATE_COMPLETE' });
+    expect(cfn.byName('router-s4')?.parameters.LambdaCodeKey).toBe('switchyard/new.zip');
+  });
+
+  it('a failing shard rolls back alone: it is named with the first failed resource and its reason, the others deploy', async () => {
+    const cfn = new FakeStacks();
+    cfn.failing.set('router-s3', 'Resource handler returned message: "Queue name taken"');
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [core(), ...FIVE_SHARDS], io));
+    expect(outcomes.find((o) => o.stack === 'router-s3')).toEqual({
+      stack: 'router-s3',
+      action: 'failed',
+      resourcesChanged: 1,
+      status: 'ROLLBACK_COMPLETE',
+      reason: 'Broken (AWS::SQS::Queue) CREATE_FAILED: Resource handler returned message: "Queue name taken"',
+    });
+    expect(outcomes.filter((o) => o.stack !== 'router-s3').map((o) => o.action)).toEqual(['create', 'create', 'create', 'create', 'create']);
+    expect(allSucceeded(outcomes)).toBe(false);
+    expect(io.err).toContain('[router-s3] Deployment failed: stack router-s3 is ROLLBACK_COMPLETE.');
+  });
+
+  it('when the core fails, no shard is touched and each says which stack it waited for', async () => {
+    const cfn = new FakeStacks();
+    cfn.failing.set('router-core', 'bucket name taken');
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2)], capture()));
+    expect(outcomes.map((o) => [o.stack, o.action, o.reason])).toEqual([
+      ['router-core', 'failed', 'Broken (AWS::SQS::Queue) CREATE_FAILED: bucket name taken'],
+      ['router-s1', 'skipped', 'not deployed: it needs router-core, which did not deploy'],
+      ['router-s2', 'skipped', 'not deployed: it needs router-core, which did not deploy'],
+    ]);
+    expect(cfn.commands('CreateChangeSet')).toEqual(['router-core']);
+  });
+
+  it('a stack no change set can start from fails with the way out, and the others still deploy', async () => {
+    const cfn = new FakeStacks();
+    cfn.addStack('router-s1', template('Queue1'), {}, stackTags(DEPLOYMENT, 'shard'), 'ROLLBACK_COMPLETE');
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2)], capture()));
+    expect(actions(outcomes)).toEqual({ 'router-core': 'create', 'router-s1': 'failed', 'router-s2': 'create' });
+    expect(outcomes.find((o) => o.stack === 'router-s1')?.reason).toMatch(/ROLLBACK_COMPLETE.*delete-stack --stack-name router-s1.*\[StackNotUpdatable\]/);
+  });
+
+  it('without --yes asks once per wave; a "no" deletes the change sets and deploys nothing after it', async () => {
+    const cfn = await deployed([core(), shard(1)]);
+    const questions: string[] = [];
+    const stacks = [core(template('StateBucket', 'More')), shard(1, template('Queue1', 'Extra1'))];
+    const outcomes = await deployStacks(await rollout(cfn, stacks, capture(), { yes: false, confirm: async (q) => (questions.push(q), false) }));
+    expect(questions).toEqual(['Execute the change set on stack router-core?']);
+    expect(actions(outcomes)).toEqual({ 'router-core': 'skipped', 'router-s1': 'skipped' });
+    expect(cfn.changeSets.size).toBe(0);
+    expect(cfn.commands('ExecuteChangeSet')).toEqual([]);
+  });
+
+  it('without --yes and without a terminal refuses before executing anything, leaving no change set behind', async () => {
+    const cfn = new FakeStacks();
+    await expect(deployStacks(await rollout(cfn, [core()], capture(), { yes: false, confirm: undefined }))).rejects.toMatchObject({ code: 'ConfirmationRequired' });
+    expect(cfn.changeSets.size).toBe(0);
+    expect(cfn.byName('router-core')).toBeUndefined();
+  });
+});
+
+describe('deployStacks: stacks whose routes are all gone', () => {
+  const remaining = [core(), shard(1), shard(2)];
+
+  it('are found by tag and deleted last with --yes, shards before the core; stacks of other deployments are never touched', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    cfn.addStack('other-s4', template('Q'), {}, stackTags('other', 'shard'));
+    cfn.addStack('router-s9-untagged', template('Q'), {}, {});
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, remaining, io));
+    expect(outcomes.map((o) => [o.stack, o.action])).toEqual([
+      ['router-core', 'unchanged'],
+      ['router-s1', 'unchanged'],
+      ['router-s2', 'unchanged'],
+      ['router-s3', 'delete'],
+      ['router-s4', 'delete'],
+      ['router-s5', 'delete'],
+    ]);
+    expect(outcomes.find((o) => o.stack === 'router-s4')).toMatchObject({ resourcesChanged: 1, status: 'DELETE_COMPLETE' });
+    expect(cfn.commands('DeleteStack').sort()).toEqual(['router-s3', 'router-s4', 'router-s5']);
+    expect(cfn.byName('other-s4')?.status).toBe('CREATE_COMPLETE');
+    expect(cfn.byName('router-s9-untagged')?.status).toBe('CREATE_COMPLETE');
+  });
+
+  it("include the single untagged stack an earlier Switchyard deployed under the deployment's name, and nothing else untagged", async () => {
+    const cfn = await deployed(remaining);
+    cfn.addStack('router', template('Everything'), {}, {}, 'UPDATE_COMPLETE', 'Switchyard router: routes a, b, c');
+    cfn.addStack('router-notes', template('Q'), {}, {}, 'CREATE_COMPLETE', 'Switchyard router: routes x');
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, remaining, io));
+    expect(outcomes.filter((o) => o.action === 'delete').map((o) => o.stack)).toEqual(['router']);
+    expect(io.out).toContain('  router  (the single stack of an earlier Switchyard, UPDATE_COMPLETE)');
+    expect([...cfn.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => s.name).sort()).toEqual(['router-core', 'router-notes', 'router-s1', 'router-s2']);
+  });
+
+  it("leave an untagged stack that merely shares the deployment's name alone", async () => {
+    const cfn = await deployed(remaining);
+    cfn.addStack('router', template('Q'), {}, {}, 'CREATE_COMPLETE', 'Hand-made stack that happens to share the name');
+    const outcomes = await deployStacks(await rollout(cfn, remaining, capture()));
+    expect(outcomes.map((o) => o.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+
+  it('are kept when the deletion is not confirmed, and the run says so', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    const questions: string[] = [];
+    const outcomes = await deployStacks(await rollout(cfn, remaining, capture(), { yes: false, confirm: async (q) => (questions.push(q), false) }));
+    expect(questions).toEqual(['Delete these 3 stacks?']);
+    expect(outcomes.filter((o) => o.action === 'skipped').map((o) => [o.stack, o.reason])).toEqual(['router-s3', 'router-s4', 'router-s5'].map((s) => [s, 'kept: deletion not confirmed']));
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+
+  it('are not deleted without a terminal or --yes', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    await expect(deployStacks(await rollout(cfn, remaining, capture(), { yes: false }))).rejects.toMatchObject({ code: 'ConfirmationRequired', message: expect.stringContaining('these 3 stacks') });
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+
+  it('are kept while another stack of the deployment failed (their routes may be on their way to it)', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    cfn.failing.set('router-s1', 'no');
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'New')), shard(2)], capture()));
+    expect(actions(outcomes)).toMatchObject({ 'router-s1': 'failed', 'router-s3': 'skipped' });
+    expect(outcomes.find((o) => o.stack === 'router-s3')?.reason).toMatch(/^kept: another stack/);
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+});
+
+describe('deployStacks: a queue name that moves to another stack', () => {
+  it('is given up first: the stack losing it is updated before the stack taking it over is created', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2, template('Queue2', 'orders-q'))], capture()));
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
+    const index = (command: string, stack: string): number => cfn.calls.findIndex((c) => c.command === command && c.stack === stack);
+    expect(index('CreateChangeSet', 'router-s2')).toBeGreaterThan(index('ExecuteChangeSet', 'router-s1'));
+  });
+
+  it('a shard merged back takes over a name its retired half holds: that half is deleted first', async () => {
+    const cfn = await deployed([core(), shard(1), shard(2, template('Queue2', 'orders-q'))]);
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q'))], io));
+    expect(outcomes.map((o) => [o.stack, o.action])).toEqual([
+      ['router-s2', 'delete'],
+      ['router-core', 'unchanged'],
+      ['router-s1', 'update'],
+    ]);
+    expect(io.err).toContain('Stack router-s2 holds names (AWS::SQS::Queue QueueName=orders-q) that other stacks take over, so it is deleted first.');
+  });
+
+  it('when that deletion is declined, the stack taking the name over is skipped and says why', async () => {
+    const cfn = await deployed([core(), shard(1), shard(2, template('Queue2', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q'))], capture(), { yes: false, confirm: async () => false }));
+    expect(outcomes.find((o) => o.stack === 'router-s1')).toMatchObject({ action: 'skipped', reason: 'not deployed: router-s2 still holds names it takes over and was not deleted' });
+    expect(cfn.commands('CreateChangeSet')).toEqual([]);
+  });
+
+  it('a name another stack still holds is refused, as CloudFormation does (what the ordering above avoids)', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q')), shard(2, template('Queue2', 'orders-q'))], capture()));
+    expect(outcomes.find((o) => o.stack === 'router-s2')).toMatchObject({ action: 'failed', reason: expect.stringContaining('orders-q already exists') });
+  });
+});
+
+describe('diffStacks', () => {
+  it('shows the change set of every stack that differs, deletes each again, and lists the stacks deploy would delete', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    const io = capture();
+    const stacks = [core(), shard(1, template('Queue1', 'Extra1')), shard(2), shard(3), shard(6)];
+    const outcomes = await diffStacks(await rollout(cfn, stacks, io, { yes: false }));
+    expect(outcomes.map((o) => [o.stack, o.action, o.resourcesChanged])).toEqual([
+      ['router-core', 'unchanged', 0],
+      ['router-s1', 'update', 1],
+      ['router-s2', 'unchanged', 0],
+      ['router-s3', 'unchanged', 0],
+      ['router-s6', 'create', 1],
+      ['router-s4', 'delete', 1],
+      ['router-s5', 'delete', 1],
+    ]);
+    expect(io.out).toContain('Stack router-s1 (update, 1 route):');
+    expect(io.out).toContain('Add     Extra1     AWS::SQS::Queue  -');
+    expect(cfn.commands('ExecuteChangeSet')).toEqual([]);
+    expect(cfn.commands('DeleteStack')).toEqual(['router-s6']); // the empty stack a CREATE change set makes
+    expect(cfn.changeSets.size).toBe(0);
+  });
+});

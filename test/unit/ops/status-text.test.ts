@@ -1,0 +1,57 @@
+/** The text `switchyard status` prints for a person: stacks, queues, the per-route table, problems. */
+import { describe, expect, it } from 'vitest';
+import { statusText } from '../../../cli/commands/status.ts';
+import type { DeploymentStatus } from '../../../deploy/ops/status.ts';
+
+const status: DeploymentStatus = {
+  deployment: 'switchyard',
+  checkedAt: '2026-11-30T20:00:00.000Z',
+  healthy: false,
+  problems: ['1 message(s) in dead-letter queue switchyard-artifacts-source-events-dlq (s3-notification) of stack switchyard: see them with \'switchyard replay --dry-run\''],
+  notes: ['metrics unavailable: AccessDenied'],
+  stacks: [
+    {
+      name: 'switchyard',
+      status: 'UPDATE_COMPLETE',
+      deadLetters: [
+        { queue: 'switchyard-artifacts-source-events-dlq', kind: 's3-notification', depth: 1 },
+        { queue: 'switchyard-router-async-dlq', kind: 'async-invocation', depth: 0 },
+      ],
+      failureRecords: 2,
+    },
+  ],
+  routes: [
+    { route: 'artifacts-export', stack: 'switchyard', state: 'same', failureRecords: 0 },
+    {
+      route: 'one-to-many',
+      stack: 'switchyard',
+      state: 'changed',
+      activity: { routed: 12, failed: 1, retried: 3 },
+      failureRecords: 2,
+      lastError: { at: '2026-11-30T19:58:00.000Z', destination: 's3://ops-a/x.bin', code: 'NoSuchBucket', message: 'bucket ops-a does not exist', object: 's3://my-ingestion-bucket/x.bin' },
+    },
+  ],
+};
+
+describe('statusText', () => {
+  it('prints the stack with its dead-letter depths, one aligned row per route, the problems and the notes', () => {
+    expect(statusText(status)).toEqual([
+      'Deployment switchyard at 2026-11-30T20:00:00.000Z: 1 problem(s)',
+      '',
+      'stack switchyard  UPDATE_COMPLETE  dead-lettered 1  failure records 2',
+      '  dead-letter queue switchyard-artifacts-source-events-dlq (s3-notification): 1',
+      '  dead-letter queue switchyard-router-async-dlq (async-invocation): 0',
+      '',
+      'last hour per route:',
+      '  route             deployed  routed  failed  retried  failure records  last error',
+      '  artifacts-export  same      ?       ?       ?        0                -',
+      '  one-to-many       changed   12      1       3        2                2026-11-30T19:58:00.000Z s3://ops-a/x.bin: NoSuchBucket: bucket ops-a does not exist',
+      '',
+      'problems:',
+      "  - 1 message(s) in dead-letter queue switchyard-artifacts-source-events-dlq (s3-notification) of stack switchyard: see them with 'switchyard replay --dry-run'",
+      '',
+      'notes:',
+      '  - metrics unavailable: AccessDenied',
+    ]);
+  });
+});
