@@ -100,6 +100,6 @@ export interface CompiledRoute {
   failWhen: 'any' | 'all';
   allow: CompiledAllow;
   failureTemplate?: TemplateDelegate;
-  /** Whether a route of the same set watches a bucket (set by loadRoutes); absent means "assume it does". */
-  watched?: (bucket: string) => boolean;
+  /** Buckets this route may copy into that a route of the same set watches (set by loadRoutes); absent means "assume every one is". */
+  watchedDestinations?: string[];
 }

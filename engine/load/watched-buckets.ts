@@ -13,9 +13,18 @@ export function watchedBuckets(routes: ReadonlyArray<Pick<CompiledRoute, 'defini
   return (bucket) => sources.has(bucket);
 }
 
-/** Gives every route of a loaded set the set's answer (routes are compiled one at a time, the answer needs them all). */
+/**
+ * Gives every route the watched buckets it may copy into (routes are compiled one at a time,
+ * the answer needs them all). Kept as data, not a function, so precompiled routes carry it;
+ * only the buckets the route's fixed destinations or allow-list admit, so it stays small.
+ */
 export function withWatchedBuckets<T extends CompiledRoute>(routes: T[]): T[] {
-  const watched = watchedBuckets(routes);
-  for (const route of routes) route.watched = watched;
+  const sources = [...new Set(routes.map((r) => r.definition.source.bucket))];
+  for (const route of routes) {
+    const fixed = route.actions.flatMap((a) => (a.type === 'copy' && a.to.kind !== 'expression' ? (a.to.kind === 'list' ? a.to.values : [a.to.value]) : []));
+    const rules = route.allow.buckets ?? [];
+    const open = rules.length === 0 && route.actions.some((a) => a.type === 'copy' && a.to.kind === 'expression');
+    route.watchedDestinations = sources.filter((b) => open || fixed.includes(b) || rules.some((r) => r.matcher.test(b)));
+  }
   return routes;
 }

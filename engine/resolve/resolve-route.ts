@@ -105,7 +105,7 @@ async function planAction(route: CompiledRoute, action: CompiledAction, event: O
           partSize: action.partSize,
           partConcurrency: action.partConcurrency,
           skipExisting: action.skipExisting,
-          loopMarker: route.watched?.(bucket) ?? true,
+          loopMarker: route.watchedDestinations?.includes(bucket) ?? true,
         };
       });
     }

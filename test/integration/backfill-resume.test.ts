@@ -1,7 +1,8 @@
 /**
  * `kill -9` in the middle of `switchyard backfill`, then `--resume`: the CLI runs in a child
  * process against moto through a proxy that logs every request moto receives; the child is
- * SIGKILLed once a checkpoint is saved and part of the objects are copied. The resumed run must
+ * SIGKILLed once a checkpoint is saved and part of the objects are copied. The log holds the
+ * requests moto answered, i.e. carried out. The resumed run must
  * leave every object at the destination with its bytes, and the log must show exactly one
  * CopyObject per object over both runs: nothing copied twice, nothing missed.
  */
@@ -9,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillCommand } from '../../cli/commands/backfill.ts';
 import type { Output } from '../../cli/output.ts';
@@ -41,7 +42,7 @@ const forwarded: ForwardedRequest[] = [];
 beforeAll(async () => {
   moto = await startMoto();
   env = createAwsTestEnv(moto.endpoint);
-  proxy = await startFaultProxy(moto.endpoint, [], { onForward: (request) => forwarded.push(request) });
+  proxy = await startFaultProxy(moto.endpoint, [], { onAnswered: (request) => forwarded.push(request) });
   for (const bucket of [SOURCE, DESTINATION, MANIFESTS]) await env.createBucket(bucket);
   await mapLimit(
     Array.from({ length: OBJECTS }, (_, i) => i),
@@ -85,6 +86,31 @@ async function until(condition: () => boolean, child: ChildProcess, stderr: () =
   }
 }
 
+/** Until moto has answered nothing new for a second: what it was doing at the kill is done. */
+async function settled(): Promise<void> {
+  let seen = -1;
+  while (seen !== forwarded.length) {
+    seen = forwarded.length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function landed(keys: Set<string>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const present = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await env.s3.send(new ListObjectsV2Command({ Bucket: DESTINATION, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) present.add(o.Key ?? '');
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    if ([...keys].every((k) => present.has(k))) return;
+    if (Date.now() > deadline) throw new Error('copies received by moto before the kill did not land within 20 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function capture(): Output & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
@@ -102,8 +128,11 @@ describe('backfill killed with SIGKILL and resumed', () => {
     await until(() => checkpointSaved() && copies().length >= OBJECTS / 3, child, () => stderr);
     child.kill('SIGKILL');
     await exited;
-    // Requests already on their way when the process died still reach moto: wait for the proxy to forward them.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Copies moto was already working on when the process died still land (as S3 finishes a request
+    // whose client is gone): wait until every CopyObject moto answered has, as an operator resuming a
+    // moment later would find it. Only then does the resumed run's listing decide.
+    await settled();
+    await landed(new Set(copies()));
     const beforeResume = copies().length;
     expect(beforeResume).toBeLessThan(OBJECTS);
     proxy.setRules([]);
