@@ -86,7 +86,7 @@ export const LAMBDA_BUILD = {
 
 export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle> {
   const routes = checkEmbeddedRoutesLoad(embeddedRouteFiles(options.routesDir));
-  const embedded = precompileRoutes(options.routeNames ? routesNamed(routes, options.routeNames, options.routesDir) : routes, routes);
+  const embedded = precompileRoutes(options.routeNames ? routesNamed(routes, options.routeNames, options.routesDir) : routes);
   let result;
   try {
     result = await build({

@@ -26,8 +26,6 @@ export interface PrecompiledRoutes {
   templates: string[];
   /** CompiledRoutes as data, in load order. */
   routes: PrecompiledRoute[];
-  /** Source buckets of every route deployed together: copies into these carry the loop marker. */
-  watchedBuckets: string[];
 }
 
 export interface PrecompiledRoute {
@@ -37,5 +35,5 @@ export interface PrecompiledRoute {
 }
 
 export function emptyPrecompiledRoutes(): PrecompiledRoutes {
-  return { format: PRECOMPILED_FORMAT, templates: [], routes: [], watchedBuckets: [] };
+  return { format: PRECOMPILED_FORMAT, templates: [], routes: [] };
 }

@@ -9,7 +9,6 @@ import { registerTemplateHelpers } from '../template-helpers.ts';
 import type { Template } from '../templates.ts';
 import type { CompiledRoute } from './compiled-route.ts';
 import { locateExpression } from './expression-locations.ts';
-import { watchedBuckets } from './watched-buckets.ts';
 import type { Expression } from './expressions.ts';
 import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
@@ -55,14 +54,10 @@ export function readPrecompiledRoutes(data: unknown): CompiledRoute[] {
     for (const key in record) record[key] = read(record[key]);
     return record;
   };
-  if (!Array.isArray(routes.watchedBuckets)) throw badBundle('the watched buckets are missing');
-  const watched = watchedBuckets(routes.watchedBuckets);
   return routes.routes.map((route: Partial<PrecompiledRoute> | null) => {
     if (typeof route?.fields !== 'object' || route.fields === null || !Array.isArray(route.tagged)) throw badBundle('a route is not { fields, tagged }');
     for (const key of route.tagged) route.fields[key] = read(route.fields[key]);
-    const compiled = route.fields as unknown as CompiledRoute;
-    compiled.watched = watched;
-    return compiled;
+    return route.fields as unknown as CompiledRoute;
   });
 }
 

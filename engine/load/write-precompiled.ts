@@ -9,12 +9,7 @@ import { expressionLocation } from './expression-locations.ts';
 import { sourceOfExpression, type Expression } from './expressions.ts';
 import { PRECOMPILED_FORMAT, TAG, type PrecompiledRoute, type PrecompiledRoutes, type TaggedValue } from './precompiled-routes.ts';
 
-/**
- * `deployment`: every route deployed together (all stacks). A copy from this bundle's routes into a
- * bucket that a route in another stack watches needs the loop marker too, so the watched buckets
- * are the whole deployment's, not only those of the routes this bundle carries.
- */
-export function precompileRoutes(routes: readonly CompiledRoute[], deployment: readonly CompiledRoute[] = routes): PrecompiledRoutes {
+export function precompileRoutes(routes: readonly CompiledRoute[]): PrecompiledRoutes {
   const specs: string[] = [];
   const indexOfSpec = new Map<string, number>();
   const template = (value: Template, where: string): TaggedValue => {
@@ -66,16 +61,14 @@ export function precompileRoutes(routes: readonly CompiledRoute[], deployment: r
     const fields: Record<string, unknown> = {};
     const tagged: string[] = [];
     for (const [key, field] of Object.entries(route)) {
-      // The set's watched-bucket answer is a function: it travels as the list `watchedBuckets`.
-      if (field === undefined || key === 'watched') continue;
+      if (field === undefined) continue;
       emittedTag = false;
       fields[key] = write(field, `${route.name}.${key}`);
       if (emittedTag) tagged.push(key);
     }
     return { fields, tagged };
   };
-  const watchedBuckets = [...new Set(deployment.map((r) => r.definition.source.bucket))].sort();
-  return { format: PRECOMPILED_FORMAT, templates: specs, routes: routes.map(writeRoute), watchedBuckets };
+  return { format: PRECOMPILED_FORMAT, templates: specs, routes: routes.map(writeRoute) };
 }
 
 function isExpression(value: object): value is Expression {
