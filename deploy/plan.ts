@@ -112,7 +112,7 @@ async function bundleFunctions(routesDir: string, stacks: StackTemplate[], out: 
     }
     const done = await bundle;
     prefixedOutput(out, stack.name).stderr(
-      `Bundled ${stack.routes.length} route${stack.routes.length === 1 ? '' : 's'}: handler.js ${formatBytes(done.bundleBytes)}, zip ${formatBytes(done.zipBytes)} (sha256 ${done.sha256.slice(0, 12)}).`,
+      `Bundled ${stack.routes.length} route${stack.routes.length === 1 ? '' : 's'}: code ${formatBytes(done.bundleBytes)} (${formatBytes(done.startupBytes)} read at cold start), zip ${formatBytes(done.zipBytes)} (sha256 ${done.sha256.slice(0, 12)}).`,
     );
     return [stack.name, done] as const;
   });

@@ -88,9 +88,11 @@ const COMMANDS: ReadonlyArray<readonly [string, string[], RegExp]> = [
   ['validate', ['validate', 'routes/'], /1 route valid \(1 file\)/],
   ['test', ['test'], /2 passed, 0 failed/],
   ['dry-run of a route test case', ['dry-run', '--test', 'a spreadsheet is not archived'], /· example\s+suffix/],
-  ['generate', ['generate', '--out', 'out', '--account', '123456789012', '--region', 'eu-west-1'], /template\.json/],
+  ['generate', ['generate', '--out', 'out', '--account', '123456789012', '--region', 'eu-west-1'], /switchyard-core\.json[\s\S]*switchyard-shard-0\.json/],
   ['run --local', ['run', '--local', 'local', '--event', 'routes/tests/events/example-pdf.json'], /copy .*example-archive/],
   ['demo (the seed routes shipped in the package)', ['demo'], /All demo events were carried out\./],
+  ['graph', ['graph', '--format', 'mermaid'], /flowchart[\s\S]*example/],
+  ['impact against the last commit', ['impact', '--base', 'HEAD'], /\*\*0 with changed destinations\*\*/],
 ];
 
 describe('through the installed binary, in the scaffolded routes repository', () => {
@@ -111,7 +113,7 @@ describe('through the installed binary, in the scaffolded routes repository', ()
     const deploy = await switchyard('deploy', '--yes', '--endpoint', endpoint, '--stack', 'ops-routes');
     expect(deploy.stderr).not.toMatch(/This is a bug|\n\s+at /);
     expect(deploy.code).toBe(0);
-    expect(`${deploy.stdout}${deploy.stderr}`).toContain('Stack ops-routes is CREATE_COMPLETE.');
+    expect(`${deploy.stdout}${deploy.stderr}`).toMatch(/Stack ops-routes-core is CREATE_COMPLETE\.[\s\S]*Stack ops-routes-shard-0 is CREATE_COMPLETE\./);
 
     const diff = await switchyard('diff', '--endpoint', endpoint, '--stack', 'ops-routes');
     expect(diff.stderr).not.toMatch(/This is a bug|\n\s+at /);
