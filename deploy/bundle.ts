@@ -61,6 +61,8 @@ const OUTDIR = path.join(REPO_ROOT, '.switchyard-bundle');
 export const HANDLER_FILE = 'handler.mjs';
 /** The precompiled routes (engine/load/precompiled-routes.ts), beside handler.mjs in the zip. */
 export const ROUTES_FILE = 'routes.json';
+/** The route files and templates of the bundle's routes, for `switchyard status` (deploy/ops/route-drift.ts). */
+export const ROUTE_SOURCES_FILE = 'route-sources.json';
 
 /** How the router function is built; bench/cold-start.ts builds its baseline handler the same way. */
 export const LAMBDA_BUILD = {
@@ -85,8 +87,10 @@ export const LAMBDA_BUILD = {
 } as const satisfies BuildOptions;
 
 export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle> {
-  const routes = checkEmbeddedRoutesLoad(embeddedRouteFiles(options.routesDir));
-  const embedded = precompileRoutes(options.routeNames ? routesNamed(routes, options.routeNames, options.routesDir) : routes);
+  const routeFiles = embeddedRouteFiles(options.routesDir);
+  const routes = checkEmbeddedRoutesLoad(routeFiles);
+  const chosen = options.routeNames ? routesNamed(routes, options.routeNames, options.routesDir) : routes;
+  const embedded = precompileRoutes(chosen);
   let result;
   try {
     result = await build({
@@ -106,6 +110,7 @@ export async function bundleLambda(options: BundleOptions): Promise<LambdaBundle
   const files = [
     ...(result.outputFiles ?? []).map((o) => ({ name: path.basename(o.path), data: Buffer.from(o.contents) })),
     { name: ROUTES_FILE, data: Buffer.from(JSON.stringify(embedded)) },
+    { name: ROUTE_SOURCES_FILE, data: Buffer.from(JSON.stringify(sourcesOf(chosen, routeFiles))) },
   ];
   if (!files.some((f) => f.name === HANDLER_FILE)) throw new DeployError('BundleFailed', `esbuild produced no ${HANDLER_FILE}`);
   // Byte order, not locale order: the same code always gives the same zip.
@@ -135,6 +140,18 @@ function checkEmbeddedRoutesLoad(files: Record<string, string>): CompiledRoute[]
 }
 
 /** The named routes, in load order; a name no route has is refused. */
+/**
+ * The route files and templates this bundle was built from, carried beside the code (never read
+ * by the function) so `switchyard status` can tell which deployed route differs from the local one.
+ */
+function sourcesOf(routes: CompiledRoute[], files: Record<string, string>): Record<string, string> {
+  const routeFiles = new Set(routes.map((r) => r.file));
+  const isRouteFile = (name: string): boolean => /\.ya?ml$/.test(name) && !name.includes('/templates/');
+  const sources: Record<string, string> = {};
+  for (const name of Object.keys(files).sort()) if (routeFiles.has(name) || !isRouteFile(name)) sources[name] = files[name] ?? '';
+  return sources;
+}
+
 function routesNamed(routes: CompiledRoute[], names: string[], routesDir: string): CompiledRoute[] {
   const wanted = new Set(names);
   const chosen = routes.filter((r) => wanted.has(r.name));

@@ -3,11 +3,11 @@
  * run them: the stack as `status`/`replay` see it, the function's own zip (from the code
  * bucket, as Lambda would fetch it), and the notification queue of each source bucket.
  */
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Output } from '../../cli/output.ts';
 import { deploy } from '../../deploy/deploy.ts';
-import { describeStack, type DeployedStack } from '../../deploy/ops/deployment.ts';
+import { findDeployment, type DeployedStack } from '../../deploy/ops/deployment.ts';
 import { logicalId } from '../../generators/cloudformation/names.ts';
 
 export interface DeployedSeedStack {
@@ -28,11 +28,14 @@ export async function deploySeedStack(options: { endpoint: string; region: strin
   const code = await deploy({ routesDir: options.routesDir ?? 'routes', stackName: options.stackName, region: options.region, endpoint: options.endpoint, yes: true, out, wait: { pollIntervalMs: 100, timeoutMs: 60_000 } });
   if (code !== 0) throw new Error(`deploy of the seed routes to moto failed:\n${lines.join('\n')}`);
   const cfn = new CloudFormationClient({ region: options.region, endpoint: options.endpoint });
-  const described = (await cfn.send(new DescribeStacksCommand({ StackName: options.stackName }))).Stacks?.[0];
-  const summaries = (await cfn.send(new ListStackResourcesCommand({ StackName: options.stackName }))).StackResourceSummaries ?? [];
-  if (!described) throw new Error(`stack ${options.stackName} is not there after deploy`);
-  const stack = describeStack(described, summaries);
-  if (!stack.code || !stack.stateBucket || !stack.functionName) throw new Error(`stack ${options.stackName} lacks its code parameters, state bucket or function`);
+  // The seed routes fit one shard: its function, code and queues; the state bucket is the core's.
+  const deployment = await findDeployment(cfn, options.stackName);
+  const shard = deployment.stacks.find((s) => s.functionName !== undefined);
+  if (!shard?.code || !shard.functionName || !deployment.stateBucket) throw new Error(`deployment ${options.stackName} lacks a function with its code parameters, or a state bucket`);
+  const stack: DeployedStack = { ...shard, stateBucket: deployment.stateBucket };
+  const summaries: StackResourceSummary[] = [];
+  for (const s of deployment.stacks) summaries.push(...((await cfn.send(new ListStackResourcesCommand({ StackName: s.name }))).StackResourceSummaries ?? []));
+  if (!stack.code || !stack.functionName) throw new Error(`stack ${shard.name} lacks its code parameters or function`);
   const object = await options.s3.send(new GetObjectCommand({ Bucket: stack.code.bucket, Key: stack.code.key }));
   const zip = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
   const resources = new Map(summaries.map((r) => [r.LogicalResourceId ?? '', r.PhysicalResourceId ?? '']));

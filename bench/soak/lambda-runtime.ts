@@ -1,5 +1,5 @@
 /**
- * Being Lambda for the deployed function's own zip: handler.js is unpacked into a temporary
+ * Being Lambda for the deployed function's own zip: it is unpacked into a temporary
  * directory and loaded in child processes ("containers") with the environment the stack gives
  * it, plus AWS_ENDPOINT_URL. Invocations go over IPC; every line the function prints (its
  * JSON logs and EMF metrics) is handed to `onLog`.
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { readZipEntry } from '../../deploy/ops/read-zip.ts';
+import { readZipEntries } from '../../deploy/ops/read-zip.ts';
 
 export interface LambdaRuntimeOptions {
   zip: Buffer;
@@ -29,12 +29,13 @@ export interface LambdaRuntime {
 }
 
 const RUNNER = `
-const { handler } = require('./handler.js');
+const loaded = import('./handler.mjs');
 const timeoutMs = Number(process.env.SOAK_TIMEOUT_MS || 60000);
 process.on('message', async ({ id, event }) => {
   const started = Date.now();
   const context = { awsRequestId: String(id), getRemainingTimeInMillis: () => timeoutMs - (Date.now() - started) };
   try {
+    const { handler } = await loaded;
     const result = await handler(event, context);
     process.send({ id, ok: true, result: result === undefined ? null : result });
   } catch (error) {
@@ -44,12 +45,11 @@ process.on('message', async ({ id, event }) => {
 `;
 
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
-  const handler = readZipEntry(options.zip, 'handler.js');
-  if (!handler) throw new Error('the function zip has no handler.js');
+  const files = readZipEntries(options.zip);
+  if (!files.has('handler.mjs')) throw new Error('the function zip has no handler.mjs');
   const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-lambda-'));
-  writeFileSync(path.join(dir, 'handler.js'), handler);
-  const sourceMap = readZipEntry(options.zip, 'handler.js.map');
-  if (sourceMap) writeFileSync(path.join(dir, 'handler.js.map'), sourceMap);
+  // handler.mjs, its chunks, their source maps and routes.json, as Lambda unpacks the zip.
+  for (const [name, data] of files) writeFileSync(path.join(dir, name), data);
   writeFileSync(path.join(dir, 'runner.cjs'), RUNNER);
 
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -69,7 +69,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   const startContainer = (slot: number): void => {
     const child = fork(path.join(dir, 'runner.cjs'), [], {
       cwd: dir,
-      // Not the parent's loader flags (tsx, vitest): the function is plain CommonJS, as in Lambda.
+      // Not the parent's loader flags (tsx, vitest): the function is plain ES modules, as in Lambda.
       execArgv: [],
       env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SOAK_TIMEOUT_MS: String(timeoutMs), ...options.environment },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -40,6 +40,8 @@ export interface DeployedStack {
 export interface Deployment {
   name: string;
   stacks: DeployedStack[];
+  /** The deployment's state bucket (the core stack holds it; every shard's function writes there). */
+  stateBucket?: string;
 }
 
 export async function findDeployment(cfn: CloudFormationClient, name: string): Promise<Deployment> {
@@ -55,7 +57,8 @@ export async function findDeployment(cfn: CloudFormationClient, name: string): P
   for (const stack of stacks.sort((a, b) => (a.StackName ?? '').localeCompare(b.StackName ?? ''))) {
     deployed.push(describeStack(stack, await stackResources(cfn, stack.StackName ?? '')));
   }
-  return { name, stacks: deployed };
+  const stateBucket = deployed.find((s) => s.stateBucket)?.stateBucket;
+  return { name, stacks: deployed, ...(stateBucket ? { stateBucket } : {}) };
 }
 
 async function taggedStacks(cfn: CloudFormationClient, name: string): Promise<Stack[]> {

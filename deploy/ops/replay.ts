@@ -74,19 +74,20 @@ export async function replayDeployment(deployment: Deployment, selection: Replay
     deps.onItem?.(item);
   };
   for (const stack of deployment.stacks) {
-    const pipeline = pipelineFor(stack, selection, deps);
+    const pipeline = pipelineFor(deployment, selection, deps);
     await replayDeadLetters(stack, selection, deps, pipeline, note);
     if (stack.stateBucket) await replayFailureRecords(stack, selection, deps, pipeline, note);
   }
   return { items, deadLetters: countsOf(items, 'dead-letter'), failureRecords: countsOf(items, 'failure-record') };
 }
 
-function pipelineFor(stack: DeployedStack, selection: ReplaySelection, deps: ReplayDeps): Pipeline {
+/** Re-driven events claim the same idempotency markers the functions do: the deployment's state bucket. */
+function pipelineFor(deployment: Deployment, selection: ReplaySelection, deps: ReplayDeps): Pipeline {
   return new Pipeline({
     routes: selection.route ? deps.routes.filter((r) => r.name === selection.route) : deps.routes,
     ports: deps.ports,
     log: memoryLog(),
-    ...(stack.stateBucket ? { stateBucket: stack.stateBucket } : {}),
+    ...(deployment.stateBucket ? { stateBucket: deployment.stateBucket } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Do the deployed routes match the local ones? The deployed route files are read out of the
- * router bundle the stack runs (its code parameters name the zip), the local ones are what
+ * router bundle the stack runs (its code parameters name the zip; `route-sources.json` beside
+ * the code holds the files its routes were built from), the local ones are what
  * `deploy` would embed; a route differs when its file or a template it names differs.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -8,7 +9,7 @@ import { loadRoutes } from '../../engine/load/load-routes.ts';
 import { routeSetFromFiles } from '../../engine/load/route-set.ts';
 import { errorMessage } from '../../engine/errors.ts';
 import type { DeployedStack } from './deployment.ts';
-import { embeddedRouteFilesOf } from './embedded-routes.ts';
+import { ROUTE_SOURCES_FILE } from '../bundle.ts';
 import { OpsError } from './errors.ts';
 import { readZipEntry } from './read-zip.ts';
 
@@ -32,9 +33,9 @@ export async function deployedRouteFiles(s3: S3Client, stack: DeployedStack): Pr
   } catch (error) {
     throw new OpsError('SY403', `could not read the router bundle s3://${stack.code.bucket}/${stack.code.key} of stack ${stack.name}: ${errorMessage(error)}`, { cause: error });
   }
-  const handler = readZipEntry(zip, 'handler.js');
-  if (!handler) throw new OpsError('SY403', `the router bundle s3://${stack.code.bucket}/${stack.code.key} of stack ${stack.name} has no handler.js`);
-  return embeddedRouteFilesOf(handler.toString('utf8'));
+  const sources = readZipEntry(zip, ROUTE_SOURCES_FILE);
+  if (!sources) throw new OpsError('SY403', `the router bundle s3://${stack.code.bucket}/${stack.code.key} of stack ${stack.name} has no ${ROUTE_SOURCES_FILE}: it was built by an older switchyard; deploy again to compare routes`);
+  return JSON.parse(sources.toString('utf8')) as EmbeddedFiles;
 }
 
 interface NamedRoute {

@@ -85,9 +85,10 @@ describe('bundleLambda', () => {
     const files = extract(first.zip, path.join(work, 'listing'));
     expect(files).toContain('handler.mjs');
     expect(files).toContain('routes.json');
+    expect(files).toContain('route-sources.json');
     const code = files.filter((f) => f.endsWith('.mjs'));
     expect(code.filter((f) => f !== 'handler.mjs').every((f) => /^chunk-[A-Z0-9]+\.mjs$/.test(f))).toBe(true);
-    expect(files.filter((f) => !f.endsWith('.mjs') && f !== 'routes.json')).toEqual(code.map((f) => `${f}.map`).sort());
+    expect(files.filter((f) => !f.endsWith('.mjs') && f !== 'routes.json' && f !== 'route-sources.json')).toEqual(code.map((f) => `${f}.map`).sort());
     expect(code.reduce((sum, f) => sum + readFileSync(path.join(work, 'listing', f)).length, 0)).toBe(first.bundleBytes);
   });
 

@@ -1,33 +1,12 @@
 /**
  * Reading the route files out of a deployed router bundle and comparing them with the local
- * ones: the literal forms esbuild writes, refusals of anything that is not a plain string, and
- * the per-route verdicts `status` prints.
+ * ones: the per-route verdicts `status` prints.
  */
 import { describe, expect, it } from 'vitest';
-import { embeddedRouteFilesOf } from '../../../deploy/ops/embedded-routes.ts';
 import { readZipEntry } from '../../../deploy/ops/read-zip.ts';
 import { compareRoutes } from '../../../deploy/ops/route-drift.ts';
 import { writeZip } from '../../../deploy/zip.ts';
 import { embeddedRouteFiles } from '../../../deploy/route-files.ts';
-
-describe('embeddedRouteFilesOf', () => {
-  const cases = [
-    { name: 'double-quoted keys, template-literal texts with escapes, as esbuild minifies', js: 'var a=1;var R={"routes/a.yaml":`name: a\\n# \\u2014 \\`quoted\\``,"routes/templates/t.hbs":"Hi {{x}}"};module.exports=R;', files: { 'routes/a.yaml': 'name: a\n# — `quoted`', 'routes/templates/t.hbs': 'Hi {{x}}' } },
-    { name: 'single quotes and spaces around the punctuation', js: "x = { 'routes/b.yml' : 'name: b' , };", files: { 'routes/b.yml': 'name: b' } },
-  ];
-  it.each(cases)('$name', ({ js, files }) => {
-    expect(embeddedRouteFilesOf(js)).toEqual(files);
-  });
-
-  const refused = [
-    { name: 'a template literal with an expression', js: 'var R={"routes/a.yaml":`name: ${evil()}`};', message: /template literal with an expression/ },
-    { name: 'a value that is not a string', js: 'var R={"routes/a.yaml":someVariable};', message: /expected a string/ },
-    { name: 'no embedded routes at all', js: 'module.exports={}', message: /holds no embedded route files/ },
-  ];
-  it.each(refused)('refuses $name', ({ js, message }) => {
-    expect(() => embeddedRouteFilesOf(js)).toThrow(message);
-  });
-});
 
 describe('readZipEntry', () => {
   it('reads back what deploy/zip.ts wrote, and undefined for a name that is not there', () => {
