@@ -246,7 +246,7 @@ export class Pipeline {
 
   /** A lookup of the object (tags, body, head) found nothing because the object was deleted after the event: skipped, with the reason. */
   private async deletedSinceEvent(route: CompiledRoute, event: ObjectEvent, error: unknown): Promise<RouteReport | undefined> {
-    if (!isNotFound(error) || event.kind !== 'created') return undefined;
+    if (!isNotFound(error) || event.kind !== 'created' || this.options.ports.partialWorld) return undefined;
     const exists = await sourceStillExists(this.options.ports.storage, event, sourceAccess(route)).catch(() => true);
     if (exists) return undefined;
     const reason = sourceGoneReason(event);

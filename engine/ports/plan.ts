@@ -40,6 +40,7 @@ export function createPlanPorts(fixtures: Fixtures, options: PlanPortsOptions = 
   };
 
   const ports: Ports = {
+    partialWorld: true,
     storage: {
       async head(ref) {
         const object = find(ref);

@@ -128,6 +128,11 @@ export interface Clock {
 
 /** Everything the pipeline may touch. */
 export interface Ports {
+  /**
+   * True where reads are answered from fixtures that need not mention every object (dry-run,
+   * route tests, impact): an object they do not hold is "not given", never "deleted after the event".
+   */
+  partialWorld?: boolean;
   storage: StoragePort;
   parameters: ParameterPort;
   queues: QueuePort;

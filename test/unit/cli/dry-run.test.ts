@@ -76,6 +76,14 @@ describe('switchyard dry-run', () => {
     expect(result.stderr).toContain('--test <name>');
   });
 
+  it("an object the fixtures do not hold is a lookup with no answer, not an object deleted after its event", async () => {
+    const result = await dryRun(['--event', 'routes/tests/events/one-to-many-created.json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('NoSuchKey: no tags for s3://my-ingestion-bucket/incoming/daily report.pdf in the fixtures');
+    expect(result.stdout).not.toContain('no longer exists');
+    expect(result.stderr).toContain('1 route(s) could not finish (one-to-many)');
+  });
+
   // One table: the ways to give the lookups' answers, each proving the plan finishes.
   it.concurrent.for([
     ['a route test file as --fixtures: the fixtures of its case for this event', ['--event', 'routes/tests/events/change-submitted.json', '--fixtures', 'routes/tests/change-notifications.yaml']],

@@ -26,7 +26,7 @@ describe('parseKeyList', () => {
     ['a bare key without --bucket', 'builds/a.zip', "key 'builds/a.zip' names no bucket: write s3://bucket/key, or pass --bucket"],
     ['an s3:// URL without a key', 's3://bucket-only/', "'s3://bucket-only/' is not s3://bucket/key"],
     ['an Inventory row without a key', '"inv-bucket"', 'an S3 Inventory row needs "bucket","key" as its first two columns'],
-    ['an Inventory key that is not URL encoding', '"inv-bucket","100%"', "key '100%' is not valid URL encoding"],
+    ['an Inventory key that is not URL encoding', '"inv-bucket","100%"', "key '100%' is not valid URL encoding (a '%' not followed by two hex digits)"],
   ])('reports %s with its line', (_name, text, message) => {
     expect(parseKeyList(`# first\n${text}`, undefined)).toEqual({ objects: [], problems: [{ line: 2, message }] });
   });
