@@ -262,6 +262,23 @@ program
   });
 
 program
+  .command('notifications')
+  .description("a source bucket's event notifications")
+  .command('apply')
+  .description("merge Switchyard's entries (by Id) into a bucket's notification configuration, keeping every other target; refuses filters S3 would reject as overlapping")
+  .requiredOption('--bucket <name>', 'the source bucket')
+  .option('--routes <dir>', 'route directory', 'routes')
+  .option('--stack <name>', 'deployment name (its stacks\' intake queues receive the events)', 'switchyard')
+  .option('--account <id>', 'account the stacks run in (default: the credentials\' account)')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
+  .option('--dry-run', 'show what would change, write nothing', false)
+  .action(async (options: { bucket: string; routes: string; stack: string; account?: string; region?: string; endpoint?: string; dryRun: boolean }) => {
+    const { notificationsApplyCommand } = await import('./commands/notifications.ts');
+    process.exitCode = await notificationsApplyCommand(options, processOutput);
+  });
+
+program
   .command('status')
   .description('per stack: deployed routes against local ones, dead-letter and failure-record depth, last-hour counts and last error per route')
   .option('--stack <name>', 'deployment name (stacks tagged switchyard:deployment=<name>, or the stack of that name)', 'switchyard')

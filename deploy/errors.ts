@@ -10,7 +10,9 @@ export type DeployErrorCode =
   | 'StackFailed' // execution ended in a failed or rolled-back stack status
   | 'ConfirmationRequired' // no TTY to ask and no --yes
   | 'InvalidDeployment' // the generated stacks name a dependency that is missing or circular
-  | 'TimedOut'; // a wait exceeded its deadline
+  | 'TimedOut' // a wait exceeded its deadline
+  | 'NotificationOverlap' // a bucket notification of another tool overlaps Switchyard's entry (S3 would refuse both)
+  | 'NoNotificationForBucket'; // notifications apply named a bucket no route receives S3 notifications from
 
 export class DeployError extends SwitchyardError {
   override readonly name = 'DeployError';

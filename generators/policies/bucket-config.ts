@@ -39,8 +39,8 @@ export function bucketNotificationConfigs(routes: CompiledRoute[], context: Snip
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([bucket, document]) => ({
       path: `bucket-config/${bucket}.notification.json`,
-      description: `Event notifications of source bucket ${bucket} (replaces the bucket's whole notification configuration: merge with what is there)`,
-      apply: `aws s3api put-bucket-notification-configuration --bucket ${bucket} --notification-configuration file://bucket-config/${bucket}.notification.json`,
+      description: `Switchyard's event notifications of source bucket ${bucket} (applied beside the bucket's other targets, which stay)`,
+      apply: `switchyard notifications apply --bucket ${bucket} --stack ${context.stackName}`,
       document,
     }));
 }
