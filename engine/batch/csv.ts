@@ -12,7 +12,8 @@ export function csvRows(text: string): string[][] {
   return rows;
 }
 
-function csvFields(line: string): string[] {
+/** One record's fields (S3 Inventory and Batch Operations CSV: keys are URL-encoded, so no field spans lines). */
+export function csvFields(line: string): string[] {
   const fields: string[] = [];
   let i = 0;
   while (i <= line.length) {

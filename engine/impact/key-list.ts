@@ -3,6 +3,7 @@
  * bucket given with `--bucket`), or an S3 Inventory CSV report (`"bucket","key",…`, keys
  * URL-encoded as in event notifications). Blank lines and `#` comments are skipped.
  */
+import { csvFields } from '../batch/csv.ts';
 import { decodeFormUrlEncodedKey } from '../events/decode-key.ts';
 
 export interface ListedObject {
@@ -45,31 +46,4 @@ function inventoryRow(line: string): ListedObject | { message: string } {
   if (!bucket || encoded === undefined || encoded === '') return { message: 'an S3 Inventory row needs "bucket","key" as its first two columns' };
   const decoded = decodeFormUrlEncodedKey(encoded);
   return decoded.ok ? { bucket, key: decoded.key } : { message: decoded.reason };
-}
-
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let at = 0;
-  while (at <= line.length) {
-    if (line[at] === '"') {
-      let value = '';
-      at++;
-      while (at < line.length) {
-        if (line[at] === '"' && line[at + 1] === '"') {
-          value += '"';
-          at += 2;
-        } else if (line[at] === '"') {
-          at++;
-          break;
-        } else value += line[at++];
-      }
-      fields.push(value);
-      at = line.indexOf(',', at) === -1 ? line.length + 1 : line.indexOf(',', at) + 1;
-    } else {
-      const end = line.indexOf(',', at);
-      fields.push(line.slice(at, end === -1 ? line.length : end));
-      at = end === -1 ? line.length + 1 : end + 1;
-    }
-  }
-  return fields;
 }
