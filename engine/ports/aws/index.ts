@@ -8,6 +8,7 @@ import { SesEmail } from './ses-email.ts';
 import { SnsNotifications } from './sns-notifications.ts';
 import { SqsQueues } from './sqs-queue.ts';
 import { reassumingPorts } from './reassume.ts';
+import { retryingLookups } from './retrying-lookups.ts';
 
 export type { AwsConfig } from './clients.ts';
 export { AccessResolver } from './credentials.ts';
@@ -27,5 +28,5 @@ export function createAwsPorts(config: AwsConfig, access: AccessResolver = new A
     notifications: new SnsNotifications(access),
     clock: realClock,
   };
-  return reassumingPorts(ports, access);
+  return retryingLookups(reassumingPorts(ports, access));
 }
