@@ -18,7 +18,6 @@ import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StopExecuti
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillOnAwsCommand, type BackfillOnAwsOptions } from '../../cli/commands/backfill-on-aws.ts';
-import type { Output } from '../../cli/output.ts';
 import { newRunId } from '../../engine/batch/location.ts';
 import { stateMachineName } from '../../engine/batch/step-payloads.ts';
 import { loadRoutes } from '../../engine/load/load-routes.ts';
@@ -26,6 +25,7 @@ import { routeSetFromDisk } from '../../engine/load/route-set.ts';
 import { generateTemplate } from '../../generators/cloudformation/template.ts';
 import { createAwsTestEnv, TEST_ACCOUNT, TEST_REGION } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { capture } from '../support/captured-output.ts';
 
 const ROUTE = 'cross-account-batch';
 const STACK = 'switchyard-it';
@@ -37,16 +37,7 @@ let moto: MotoServer;
 let sfn: SFNClient;
 let definition: string;
 
-interface Captured extends Output {
-  out: string[];
-  err: string[];
-}
 
-function capture(): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 function options(extra: Partial<BackfillOnAwsOptions> = {}): BackfillOnAwsOptions {
   return { route: ROUTE, routes: path.resolve('routes'), stack: STACK, endpoint: moto.endpoint, region: TEST_REGION, wait: false, json: false, ...extra };

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillCommand } from '../../cli/commands/backfill.ts';
-import type { Output } from '../../cli/output.ts';
 import { mapLimit } from '../../engine/limiter.ts';
 import { TEST_REGION, createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
 import { startFaultProxy, type FaultProxy, type ForwardedRequest } from './support/fault-proxy.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { capture } from '../support/captured-output.ts';
 
 const OBJECTS = 200;
 const SOURCE = 'resume-source';
@@ -111,11 +111,6 @@ async function landed(keys: Set<string>): Promise<void> {
   }
 }
 
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (line: string) => void out.push(line), stderr: (line: string) => void err.push(line) } as Output & { out: string[]; err: string[] };
-}
 
 describe('backfill killed with SIGKILL and resumed', () => {
   it('copies every object exactly once over both runs', async () => {

@@ -19,13 +19,13 @@ import {
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillCommand, type BackfillCommandOptions } from '../../cli/commands/backfill.ts';
-import type { Output } from '../../cli/output.ts';
 import type { BackfillReport } from '../../engine/batch/report.ts';
 import { mapLimit } from '../../engine/limiter.ts';
 import { AccessResolver } from '../../engine/ports/aws/index.ts';
 import { createAwsTestEnv, type AwsTestEnv } from './support/aws-env.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { capture } from '../support/captured-output.ts';
 
 const MIB = 1024 * 1024;
 const SOURCE = 'transfer-source';
@@ -91,11 +91,6 @@ let notificationQueue: string;
 /** S3 clients of the reader role (source account) and the writer role (destination account). */
 let roles: S3Client[];
 
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (line) => void out.push(line), stderr: (line) => void err.push(line) };
-}
 
 function options(endpoint: string, extra: Partial<BackfillCommandOptions> = {}): BackfillCommandOptions {
   return { route: ROUTE, routes: routesDir, endpoint, region: 'us-east-1', multipartThreshold: '8MiB', dryRun: false, json: true, ...extra };

@@ -34,6 +34,7 @@ import { routeYaml, syntheticRoutes, type SyntheticRoute } from '../unit/generat
 import { TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
 import { createAwsTestEnv } from './support/aws-env.ts';
+import { capture } from '../support/captured-output.ts';
 
 const DEPLOYMENT = 'fleet';
 const ROUTES = 300;
@@ -75,16 +76,7 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-interface Captured extends Output {
-  out: string[];
-  err: string[];
-}
 
-function capture(): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 function options(out: Output): DeployOptions {
   return { routesDir, stackName: DEPLOYMENT, region: TEST_REGION, endpoint: moto.endpoint, yes: true, out, concurrency: 4, wait: { pollIntervalMs: 50, timeoutMs: 60_000 } };

@@ -34,6 +34,7 @@ import type { CfnTemplate } from '../../generators/cloudformation/types.ts';
 import { generateDeployment, type StackTemplate } from '../../generators/deployment.ts';
 import { createAwsTestEnv, TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { capture } from '../support/captured-output.ts';
 
 const SEED_ROUTES = path.resolve('routes');
 const DEPLOYMENT = 'switchyard-it';
@@ -56,16 +57,7 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-interface Captured extends Output {
-  out: string[];
-  err: string[];
-}
 
-function capture(): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 function options(routesDir: string, out: Output, extra: Partial<DeployOptions> = {}): DeployOptions {
   return { routesDir, stackName: DEPLOYMENT, region: TEST_REGION, endpoint: moto.endpoint, yes: true, out, wait: { pollIntervalMs: 100, timeoutMs: 30_000 }, ...extra };

@@ -10,17 +10,13 @@ import { notificationsApplyCommand } from '../../cli/commands/notifications.ts';
 import type { Output } from '../../cli/output.ts';
 import { createAwsTestEnv, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { capture } from '../support/captured-output.ts';
 
 // One server for the file, not reset between tests: each test builds on the configuration the last one left.
 let moto: MotoServer;
 let env: AwsTestEnv;
 let otherQueueArn: string;
 
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { isTTY: false, out, err, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 const apply = (io: Output, dryRun = false): Promise<number> =>
   notificationsApplyCommand({ bucket: 'metadata-trigger-bucket', routes: 'routes', stack: 'ops', account: '123456789012', region: TEST_REGION, endpoint: moto.endpoint, dryRun }, io);

@@ -14,7 +14,6 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../cli/output.ts';
 import { replayCommand } from '../../cli/commands/replay.ts';
 import { statusCommand } from '../../cli/commands/status.ts';
 import { opsClients } from '../../deploy/ops/clients.ts';
@@ -30,6 +29,7 @@ import { createWorld } from '../../bench/soak/world.ts';
 import { createAwsTestEnv, TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
 import { motoPorts, objectExists, putObject, readObject, seedRoutes } from './pipeline-support.ts';
+import { capture, type CapturedOutput } from '../support/captured-output.ts';
 
 const STACK = 'ops-it';
 const SHARD = `${STACK}-shard-0`;
@@ -51,18 +51,9 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-interface Captured extends Output {
-  out: string[];
-  err: string[];
-}
 
-function capture(): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
-async function status(routes = 'routes'): Promise<{ code: number; report: DeploymentStatus; io: Captured }> {
+async function status(routes = 'routes'): Promise<{ code: number; report: DeploymentStatus; io: CapturedOutput }> {
   const io = capture();
   const code = await statusCommand({ stack: STACK, routes, endpoint: moto.endpoint, region: TEST_REGION, format: 'json' }, io);
   return { code, report: JSON.parse(io.out.join('\n') || '{}') as DeploymentStatus, io };

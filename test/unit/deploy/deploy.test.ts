@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../../../cli/output.ts';
 import { reportOutcomes } from '../../../deploy/deploy.ts';
 import type { StackOutcome } from '../../../deploy/outcome-table.ts';
+import { capture } from '../../support/captured-output.ts';
 
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 const unchanged = (stack: string): StackOutcome => ({ stack, action: 'unchanged', resourcesChanged: 0, status: 'CREATE_COMPLETE', reason: '' });
 

@@ -1,17 +1,12 @@
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../../../cli/output.ts';
 import { deleteStack, executeChangeSet, formatEvent, printOutputs } from '../../../deploy/progress.ts';
 import { fakeCloudFormation, serviceError } from './fake-cloudformation.ts';
+import { capture } from '../../support/captured-output.ts';
 
 const FAST = { pollIntervalMs: 1, timeoutMs: 5_000 };
 const REF = { stackName: 'router', changeSetId: 'cs-1', changeSetType: 'UPDATE' as const };
 
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 let clock = Date.parse('2026-03-04T10:00:00Z');
 function event(id: string, logicalId: string, status: string, reason?: string, type = 'AWS::SQS::Queue'): StackEvent {

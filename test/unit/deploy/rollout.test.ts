@@ -5,15 +5,11 @@ import { existingStacks, stackTags, withTemplates } from '../../../deploy/existi
 import { allSucceeded, type StackOutcome } from '../../../deploy/outcome-table.ts';
 import { deployStacks, diffStacks, type Rollout } from '../../../deploy/rollout.ts';
 import { FakeStacks } from './fake-stacks.ts';
+import { capture } from '../../support/captured-output.ts';
 
 const DEPLOYMENT = 'router';
 const FAST = { pollIntervalMs: 1, timeoutMs: 5_000 };
 
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-}
 
 const template = (...queues: string[]): string => JSON.stringify({ Resources: Object.fromEntries(queues.map((q) => [q, { Type: 'AWS::SQS::Queue', Properties: { QueueName: q } }])) });
 
