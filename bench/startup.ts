@@ -9,12 +9,15 @@
  *   npm run bench:startup -- --json    the same results as JSON
  *   npm run bench:startup -- --runs 21 more runs per row (default 11)
  *
- * The built CLI is run as `node bin/switchyard.mjs`: in this checkout that includes the check
- * that dist/ is not older than the sources (a few ms), which an installed package skips.
+ * The built CLI is run two ways: as installed (bin/ and dist/ copied into a scratch directory
+ * laid out as `npm install` lays out the package, no sources beside it), which is what an
+ * operator starts and what the goals apply to; and from this checkout, where bin/ first checks
+ * that dist/ is not older than the sources.
  * Goals (issue #11): --help ≤ 0.2 s, validate of the seed routes ≤ 0.5 s.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,14 +33,29 @@ interface Row {
   goalSeconds?: number;
 }
 
+/** The package as `npm install` leaves it: bin/ and dist/ with no sources beside them, dependencies reachable. */
+function installedLayout(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-startup-'));
+  for (const entry of ['package.json', 'bin/switchyard.mjs', 'dist']) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
 const tsx = ['--import', 'tsx', path.join(root, 'cli/switchyard.ts')];
-const built = [path.join(root, 'bin/switchyard.mjs')];
+const checkout = [path.join(root, 'bin/switchyard.mjs')];
+// Builds dist/ if stale before it is copied.
+spawnSync(process.execPath, [...checkout, '--version'], { cwd: root, env, stdio: 'ignore' });
+const installedDir = installedLayout();
+process.on('exit', () => rmSync(installedDir, { recursive: true, force: true }));
+const installed = [path.join(installedDir, 'bin/switchyard.mjs')];
 const ROWS: Row[] = [
   { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
   { name: '--help, sources through tsx (baseline)', args: [...tsx, '--help'] },
-  { name: '--help, built CLI', args: [...built, '--help'], goalSeconds: 0.2 },
+  { name: '--help, built CLI as installed', args: [...installed, '--help'], goalSeconds: 0.2 },
+  { name: '--help, built CLI in this checkout', args: [...checkout, '--help'] },
   { name: 'validate routes/, sources through tsx (baseline)', args: [...tsx, 'validate', 'routes/'] },
-  { name: 'validate routes/, built CLI', args: [...built, 'validate', 'routes/'], goalSeconds: 0.5 },
+  { name: 'validate routes/, built CLI as installed', args: [...installed, 'validate', 'routes/'], goalSeconds: 0.5 },
+  { name: 'validate routes/, built CLI in this checkout', args: [...checkout, 'validate', 'routes/'] },
 ];
 
 /**
@@ -63,7 +81,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-// Builds dist/ if stale and warms the file cache, outside the measurement.
+// Warms the file cache, outside the measurement.
 for (const row of ROWS) once(row);
 const samples = new Map<Row, Sample[]>(ROWS.map((r) => [r, []]));
 for (let i = 0; i < RUNS; i += 1) for (const row of ROWS) samples.get(row)?.push(once(row));
@@ -95,7 +113,7 @@ if (JSON_OUTPUT) {
   console.log('| command | median s | min s | p90 s | CPU s (median) | × node -e 0 | × tsx | goal (median wall) |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of results) {
-    const versusTsx = r.name.endsWith('built CLI') ? (r.medianSeconds / tsxOf(r.name.replace(', built CLI', ''))).toFixed(2) : '';
+    const versusTsx = r.name.includes(', built CLI') ? (r.medianSeconds / tsxOf(r.name.replace(/, built CLI.*$/, ''))).toFixed(2) : '';
     const goal = r.goalSeconds !== undefined ? `≤ ${r.goalSeconds} s ${r.meetsGoal ? 'met' : 'MISSED'}` : '';
     console.log(`| ${r.name} | ${s(r.medianSeconds)} | ${s(r.minSeconds)} | ${s(r.p90Seconds)} | ${s(r.medianCpuSeconds)} | ${r.timesNodeStart.toFixed(2)} | ${versusTsx} | ${goal} |`);
   }
