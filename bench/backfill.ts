@@ -2,9 +2,12 @@
  * `switchyard backfill` against rclone on one local moto server (started here), from one run
  * and the same objects: copy seconds, objects/s and requests per object at each size (default
  * 2,000 and 10,000 small objects — the 2,000 are the folders exports/g000–g009 of the 10,000),
- * then the no-op re-run of each tool. Every request goes through the fault proxy (no faults), so
- * requests are counted per tool. A bare CopyObject loop with 16 requests in flight (moto's own
- * thread count) measures moto's ceiling in the same run: how close the copy comes to it.
+ * then the no-op re-run of each tool. Both tools run as an operator runs them: their own
+ * process (`switchyard backfill` through bin/, `rclone copy`) talking straight to moto.
+ * Requests are counted from moto's access log; CPU time is taken for each tool's process and
+ * for moto itself, since on a 2-core machine the server's CPU per object is what decides the
+ * rate. A bare CopyObject loop with 16 requests in flight (moto's own thread count) measures
+ * moto's ceiling in the same run: how close the copy comes to it.
  *
  *   npx tsx bench/backfill.ts [--sizes 2000,10000] [--concurrency 40] [--rclone-checksum] [--latency] [--json]
  *
@@ -12,13 +15,14 @@
  * which on S3 reads each object's mtime); `--rclone-checksum` adds `--checksum` (ETags from the
  * listing only), rclone's cheapest re-check.
  *
- * `--latency` adds runs with 50 ms added to every request (where concurrency rather than moto
- * decides) over the smallest size. rclone must be on PATH (`apt-get install -y rclone`); without
- * it the table says so. moto is one Python process: absolute rates measure moto on this machine,
- * the ratios are what carries over; runs differ by about ±10 %.
+ * `--latency` adds runs through a proxy that holds every request 50 ms (where concurrency rather
+ * than moto decides) over the smallest size. rclone must be on PATH (`apt-get install -y
+ * rclone`); without it the table says so. moto is one Python process: absolute rates measure
+ * moto on this machine, the ratios are what carries over; runs differ by about ±10 %.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
   CopyObjectCommand,
   DeleteObjectsCommand,
@@ -26,17 +30,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { runBackfill } from '../engine/batch/run-backfill.ts';
-import { silentProgress } from '../engine/batch/progress.ts';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { mapLimit } from '../engine/limiter.ts';
-import type { CompiledRoute } from '../engine/load/compiled-route.ts';
-import { loadRoutes } from '../engine/load/load-routes.ts';
-import { routeSetFromDisk } from '../engine/load/route-set.ts';
-import { AccessResolver, createAwsPorts } from '../engine/ports/aws/index.ts';
-import { silentLog } from '../engine/report/log.ts';
 import { createAwsTestEnv, TEST_REGION } from '../test/integration/support/aws-env.ts';
-import { startFaultProxy, type FaultProxy } from '../test/integration/support/fault-proxy.ts';
-import { startMoto } from '../test/integration/support/moto.ts';
+import { startFaultProxy } from '../test/integration/support/fault-proxy.ts';
+import { startMoto, type MotoServer } from '../test/integration/support/moto.ts';
 
 const SOURCE = 'transfer-source';
 const DESTINATION = 'transfer-destination';
@@ -60,6 +58,10 @@ interface Row {
   bytes: number;
   seconds: number;
   requests: number;
+  /** CPU seconds of the tool's own process (user + system). */
+  clientCpuSeconds?: number;
+  /** CPU seconds moto spent serving the run. */
+  motoCpuSeconds?: number;
   note?: string;
 }
 
@@ -117,58 +119,91 @@ async function emptyDestination(s3: S3Client): Promise<void> {
   }
 }
 
-function loadRoute(): CompiledRoute {
-  const result = loadRoutes(routeSetFromDisk(['routes/cross-account-batch.yaml']));
-  const route = result.routes.find((r) => r.name === 'cross-account-batch');
-  if (!route) throw new Error(`routes/cross-account-batch.yaml did not load: ${result.diagnostics.map((d) => d.message).join('; ')}`);
-  return route;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const toolEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: TEST_REGION, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // rclone refuses a custom CA bundle on a plain-HTTP endpoint.
+  delete env.AWS_CA_BUNDLE;
+  return env;
+};
+
+interface ToolRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  cpuSeconds: number;
 }
 
-async function timed<T>(proxy: FaultProxy, fn: () => Promise<T>): Promise<{ value: T; seconds: number; requests: number }> {
-  const before = proxy.stats.forwarded + proxy.stats.faulted;
+/** Runs a tool in its own process; bash's `times` reports the CPU the tool used. */
+function runTool(command: string, args: string[]): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', '--', command, ...args], { cwd: root, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => {
+      const lines = stderr.trimEnd().split('\n');
+      // The second line of `times` is the children's user and system time: `0m2.760s 0m0.750s`.
+      const children = lines.at(-1) ?? '';
+      const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+      resolve({ status, stdout, stderr: lines.slice(0, -2).join('\n'), cpuSeconds: seconds });
+    });
+  });
+}
+
+async function measured<T>(moto: MotoServer, fn: () => Promise<T>): Promise<{ value: T; seconds: number; requests: number; motoCpuSeconds?: number }> {
+  const requestsBefore = moto.requestsServed();
+  const cpuBefore = moto.cpuSeconds();
   const started = performance.now();
   const value = await fn();
-  return { value, seconds: (performance.now() - started) / 1000, requests: proxy.stats.forwarded + proxy.stats.faulted - before };
+  const seconds = (performance.now() - started) / 1000;
+  // The access log line is written as the response goes out: let the last ones reach the pipe.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const cpuAfter = moto.cpuSeconds();
+  return { value, seconds, requests: moto.requestsServed() - requestsBefore, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { motoCpuSeconds: cpuAfter - cpuBefore } : {}) };
 }
 
-async function switchyard(route: CompiledRoute, endpoint: string, proxy: FaultProxy, concurrency: number, prefix?: string): Promise<Omit<Row, 'run' | 'size'>> {
-  const resolver = new AccessResolver({ endpoint, region: TEST_REGION });
-  try {
-    const ports = createAwsPorts({ endpoint, region: TEST_REGION }, resolver);
-    const run = await timed(proxy, () =>
-      runBackfill(route, ports, { concurrency, log: silentLog, progress: silentProgress, ...(prefix ? { prefix } : {}) }),
-    );
-    const s = run.value;
-    if (s.status !== 'succeeded') throw new Error(`backfill at concurrency ${concurrency} ${s.status}: ${s.problems.join('; ')}`);
-    return { concurrency, objects: s.copied + s.skipped, bytes: s.bytes, seconds: run.seconds, requests: run.requests, note: `${s.copied} copied, ${s.skipped} skipped` };
-  } finally {
-    resolver.clear();
-    resolver.own.destroy();
-  }
+interface BackfillSummary {
+  status: string;
+  copied: number;
+  skipped: number;
+  bytes: number;
+  problems: string[];
+}
+
+/** `switchyard backfill` of the seed 003 route, as an operator runs it. */
+async function switchyard(moto: MotoServer, endpoint: string, concurrency: number, prefix: string): Promise<Omit<Row, 'run' | 'size'>> {
+  const args = ['bin/switchyard.mjs', 'backfill', '--route', 'cross-account-batch', '--routes', 'routes', '--endpoint', endpoint, '--prefix', prefix, '--concurrency', String(concurrency), '--json'];
+  const run = await measured(moto, () => runTool(process.execPath, args));
+  const { value } = run;
+  if (value.status !== 0) throw new Error(`switchyard backfill exited ${value.status}: ${value.stderr.slice(-2000)}${value.stdout.slice(-2000)}`);
+  const s = JSON.parse(value.stdout) as BackfillSummary;
+  if (s.status !== 'succeeded') throw new Error(`backfill at concurrency ${concurrency} ${s.status}: ${s.problems.join('; ')}`);
+  return { concurrency, objects: s.copied + s.skipped, bytes: s.bytes, seconds: run.seconds, requests: run.requests, clientCpuSeconds: value.cpuSeconds, ...(run.motoCpuSeconds !== undefined ? { motoCpuSeconds: run.motoCpuSeconds } : {}), note: `${s.copied} copied, ${s.skipped} skipped` };
 }
 
 /** moto's ceiling: ListObjectsV2, then bare CopyObject calls (no checks) with 16 in flight, as many as moto has threads. */
-async function bareCopies(s3: S3Client, proxy: FaultProxy, prefix: string): Promise<Omit<Row, 'run' | 'size'>> {
-  const run = await timed(proxy, async () => {
+async function bareCopies(moto: MotoServer, s3: S3Client, prefix: string): Promise<Omit<Row, 'run' | 'size'>> {
+  const run = await measured(moto, async () => {
     const listed = await listAll(s3, SOURCE, prefix);
     await mapLimit(listed, 16, (o) =>
       s3.send(new CopyObjectCommand({ Bucket: DESTINATION, Key: o.key, CopySource: `${SOURCE}/${o.key.split('/').map(encodeURIComponent).join('/')}`, MetadataDirective: 'COPY' })),
     );
     return listed;
   });
-  return { concurrency: 16, objects: run.value.length, bytes: run.value.reduce((sum, o) => sum + o.size, 0), seconds: run.seconds, requests: run.requests, note: 'moto ceiling: ListObjectsV2 + CopyObject, no checks' };
+  return { concurrency: 16, objects: run.value.length, bytes: run.value.reduce((sum, o) => sum + o.size, 0), seconds: run.seconds, requests: run.requests, ...(run.motoCpuSeconds !== undefined ? { motoCpuSeconds: run.motoCpuSeconds } : {}), note: 'moto ceiling: ListObjectsV2 + CopyObject, no checks' };
 }
 
-function rcloneAvailable(): boolean {
-  return spawnSync('sh', ['-c', 'command -v rclone'], { stdio: 'ignore' }).status === 0;
+async function rcloneAvailable(): Promise<boolean> {
+  return (await runTool('sh', ['-c', 'command -v rclone'])).status === 0;
 }
 
 /** rclone as the issue names it (`--transfers N --checkers N`: size and modification time); `checksum` compares listed ETags instead. */
-async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfers: number, prefix: string, checksum: boolean): Promise<Omit<Row, 'run' | 'size'>> {
+async function rclone(moto: MotoServer, s3: S3Client, endpoint: string, transfers: number, prefix: string, checksum: boolean): Promise<Omit<Row, 'run' | 'size'>> {
   const source = await listAll(s3, SOURCE, prefix);
   const sourceBytes = source.reduce((sum, o) => sum + o.size, 0);
-  const env = { ...process.env };
-  delete env.AWS_CA_BUNDLE;
   // rclone copies directories: a prefix that ends inside a name becomes its folder plus a filter.
   const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
   const rest = prefix.slice(folder.length);
@@ -189,32 +224,22 @@ async function rclone(s3: S3Client, endpoint: string, proxy: FaultProxy, transfe
     ...(checksum ? ['--checksum'] : []),
     '--stats-one-line', '--stats', '0', '-v',
   ];
-  // Asynchronously: the proxy rclone talks to runs on this process's event loop.
-  const run = await timed(proxy, () => runProcess('rclone', args, env));
+  const run = await measured(moto, () => runTool('rclone', args));
   if (run.value.status !== 0) throw new Error(`rclone failed: ${run.value.stderr.slice(-2000)}`);
   const log = run.value.stderr;
   const copied = (log.match(/Copied \(server-side copy\)/g) ?? []).length;
   const other = (log.match(/: Copied \((?!server-side)/g) ?? []).length;
   // `objects` is what the run covered (as for switchyard, whose re-run covers every object and copies none).
-  return { concurrency: transfers, objects: source.length, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
-}
-
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stderr }));
-  });
+  return { concurrency: transfers, objects: source.length, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, clientCpuSeconds: run.value.cpuSeconds, ...(run.motoCpuSeconds !== undefined ? { motoCpuSeconds: run.motoCpuSeconds } : {}), note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
 }
 
 function markdown(rows: Row[], args: Args): string {
-  const header = '| size | run | concurrency | objects | seconds | objects/s | requests | requests/object | note |\n|---:|---|---:|---:|---:|---:|---:|---:|---|';
+  const header = '| size | run | concurrency | objects | seconds | objects/s | requests | requests/object | tool CPU ms/object | moto CPU ms/object | note |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+  const perObject = (r: Row, cpu: number | undefined): string => (cpu !== undefined && r.objects > 0 ? ((cpu * 1000) / r.objects).toFixed(1) : '–');
   const lines = rows.map((r) => {
-    const perObject = r.objects > 0 ? (r.requests / r.objects).toFixed(2) : '–';
+    const requests = r.objects > 0 ? (r.requests / r.objects).toFixed(2) : '–';
     const rate = r.seconds > 0 ? (r.objects / r.seconds).toFixed(1) : '–';
-    return `| ${r.size} | ${r.run} | ${r.concurrency} | ${r.objects} | ${r.seconds.toFixed(2)} | ${rate} | ${r.requests} | ${perObject} | ${r.note ?? ''} |`;
+    return `| ${r.size} | ${r.run} | ${r.concurrency} | ${r.objects} | ${r.seconds.toFixed(2)} | ${rate} | ${r.requests} | ${requests} | ${perObject(r, r.clientCpuSeconds)} | ${perObject(r, r.motoCpuSeconds)} | ${r.note ?? ''} |`;
   });
   const summary = args.sizes.map((size) => {
     const find = (run: string): Row | undefined => rows.find((r) => r.size === size && r.run === run);
@@ -233,18 +258,18 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const total = Math.max(...args.sizes);
   const moto = await startMoto();
-  const proxy = await startFaultProxy(moto.endpoint);
   const env = createAwsTestEnv(moto.endpoint);
   const rows: Row[] = [];
   const say = (text: string): void => void process.stderr.write(`${text}\n`);
   try {
     for (const bucket of [SOURCE, DESTINATION, 'transfer-manifests']) await env.createBucket(bucket);
+    // The route announces each run's report there.
+    await env.sns.send(new CreateTopicCommand({ Name: 'transfer-notifications' }));
     say(`seeding ${total} objects…`);
     await seed(env.s3, keys(total));
-    const route = loadRoute();
-    const direct = proxy.endpoint;
-    const plainS3 = createAwsTestEnv(direct).s3;
-    const hasRclone = rcloneAvailable();
+    const hasRclone = await rcloneAvailable();
+    // Builds dist/ if it is stale, outside the measurement.
+    await runTool(process.execPath, ['bin/switchyard.mjs', '--version']);
 
     for (const size of args.sizes) {
       const { prefix, objects } = subset(size, total);
@@ -255,39 +280,42 @@ async function main(): Promise<void> {
       };
       await emptyDestination(env.s3);
       say(`${objects} objects: moto ceiling (bare CopyObject × 16)…`);
-      row('bare CopyObject × 16', await bareCopies(plainS3, proxy, prefix));
+      row('bare CopyObject × 16', await bareCopies(moto, env.s3, prefix));
       await emptyDestination(env.s3);
       say(`${objects} objects: switchyard backfill…`);
-      row('switchyard copy', await switchyard(route, direct, proxy, args.concurrency, prefix));
+      row('switchyard copy', await switchyard(moto, moto.endpoint, args.concurrency, prefix));
       say(`${objects} objects: switchyard no-op re-run…`);
-      row('switchyard re-run (no-op)', await switchyard(route, direct, proxy, args.concurrency, prefix));
+      row('switchyard re-run (no-op)', await switchyard(moto, moto.endpoint, args.concurrency, prefix));
       if (hasRclone) {
         await emptyDestination(env.s3);
         say(`${objects} objects: rclone copy…`);
-        row('rclone copy', await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum));
+        row('rclone copy', await rclone(moto, env.s3, moto.endpoint, args.concurrency, prefix, args.rcloneChecksum));
         say(`${objects} objects: rclone re-check (no-op)…`);
-        row('rclone re-run (no-op)', await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum));
+        row('rclone re-run (no-op)', await rclone(moto, env.s3, moto.endpoint, args.concurrency, prefix, args.rcloneChecksum));
       } else row('rclone', { concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH: apt-get install -y rclone' });
     }
     args.sizes = args.sizes.map((size) => subset(size, total).objects);
 
     if (args.latency) {
       const { prefix, objects } = subset(Math.min(...args.sizes), total);
+      const proxy = await startFaultProxy(moto.endpoint);
       proxy.setRules([{ action: { delayMs: 50 } }]);
-      for (const concurrency of [10, 40, 100]) {
-        await emptyDestination(env.s3);
-        say(`50 ms latency, switchyard concurrency ${concurrency}…`);
-        rows.push({ size: objects, run: '+50 ms/request: switchyard', ...(await switchyard(route, direct, proxy, concurrency, prefix)) });
+      try {
+        for (const concurrency of [10, 40, 100]) {
+          await emptyDestination(env.s3);
+          say(`50 ms latency, switchyard concurrency ${concurrency}…`);
+          rows.push({ size: objects, run: '+50 ms/request: switchyard', ...(await switchyard(moto, proxy.endpoint, concurrency, prefix)) });
+        }
+        if (hasRclone) {
+          await emptyDestination(env.s3);
+          say('50 ms latency, rclone…');
+          rows.push({ size: objects, run: '+50 ms/request: rclone', ...(await rclone(moto, env.s3, proxy.endpoint, args.concurrency, prefix, args.rcloneChecksum)) });
+        }
+      } finally {
+        await proxy.stop();
       }
-      if (hasRclone) {
-        await emptyDestination(env.s3);
-        say('50 ms latency, rclone…');
-        rows.push({ size: objects, run: '+50 ms/request: rclone', ...(await rclone(env.s3, direct, proxy, args.concurrency, prefix, args.rcloneChecksum)) });
-      }
-      proxy.setRules([]);
     }
   } finally {
-    await proxy.stop();
     await moto.stop();
   }
   console.log(args.json ? JSON.stringify(rows, null, 2) : markdown(rows, args));

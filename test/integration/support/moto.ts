@@ -3,6 +3,7 @@
  * Files run in parallel, so each gets its own server and its own state.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createAwsTestEnv, type AwsTestEnv } from './aws-env.ts';
@@ -13,9 +14,15 @@ export interface MotoServer {
   stop(): Promise<void>;
   /** Forgets every bucket, queue, parameter and sent email (POST /moto-api/reset). */
   reset(): Promise<void>;
+  /** Requests answered so far, counted from the server's access log (what a benchmark charges to each tool). */
+  requestsServed(): number;
+  /** CPU seconds the server has used so far, from /proc (undefined where there is no /proc). */
+  cpuSeconds(): number | undefined;
 }
 
 const HOST = '127.0.0.1';
+/** One access-log line of werkzeug, moto's HTTP server: `"PUT /bucket/key HTTP/1.1" 200 -`. */
+const ACCESS_LOG_LINE = /"[A-Z]+ \S+ HTTP\/1\.[01]" \d{3}/g;
 const READY_TIMEOUT_MS = 30_000;
 
 /** Processes started by this worker; killed on exit even when a test forgot stop(). */
@@ -29,7 +36,11 @@ export async function startMoto(): Promise<MotoServer> {
   const child = spawn('moto_server', ['-H', HOST, '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   let stderr = '';
+  let requests = 0;
   child.stderr?.on('data', (chunk: Buffer) => {
+    // A line split across two chunks is counted once the tail (kept below) completes it.
+    const text = stderr.slice(stderr.lastIndexOf('\n') + 1) + chunk.toString();
+    requests += text.slice(0, text.lastIndexOf('\n') + 1).match(ACCESS_LOG_LINE)?.length ?? 0;
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const endpoint = `http://${HOST}:${port}`;
@@ -47,7 +58,21 @@ export async function startMoto(): Promise<MotoServer> {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
     },
+    requestsServed: () => requests,
+    cpuSeconds: () => processCpuSeconds(child.pid),
   };
+}
+
+/** utime + stime of a process, from /proc/<pid>/stat (Linux); undefined elsewhere. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // Fields 14 and 15 of stat(5), counted from the state (field 3) after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 let motoChecked = false;
