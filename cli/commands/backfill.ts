@@ -47,7 +47,8 @@ export async function backfillCommand(options: BackfillCommandOptions, out: Outp
   const input = inputOf(options);
 
   const progress = createProgress(progressSink(out));
-  const config = { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) };
+  // A backfill is thousands of plain CopyObjects: each goes as one signed request (direct-copy.ts).
+  const config = { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}), directCopies: true };
   const resolver = new AccessResolver(config);
   const ports = createAwsPorts(config, resolver);
   let summary: BackfillSummary;

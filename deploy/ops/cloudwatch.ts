@@ -4,9 +4,9 @@
  * dependency of this package yet; credentials and region come from the other SDK clients, so
  * the same profile, role and endpoint apply.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Provider, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+import { NodeSha256 } from '../../engine/ports/aws/node-sha256.ts';
 import { OpsError } from './errors.ts';
 
 export interface MetricQuery {
@@ -43,29 +43,6 @@ const TARGET_PREFIX = 'GraniteServiceVersion20100801';
 /** GetMetricData takes at most 500 queries a call; PutMetricData 1,000 data points. */
 const MAX_QUERIES = 500;
 const MAX_DATA = 1000;
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string' || data instanceof Uint8Array) return data;
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-}
-
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  private readonly secret: string | Uint8Array | undefined;
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : bytes(secret);
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-}
 
 export function cloudWatchMetrics(options: MetricsClientOptions): MetricsClient {
   const call = async (operation: string, input: unknown): Promise<Record<string, unknown>> => {

@@ -9,6 +9,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { DirectCopier } from './direct-copy.ts';
 import { loadedSdk } from './sdk.ts';
 
 export interface AwsConfig {
@@ -16,6 +17,11 @@ export interface AwsConfig {
   region?: string;
   /** A local stand-in such as moto; S3 then uses path-style addressing. */
   endpoint?: string;
+  /**
+   * Send single-request copies as one signed request without the SDK's middleware
+   * (direct-copy.ts): for bulk copies, where the client's CPU per request decides the rate.
+   */
+  directCopies?: boolean;
 }
 
 /** Static credentials, e.g. from an assumed role; structurally the SDK's AwsCredentialIdentity. */
@@ -34,6 +40,7 @@ export class AwsClientSet {
   #sesv2?: SESv2Client;
   #sns?: SNSClient;
   #sts?: STSClient;
+  #direct?: DirectCopier;
 
   /** `credentials` undefined means the container's own (the SDK's default chain). */
   constructor(
@@ -44,6 +51,12 @@ export class AwsClientSet {
   get s3(): S3Client {
     this.#s3 ??= new S3Client({ ...this.common(), forcePathStyle: this.config.endpoint !== undefined });
     return this.#s3;
+  }
+  /** The direct CopyObject path, when the config asks for it (AwsConfig.directCopies). */
+  get directCopier(): DirectCopier | undefined {
+    if (this.config.directCopies !== true) return undefined;
+    this.#direct ??= new DirectCopier(this.s3, this.config.endpoint);
+    return this.#direct;
   }
   get ssm(): SSMClient {
     this.#ssm ??= new (loadedSdk('ssm').SSMClient)(this.common());
@@ -68,7 +81,7 @@ export class AwsClientSet {
 
   /** Closes the sockets of every client created so far. */
   destroy(): void {
-    for (const client of [this.#s3, this.#ssm, this.#sqs, this.#sesv2, this.#sns, this.#sts]) client?.destroy();
+    for (const client of [this.#s3, this.#ssm, this.#sqs, this.#sesv2, this.#sns, this.#sts, this.#direct]) client?.destroy();
   }
 
   private common(): { region?: string; endpoint?: string; credentials?: AwsCredentials; maxAttempts: number } {

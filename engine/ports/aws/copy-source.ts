@@ -6,9 +6,14 @@
 import type { ObjectRef } from '../types.ts';
 
 export function copySource(ref: ObjectRef): string {
-  const key = ref.key.split('/').map(encodeSegment).join('/');
+  const key = encodeKeyPath(ref.key);
   const version = ref.versionId !== undefined ? `?versionId=${encodeSegment(ref.versionId)}` : '';
   return `${ref.bucket}/${key}${version}`;
+}
+
+/** A key as it appears in a request path or copy source: each segment encoded, `/` kept. */
+export function encodeKeyPath(key: string): string {
+  return key.split('/').map(encodeSegment).join('/');
 }
 
 /** RFC 3986 unreserved characters stay; everything else, including `!'()*`, is encoded. */

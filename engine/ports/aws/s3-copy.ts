@@ -22,6 +22,7 @@ import type { CopyRequest, CopyResult } from '../types.ts';
 import { mapLimit } from '../../limiter.ts';
 import { toActionError, type AwsErrorContext } from './classify.ts';
 import { copySource } from './copy-source.ts';
+import type { DirectCopier } from './direct-copy.ts';
 import { planParts } from './part-plan.ts';
 
 export interface CopyClients {
@@ -29,6 +30,8 @@ export interface CopyClients {
   source: S3Client;
   /** Runs the copy calls themselves. */
   destination: S3Client;
+  /** Sends a plain CopyObject without the SDK's middleware where it can (bulk copies). */
+  direct?: DirectCopier;
 }
 
 /** Headers a copy must carry itself whenever it does not use MetadataDirective COPY. */
@@ -71,6 +74,13 @@ export async function copyObject(request: CopyRequest, clients: CopyClients): Pr
 
   if (!isMultipart(size, request.multipartThreshold)) {
     const replace = request.addMetadata !== undefined && head !== undefined;
+    if (!replace && clients.direct !== undefined) {
+      const direct = clients.direct;
+      const answer = await call('s3:CopyObject', () =>
+        direct.copy({ bucket: destination.bucket, key: destination.key, copySource: copySource(source), ...(request.kmsKeyId !== undefined ? { kmsKeyId: request.kmsKeyId } : {}), ...(request.acl !== undefined ? { acl: request.acl } : {}) }),
+      );
+      if (answer !== undefined) return { method: 'copy', bytes: size, ...eTagOf(answer.eTag) };
+    }
     const answer = await call('s3:CopyObject', () =>
       clients.destination.send(
         new CopyObjectCommand({

@@ -60,7 +60,8 @@ export class S3Storage implements StoragePort {
     const destinationClients = await this.access.clientsFor(request.destinationAccess);
     const sourceClients =
       request.sourceAccess === undefined ? destinationClients : await this.access.clientsFor(request.sourceAccess);
-    return copyObject(request, { source: sourceClients.s3, destination: destinationClients.s3 });
+    const direct = destinationClients.directCopier;
+    return copyObject(request, { source: sourceClients.s3, destination: destinationClients.s3, ...(direct ? { direct } : {}) });
   }
 
   async put(bucket: string, key: string, body: string | Buffer, contentType?: string, access?: Access): Promise<void> {
