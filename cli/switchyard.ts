@@ -98,6 +98,15 @@ program
     );
   });
 
+/** An option parser for counts: a usage error (SY202) names the option and what was given. */
+function wholeNumberOfAtLeastOne(option: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError('SY202', `${option} must be a whole number ≥ 1, got '${value}'`);
+    return n;
+  };
+}
+
 interface StackOptions {
   routes: string;
   stack: string;
@@ -116,11 +125,7 @@ function stackCommand(name: string, description: string): Command {
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
     .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)')
-    .option('--concurrency <n>', 'stacks worked on at once (default: 4)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError('SY202', `--concurrency must be a whole number ≥ 1, got '${v}'`);
-      return n;
-    });
+    .option('--concurrency <n>', 'stacks worked on at once (default: 4)', wholeNumberOfAtLeastOne('--concurrency'));
 }
 
 function planOptions(options: StackOptions) {
@@ -175,11 +180,7 @@ program
   .option('--prefix <prefix>', "only keys under this prefix (default: the route's source prefix)")
   .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
   .option('--region <region>', 'AWS region (default: from the environment)')
-  .option('--concurrency <n>', 'objects transferred at once (default: batch.concurrency of the route)', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError('SY202', `--concurrency must be a whole number ≥ 1, got '${v}'`);
-    return n;
-  })
+  .option('--concurrency <n>', 'objects transferred at once (default: batch.concurrency of the route)', wholeNumberOfAtLeastOne('--concurrency'))
   .option('--multipart-threshold <size>', "size from which multipart copy is used, e.g. 8MiB (default: the route's)")
   .option('--dry-run', 'list and show what would be copied, copy nothing', false)
   .option('--wait', 'with --on aws: follow the execution until it ends', false)
