@@ -59,7 +59,7 @@ const READ_CONCURRENCY = 16;
 export async function checkOutcome(input: CheckInput): Promise<CheckResult> {
   const problems: string[] = [];
   const deadLetters = [];
-  for (const queue of eventDeadLetterQueues(input.stack)) deadLetters.push(...(await receiveDeadLetters(input.sqs, queue, { hideSeconds: 1 })));
+  for (const queue of eventDeadLetterQueues(input.stack)) deadLetters.push(...(await receiveDeadLetters(input.sqs, queue, { hideSeconds: 120 })));
   const deadLetteredObjects = new Set(deadLetters.flatMap((d) => d.events.map((e) => `${e.bucket}/${e.key}`)));
   const { records, strays } = input.stack.stateBucket ? await readFailureRecords(input.storage, input.stack.stateBucket) : { records: [], strays: [] };
   problems.push(...strays.map((s) => `not a failure record: ${s}`));
