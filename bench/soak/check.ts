@@ -49,6 +49,8 @@ export interface CheckResult {
   duplicatesExplained: number;
   deadLettered: number;
   failureRecords: number;
+  /** `route s3://object → destination (created …)` of each unresolved failure record. */
+  failureRecordList: string[];
   /** Deliveries missing but covered by a dead-lettered event or a failure record. */
   covered: number;
   problems: string[];
@@ -118,7 +120,7 @@ export async function checkOutcome(input: CheckInput): Promise<CheckResult> {
       if (extra > explained) problems.push(`${kind === 'sqs' ? 'message' : 'email'} for ${id} sent ${seen} times; ${explained} lost response(s) explain ${explained} of the ${extra} repeat(s)`);
     }
   }
-  return { copiesExpected, copiesFound, lost, duplicates, duplicatesExplained, deadLettered: deadLetters.length, failureRecords: records.length, covered, problems };
+  return { copiesExpected, copiesFound, lost, duplicates, duplicatesExplained, deadLettered: deadLetters.length, failureRecords: records.length, failureRecordList: records.map(({ record: r }) => `${r.route} s3://${r.object.bucket}/${r.object.key} → ${r.destination.id} (first failed ${r.firstFailedAt})`), covered, problems };
 }
 
 async function copyProblem(s3: S3Client, object: SoakObject, copy: ExpectedCopy): Promise<string | undefined> {

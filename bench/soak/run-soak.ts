@@ -110,10 +110,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     });
     const emf: EmfRecord[] = [];
     let lastActivity = Date.now();
+    const invocationTimeoutMs = options.invocationTimeoutMs ?? 30_000;
     runtime = startLambdaRuntime({
       zip: deployed.zip,
       containers: options.containers ?? 2,
-      timeoutMs: options.invocationTimeoutMs ?? 30_000,
+      timeoutMs: invocationTimeoutMs,
       environment: {
         AWS_ENDPOINT_URL: proxy.endpoint,
         AWS_REGION: TEST_REGION,
@@ -143,6 +144,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           queueArn,
           invoke: (event) => lambda.invoke(event),
           concurrency: 4,
+          visibilitySeconds: Math.ceil(invocationTimeoutMs / 1000) + 10,
           ...(traceFile ? { trace: (line: string) => appendFileSync(traceFile, `${new Date().toISOString()} ${bucket} ${line}\n`) } : {}),
           onReceive: async (message) => {
             if (traceFile) appendFileSync(traceFile, `${new Date().toISOString()} ${bucket} message ${message.MessageId ?? ''} ${notifiedKey(message)}\n`);
@@ -190,6 +192,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       emails: emailsAccepted.map((body) => ({ subject: body })),
       lostSends,
     });
+    for (const record of check.failureRecordList) progress(`unresolved failure record: ${record}`);
     const stats = proxy.stats;
     return {
       events: objects.length,

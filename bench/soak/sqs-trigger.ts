@@ -15,6 +15,8 @@ export interface SqsTriggerOptions {
   invoke: (event: unknown) => Promise<Invocation>;
   /** Batches in flight at once. */
   concurrency?: number;
+  /** Seconds a received message stays hidden (default 40): longer than an invocation may run (the runtime's timeout), as Lambda requires of the queue. */
+  visibilitySeconds?: number;
   /** Seconds a failed message stays invisible before it is received again. */
   retryDelaySeconds?: number;
   /** Seen for every message received, before the invocation (e.g. to deliver some twice). */
@@ -30,8 +32,6 @@ export interface SqsTrigger {
   waits(): string[];
 }
 
-/** Longer than an invocation may run (the runtime's timeout), as Lambda requires of the queue. */
-const VISIBILITY_SECONDS = 40;
 const IDLE_MS = 100;
 
 export function startSqsTrigger(options: SqsTriggerOptions): SqsTrigger {
@@ -57,7 +57,7 @@ export function startSqsTrigger(options: SqsTriggerOptions): SqsTrigger {
     };
     phase('receive');
     const answer = await options.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: VISIBILITY_SECONDS, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: options.visibilitySeconds ?? 40, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
     );
     const messages = answer.Messages ?? [];
     if (messages.length === 0) {
