@@ -47,6 +47,8 @@ export interface SoakReport {
   duplicatesExplained: number;
   deadLettered: number;
   failureRecords: number;
+  /** Unresolved failure records whose destination was delivered after all (nothing to re-drive). */
+  staleFailureRecords: number;
   /** S3 requests on source and destination buckets per copy found (markers, config and state excluded). */
   requestsPerCopy: number;
   copies: number;
@@ -204,6 +206,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       duplicatesExplained: check.duplicatesExplained,
       deadLettered: check.deadLettered,
       failureRecords: check.failureRecords,
+      staleFailureRecords: check.staleFailureRecords,
       requestsPerCopy: check.copiesFound > 0 ? round(s3Requests.copyPath / check.copiesFound) : 0,
       copies: check.copiesFound,
       lostResponses: stats.lost,
