@@ -18,7 +18,6 @@ import { checkOutcome, type LostSend } from './check.ts';
 import { deploySeedStack, type DeployedSeedStack } from './deployed-stack.ts';
 import { parseEmf, type EmfRecord } from './emf.ts';
 import { faultRules } from './faults.ts';
-import { disableMotoEventSourceMappings } from './moto-mappings.ts';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda-runtime.ts';
 import { startSqsTrigger, type SqsTrigger } from './sqs-trigger.ts';
 import { archiveCopy, soakObjects, type ExpectedCopy, type SoakObject } from './workload.ts';
@@ -84,8 +83,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const env = createAwsTestEnv(moto.endpoint);
     progress('deploying the seed routes to moto with switchyard deploy…');
     const deployed = await deploySeedStack({ endpoint: moto.endpoint, region: TEST_REGION, stackName: STACK, s3: env.s3 });
-    const mappings = await disableMotoEventSourceMappings(moto.endpoint, deployed.stack.functionName ?? '');
-    progress(`moto's own event source mappings disabled (${mappings.length}); the soak's pollers are the only consumers of the notification queues`);
+    progress(`moto's own event source mappings disabled (${deployed.mappingsDisabled.length}); the soak's pollers are the only consumers of the notification queues`);
     await createWorld({ ...env, region: TEST_REGION }, deployed.notificationQueues);
 
     const lostSends: LostSend[] = [];
