@@ -55,7 +55,7 @@ function table(r: SoakReport): string[] {
     ['copies verified (bytes, tags, metadata)', String(r.copies)],
     ['S3 requests per copied object', String(r.requestsPerCopy)],
     ['dead-lettered events', String(r.deadLettered)],
-    ['failure records', String(r.failureRecords)],
+    ['failure records (of which delivered since: stale)', `${r.failureRecords} (${r.staleFailureRecords})`],
     ['lost (missing, nothing recorded)', String(r.lost)],
     ['duplicate sends explained by a lost response', String(r.duplicatesExplained)],
     ['duplicate sends unexplained', String(r.duplicates)],

@@ -49,6 +49,10 @@ export interface CheckResult {
   duplicatesExplained: number;
   deadLettered: number;
   failureRecords: number;
+  /** Unresolved records whose destination has what it should after all. */
+  staleFailureRecords: number;
+  /** `route s3://object → destination (first failed …; stale or still missing)` of each unresolved failure record. */
+  failureRecordList: string[];
   /** Deliveries missing but covered by a dead-lettered event or a failure record. */
   covered: number;
   problems: string[];
@@ -59,7 +63,7 @@ const READ_CONCURRENCY = 16;
 export async function checkOutcome(input: CheckInput): Promise<CheckResult> {
   const problems: string[] = [];
   const deadLetters = [];
-  for (const queue of eventDeadLetterQueues(input.stack)) deadLetters.push(...(await receiveDeadLetters(input.sqs, queue, { hideSeconds: 1 })));
+  for (const queue of eventDeadLetterQueues(input.stack)) deadLetters.push(...(await receiveDeadLetters(input.sqs, queue, { hideSeconds: 120 })));
   const deadLetteredObjects = new Set(deadLetters.flatMap((d) => d.events.map((e) => `${e.bucket}/${e.key}`)));
   const { records, strays } = input.stack.stateBucket ? await readFailureRecords(input.storage, input.stack.stateBucket) : { records: [], strays: [] };
   problems.push(...strays.map((s) => `not a failure record: ${s}`));
@@ -118,7 +122,16 @@ export async function checkOutcome(input: CheckInput): Promise<CheckResult> {
       if (extra > explained) problems.push(`${kind === 'sqs' ? 'message' : 'email'} for ${id} sent ${seen} times; ${explained} lost response(s) explain ${explained} of the ${extra} repeat(s)`);
     }
   }
-  return { copiesExpected, copiesFound, lost, duplicates, duplicatesExplained, deadLettered: deadLetters.length, failureRecords: records.length, covered, problems };
+  // A record is stale when its destination got what it should after all (a later delivery that was not a redelivery, e.g. an async retry, did it).
+  const copied = new Set(verdicts.filter((v) => v.problem === undefined).map((v) => `s3://${v.copy.bucket}/${v.copy.key}`));
+  const changeOf = new Map(input.objects.map((o) => [`${o.bucket}/${o.key}`, o.changeId ?? '']));
+  const isStale = ({ record: r }: (typeof records)[number]): boolean => {
+    if (r.destination.kind === 's3') return copied.has(r.destination.id);
+    const change = changeOf.get(`${r.object.bucket}/${r.object.key}`) ?? '';
+    return ((r.destination.kind === 'sqs' ? messages : emails).get(change) ?? 0) > 0;
+  };
+  const failureRecordList = records.map((entry) => `${entry.record.route} s3://${entry.record.object.bucket}/${entry.record.object.key} → ${entry.record.destination.id} (first failed ${entry.record.firstFailedAt}; ${isStale(entry) ? 'delivered since: stale' : 'still missing'})`);
+  return { copiesExpected, copiesFound, lost, duplicates, duplicatesExplained, deadLettered: deadLetters.length, failureRecords: records.length, staleFailureRecords: records.filter(isStale).length, failureRecordList, covered, problems };
 }
 
 async function copyProblem(s3: S3Client, object: SoakObject, copy: ExpectedCopy): Promise<string | undefined> {

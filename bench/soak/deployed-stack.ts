@@ -1,7 +1,8 @@
 /**
  * The seed routes deployed to moto with `switchyard deploy` itself, and what the soak needs to
  * run them: the stack as `status`/`replay` see it, the function's own zip (from the code
- * bucket, as Lambda would fetch it), and the notification queue of each source bucket.
+ * bucket, as Lambda would fetch it), and the notification queue of each source bucket. moto's own
+ * event source mappings are disabled (moto-mappings.ts): whoever uses the stack is the mapping.
  */
 import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -9,6 +10,7 @@ import type { Output } from '../../cli/output.ts';
 import { deploy } from '../../deploy/deploy.ts';
 import { findDeployment, type DeployedStack } from '../../deploy/ops/deployment.ts';
 import { logicalId } from '../../generators/cloudformation/names.ts';
+import { disableMotoEventSourceMappings } from './moto-mappings.ts';
 
 export interface DeployedSeedStack {
   stack: DeployedStack;
@@ -18,6 +20,8 @@ export interface DeployedSeedStack {
   notificationQueues: Map<string, string>;
   /** Logical id → physical id of every resource. */
   resources: Map<string, string>;
+  /** The queues whose moto event source mapping was disabled. */
+  mappingsDisabled: string[];
 }
 
 export const NOTIFICATION_BUCKETS = ['artifacts-source', 'global-builds', 'metadata-trigger-bucket'];
@@ -44,5 +48,6 @@ export async function deploySeedStack(options: { endpoint: string; region: strin
     const url = resources.get(logicalId(bucket, 'NotificationQueue'));
     if (url) notificationQueues.set(bucket, url);
   }
-  return { stack, zip, functionArn: `arn:aws:lambda:${options.region}:123456789012:function:${stack.functionName}`, notificationQueues, resources };
+  const mappingsDisabled = await disableMotoEventSourceMappings(options.endpoint, stack.functionName);
+  return { stack, zip, mappingsDisabled, functionArn: `arn:aws:lambda:${options.region}:123456789012:function:${stack.functionName}`, notificationQueues, resources };
 }

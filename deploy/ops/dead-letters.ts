@@ -44,10 +44,15 @@ export async function queueDepth(sqs: SQSClient, queue: DeadLetterQueue): Promis
   return Number(answer.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(answer.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
-/** Every message of the queue, hidden for `hideSeconds`; at most `limit`. */
-export async function receiveDeadLetters(sqs: SQSClient, queue: DeadLetterQueue, options: { hideSeconds?: number; limit?: number } = {}): Promise<DeadLetteredEvent[]> {
+/**
+ * Every message of the queue once, hidden for `hideSeconds`; at most `limit`. When the listing
+ * takes longer than the hiding, the first messages come round again: they are recognised by
+ * their message id and not listed twice (and a receive that brings nothing new counts as empty).
+ */
+export async function receiveDeadLetters(sqs: Pick<SQSClient, 'send'>, queue: DeadLetterQueue, options: { hideSeconds?: number; limit?: number } = {}): Promise<DeadLetteredEvent[]> {
   const limit = options.limit ?? 10_000;
   const found: DeadLetteredEvent[] = [];
+  const seen = new Set<string>();
   let empty = 0;
   while (found.length < limit && empty < EMPTY_RECEIVES_TO_STOP) {
     const answer = await sqs.send(
@@ -60,9 +65,12 @@ export async function receiveDeadLetters(sqs: SQSClient, queue: DeadLetterQueue,
         MessageAttributeNames: ['All'],
       }),
     );
-    const messages = answer.Messages ?? [];
-    empty = messages.length === 0 ? empty + 1 : 0;
-    for (const message of messages) found.push(decodeDeadLetter(queue, message));
+    const fresh = (answer.Messages ?? []).filter((m) => !seen.has(m.MessageId ?? ''));
+    empty = fresh.length === 0 ? empty + 1 : 0;
+    for (const message of fresh) {
+      seen.add(message.MessageId ?? '');
+      if (found.length < limit) found.push(decodeDeadLetter(queue, message));
+    }
   }
   return found;
 }

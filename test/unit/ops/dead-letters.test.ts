@@ -3,7 +3,8 @@
  * has: the event to run again, its object events, and the error recorded with it.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter } from '../../../deploy/ops/dead-letters.ts';
+import type { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { decodeDeadLetter, receiveDeadLetters } from '../../../deploy/ops/dead-letters.ts';
 import type { DeadLetterQueue } from '../../../deploy/ops/deployment.ts';
 
 const queue = (kind: DeadLetterQueue['kind']): DeadLetterQueue => ({ kind, logicalId: 'Q', url: 'http://q/123/q', name: 'q' });
@@ -49,5 +50,28 @@ describe('decodeDeadLetter', () => {
   it('a body that is not an event is kept with the reason, never run', () => {
     expect(decodeDeadLetter(queue('s3-notification'), { MessageId: 'm', ReceiptHandle: 'r', Body: 'not json' })).toMatchObject({ events: [], unreadable: 'the message body is not JSON' });
     expect(decodeDeadLetter(queue('s3-notification'), { MessageId: 'm', ReceiptHandle: 'r', Body: '{"hello":1}' }).unreadable).toMatch(/./);
+  });
+});
+
+describe('receiveDeadLetters', () => {
+  it('lists each message once when the queue offers it again (the listing outlasted its hiding), and stops', async () => {
+    // 25 messages; each receive gives the next 10, and after the last one the queue starts again from the first, as SQS does once they are visible again.
+    const bodies = Array.from({ length: 25 }, (_, i) => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body: JSON.stringify(s3Notification) }));
+    let next = 0;
+    let receives = 0;
+    const sqs = {
+      send: (command: ReceiveMessageCommand) => {
+        receives++;
+        const count = command.input.MaxNumberOfMessages ?? 10;
+        const batch = Array.from({ length: count }, (_, i) => bodies[(next + i) % bodies.length]);
+        next = (next + count) % bodies.length;
+        return Promise.resolve({ Messages: batch });
+      },
+    } as unknown as Parameters<typeof receiveDeadLetters>[0];
+
+    const listed = await receiveDeadLetters(sqs, queue('s3-notification'), { hideSeconds: 1 });
+
+    expect(listed.map((d) => d.messageId).sort()).toEqual(bodies.map((b) => b.MessageId).sort());
+    expect(receives).toBeLessThan(10);
   });
 });
