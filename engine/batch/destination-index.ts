@@ -19,15 +19,24 @@ export class DestinationIndex {
     private readonly prefix: string,
   ) {}
 
+  /** Starts listing a destination now (e.g. while the source is still being listed); lookups then wait for less. */
+  prefetch(bucket: string, access?: Access): void {
+    void this.listing(bucket, access);
+  }
+
   async lookup(bucket: string, key: string, access?: Access): Promise<DestinationState> {
     if (!key.startsWith(this.prefix)) return { state: 'unknown' };
-    const id = `${bucket}\u0000${access?.roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
-    let listing = this.listings.get(id);
-    if (!listing) this.listings.set(id, (listing = this.list(bucket, access)));
-    const objects = await listing;
+    const objects = await this.listing(bucket, access);
     if (!objects) return { state: 'unknown' };
     const found = objects.get(key);
     return found ? { state: 'present', ...found } : { state: 'absent' };
+  }
+
+  private listing(bucket: string, access: Access | undefined): Promise<Map<string, ListedObject> | undefined> {
+    const id = `${bucket}\u0000${access?.roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
+    let listing = this.listings.get(id);
+    if (!listing) this.listings.set(id, (listing = this.list(bucket, access)));
+    return listing;
   }
 
   private async list(bucket: string, access: Access | undefined): Promise<Map<string, ListedObject> | undefined> {

@@ -17,7 +17,7 @@ import type { ManifestInput } from './manifest-input.ts';
 import { newRunId, runLocation, s3Uri } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
-import { concurrencyFor, transferAll, type TransferTotals } from './transfer.ts';
+import { concurrencyFor, destinationIndex, transferAll, type TransferTotals } from './transfer.ts';
 import { validateCopies, type ValidationResult } from './validate.ts';
 
 export interface BackfillOptions {
@@ -79,6 +79,8 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
   const concurrency = concurrencyFor(route, options.concurrency);
   const { progress, log } = options;
 
+  // Dry runs list through the recording ports below; every other run starts the destination listing beside the source's.
+  const destinations = options.dryRun ? undefined : destinationIndex(route, ports.storage, sourcePrefix);
   const manifest = options.resume
     ? await hubWrite(ports, () => readManifest(ports, location))
     : await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, input: options.input ?? defaultInput(route), onPage: (n) => progress.listing(n) }));
@@ -104,6 +106,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
       concurrency,
       log,
       destinationPrefix: sourcePrefix,
+      ...(destinations ? { destinations } : {}),
       ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
       onObject: (outcome) => {
         counts.done++;

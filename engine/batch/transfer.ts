@@ -23,6 +23,8 @@ export interface TransferOptions {
   log?: Log;
   /** The listed source prefix: destinations under it are listed once for skip-existing. */
   destinationPrefix?: string;
+  /** An index already started (destinationIndex), instead of one made here from destinationPrefix. */
+  destinations?: DestinationIndex;
   /** Called as each object finishes, in completion order. */
   onObject?: (outcome: ObjectOutcome) => void;
 }
@@ -49,7 +51,7 @@ export function concurrencyFor(route: CompiledRoute, requested?: number): number
 export async function transferAll(route: CompiledRoute, ports: Ports, entries: Iterable<ManifestEntry>, options: TransferOptions = {}): Promise<TransferTotals> {
   const log = options.log ?? silentLog;
   const deps: LookupDeps = { ports, cache: new LookupCache(), parameters: new ParameterBatcher(ports.parameters), lookupTtlMs: LOOKUP_TTL_MS };
-  const destinations = options.destinationPrefix !== undefined ? new DestinationIndex(ports.storage, options.destinationPrefix) : undefined;
+  const destinations = options.destinations ?? (options.destinationPrefix !== undefined ? new DestinationIndex(ports.storage, options.destinationPrefix) : undefined);
   const fixed = staticDestinations(route);
   const totals: TransferTotals = { copied: 0, skipped: 0, failed: 0, bytes: 0, attempts: 0, retries: 0, notTaken: 0, failures: [], copies: [] };
   await forEachLimit(entries, concurrencyFor(route, options.concurrency), async (entry) => {
@@ -66,6 +68,16 @@ export async function transferAll(route: CompiledRoute, ports: Ports, entries: I
     options.onObject?.(outcome);
   });
   return totals;
+}
+
+/**
+ * The destination index for a run over `prefix`, already listing the route's fixed destinations:
+ * started before the source listing, the two listings overlap instead of following each other.
+ */
+export function destinationIndex(route: CompiledRoute, storage: Ports['storage'], prefix: string): DestinationIndex {
+  const index = new DestinationIndex(storage, prefix);
+  for (const destination of staticDestinations(route) ?? []) index.prefetch(destination.bucket, destination.access);
+  return index;
 }
 
 function add(totals: TransferTotals, outcome: ObjectOutcome): void {

@@ -46,11 +46,14 @@ export interface ValidateOptions {
 export async function validateCopies(ports: Ports, copies: readonly ExpectedCopy[], options: ValidateOptions): Promise<ValidationResult> {
   // Copies this run's destination listing already showed with the same content are counted as found, not asked about again.
   const made = copies.filter((c) => c.listed !== true);
-  const counted = made.length > 0 ? await countAtDestination(ports, made) : { found: 0, missing: [] };
+  const sample = pick(made, options.sample ?? DEFAULT_VALIDATION_SAMPLE, options.random ?? Math.random);
+  // The listing and the sampled HeadObjects ask different things of the destination: both at once.
+  const [counted, checked] = await Promise.all([
+    made.length > 0 ? countAtDestination(ports, made) : { found: 0, missing: [] },
+    mapLimit(sample, options.concurrency, (copy) => checkOne(ports, copy)),
+  ]);
   const found = counted.found + (copies.length - made.length);
   const { missing } = counted;
-  const sample = pick(made, options.sample ?? DEFAULT_VALIDATION_SAMPLE, options.random ?? Math.random);
-  const checked = await mapLimit(sample, options.concurrency, (copy) => checkOne(ports, copy));
   const mismatches = checked.filter((m): m is SampleMismatch => m !== undefined);
   return {
     status: found === copies.length && mismatches.length === 0 ? 'passed' : 'failed',
