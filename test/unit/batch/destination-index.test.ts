@@ -43,4 +43,17 @@ describe('DestinationIndex', () => {
     const index = new DestinationIndex(listingStorage(objects, true), 'exports/');
     expect(await index.lookup('dst', 'exports/a')).toEqual({ state: 'unknown' });
   });
+  it('a prefetched listing is started at once and answers later lookups without listing again', async () => {
+    const storage = listingStorage(objects);
+    const index = new DestinationIndex(storage, 'exports/');
+    index.prefetch('dst');
+    expect(storage.calls).toBe(1);
+    expect(await index.lookup('dst', 'exports/b')).toMatchObject({ state: 'present', size: 2 });
+    expect(storage.calls).toBe(2);
+  });
+  it('a prefetch that fails is not an unhandled rejection: lookups answer unknown', async () => {
+    const index = new DestinationIndex(listingStorage(objects, true), 'exports/');
+    index.prefetch('dst');
+    expect(await index.lookup('dst', 'exports/a')).toEqual({ state: 'unknown' });
+  });
 });
