@@ -1,6 +1,8 @@
 /**
  * Exactly-once sends under at-least-once delivery. Before a message or email is sent, a marker
  * is claimed with S3 `If-None-Match: *`; a redelivered event finds it and does not send again.
+ * A marker that may be taken over (failed, abandoned, unreadable) is replaced with `If-Match` on
+ * the ETag it was read at, so two deliveries racing to take it over cannot both send.
  *
  * The bookkeeping itself can fail, and no failure of it may ever authorise a send: a marker
  * that cannot be read or written makes the claim throw (the action is retried, then the event
@@ -75,20 +77,24 @@ export async function claim(store: MarkerStore, key: string, options: ClaimOptio
     if (await createMarker(store, key, body)) return { claimed: true };
     throw new ActionError('MarkerChanged', `marker ${key} appeared and vanished while claiming; will be retried`, 'conflict', { key });
   }
-  if (existing !== 'unreadable') {
-    if (existing.claim === options.token) return { claimed: true };
-    if (existing.status === 'sent') return { claimed: false, ...(existing.messageId ? { messageId: existing.messageId } : {}) };
-    if (existing.status === 'sending' && !isOwnUnsent(existing, options)) {
-      const leaseEnd = existing.leaseUntil ? Date.parse(existing.leaseUntil) : Date.parse(existing.at) + store.staleAfterMs;
+  const found = existing.marker;
+  if (found !== 'unreadable') {
+    if (found.claim === options.token) return { claimed: true };
+    if (found.status === 'sent') return { claimed: false, ...(found.messageId ? { messageId: found.messageId } : {}) };
+    if (found.status === 'sending' && !isOwnUnsent(found, options)) {
+      const leaseEnd = found.leaseUntil ? Date.parse(found.leaseUntil) : Date.parse(found.at) + store.staleAfterMs;
       if (now.getTime() < leaseEnd) {
         // Another invocation may be sending this very message right now: let the trigger redeliver later.
         throw new ActionError('SendInProgress', `another invocation is sending this message (marker ${key}, lease until ${new Date(leaseEnd).toISOString()}); will be retried`, 'conflict', { key });
       }
     }
   }
-  await writeMarker(store, key, body, 'take over');
-  if (existing === 'unreadable') return { claimed: true, inDoubt: `marker ${key} was not readable as a marker` };
-  if (existing.status === 'sending' && !isOwnUnsent(existing, options)) return { claimed: true, inDoubt: `an earlier claim at ${existing.at} was never settled (its invocation ended before it recorded whether it sent)` };
+  // Only if the marker is still what was read: of two deliveries taking over the same marker, one wins and the other backs off.
+  if (!(await takeOverMarker(store, key, body, existing.eTag))) {
+    throw new ActionError('MarkerChanged', `marker ${key} was taken over by another delivery first; will be retried`, 'conflict', { key });
+  }
+  if (existing.marker === 'unreadable') return { claimed: true, inDoubt: `marker ${key} was not readable as a marker` };
+  if (existing.marker.status === 'sending' && !isOwnUnsent(existing.marker, options)) return { claimed: true, inDoubt: `an earlier claim at ${existing.marker.at} was never settled (its invocation ended before it recorded whether it sent)` };
   return { claimed: true };
 }
 
@@ -111,7 +117,7 @@ async function createMarker(store: MarkerStore, key: string, body: string): Prom
   }
 }
 
-async function writeMarker(store: MarkerStore, key: string, body: string, what: 'take over' | 'settle'): Promise<void> {
+async function writeMarker(store: MarkerStore, key: string, body: string, what: 'settle'): Promise<void> {
   try {
     await store.storage.put(store.bucket, key, body, 'application/json');
   } catch (error) {
@@ -119,20 +125,35 @@ async function writeMarker(store: MarkerStore, key: string, body: string, what: 
   }
 }
 
-/** The marker, 'absent' when there is none, 'unreadable' when what is there is not a marker. A failed read throws. */
-async function readMarker(store: MarkerStore, key: string): Promise<Marker | 'absent' | 'unreadable'> {
-  let body: Buffer;
+/**
+ * The marker with the ETag it was read at ('unreadable' when what is there is not a marker), or
+ * 'absent' when there is none. A failed read throws.
+ */
+async function readMarker(store: MarkerStore, key: string): Promise<{ marker: Marker | 'unreadable'; eTag: string } | 'absent'> {
+  let read: { body: Buffer; eTag: string };
   try {
-    body = await store.storage.getBody({ bucket: store.bucket, key });
+    read = await store.storage.getBodyAndETag({ bucket: store.bucket, key });
   } catch (error) {
     if (error instanceof ActionError && error.failureClass === 'not-found') return 'absent';
     throw markerError(error, 'read', key);
   }
+  return { marker: parseMarker(read.body), eTag: read.eTag };
+}
+
+function parseMarker(body: Buffer): Marker | 'unreadable' {
   try {
     const marker = JSON.parse(body.toString('utf8')) as Marker;
     return typeof marker === 'object' && marker !== null && typeof marker.status === 'string' && typeof marker.at === 'string' ? marker : 'unreadable';
   } catch {
     return 'unreadable';
+  }
+}
+
+async function takeOverMarker(store: MarkerStore, key: string, body: string, eTag: string): Promise<boolean> {
+  try {
+    return await store.storage.putIfMatch(store.bucket, key, body, eTag);
+  } catch (error) {
+    throw markerError(error, 'take over', key);
   }
 }
 

@@ -30,6 +30,11 @@ export function recordingWrites(real: Ports): { ports: Ports; planned: PlannedSi
         planned.push({ kind: 'put-if-absent', bucket, key, body, created: true, ...(access !== undefined && { access }) });
         return true;
       },
+      getBodyAndETag: (ref, access) => real.storage.getBodyAndETag(ref, access),
+      async putIfMatch(bucket, key, body, eTag, access) {
+        planned.push({ kind: 'put-if-match', bucket, key, body, eTag, replaced: true, ...(access !== undefined && { access }) });
+        return true;
+      },
     },
     queues: {
       async send(message) {

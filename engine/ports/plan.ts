@@ -19,6 +19,8 @@ export type PlannedSideEffect =
   | { kind: 'put'; bucket: string; key: string; body: string; bytes: number; contentType?: string; access?: Access }
   /** `created` is false when the fixtures already hold an object at that key. */
   | { kind: 'put-if-absent'; bucket: string; key: string; body: string; created: boolean; access?: Access }
+  /** `replaced` is false when the fixtures hold no object with that ETag at the key. */
+  | { kind: 'put-if-match'; bucket: string; key: string; body: string; eTag: string; replaced: boolean; access?: Access }
   | { kind: 'send-message'; message: QueueMessage }
   | { kind: 'send-email'; message: EmailMessage }
   | { kind: 'publish'; topic: string; subject: string; message: string };
@@ -77,6 +79,17 @@ export function createPlanPorts(fixtures: Fixtures, options: PlanPortsOptions = 
         const created = find({ bucket, key }) === undefined;
         planned.push({ kind: 'put-if-absent', bucket, key, body, created, ...(access !== undefined && { access }) });
         return created;
+      },
+      async getBodyAndETag(ref) {
+        const object = requireObject(ref, 'body');
+        if (object.body === undefined) throw missingObject(ref, 'body');
+        return { body: Buffer.from(object.body), eTag: eTagOf(object) };
+      },
+      async putIfMatch(bucket, key, body, eTag, access) {
+        const object = find({ bucket, key });
+        const replaced = object !== undefined && eTagOf(object) === eTag;
+        planned.push({ kind: 'put-if-match', bucket, key, body, eTag, replaced, ...(access !== undefined && { access }) });
+        return replaced;
       },
       async list(bucket, prefix) {
         const bucketUrl = objectFixtureKey(bucket, '');

@@ -77,6 +77,10 @@ export interface StoragePort {
   put(bucket: string, key: string, body: string | Buffer, contentType?: string, access?: Access): Promise<void>;
   /** Writes only when nothing is at the key (S3 `If-None-Match: *`); false when something already was. */
   putIfAbsent(bucket: string, key: string, body: string, access?: Access): Promise<boolean>;
+  /** The body and its ETag from one read, for a conditional write that must name what it read. */
+  getBodyAndETag(ref: ObjectRef, access?: Access): Promise<{ body: Buffer; eTag: string }>;
+  /** Replaces the object only while its ETag is still `eTag` (S3 `If-Match`); false when it changed or vanished meanwhile. */
+  putIfMatch(bucket: string, key: string, body: string, eTag: string, access?: Access): Promise<boolean>;
   list(bucket: string, prefix: string, token?: string, access?: Access, delimiter?: string): Promise<ListPage>;
 }
 

@@ -166,6 +166,17 @@ describe('S3 reads and writes', () => {
     expect((await ports.storage.getBody({ bucket: 'dst-bucket', key: 'markers/event-1' })).toString()).toBe('first');
   });
 
+  it('putIfMatch replaces only while the object is still what getBodyAndETag read (S3 If-Match)', async () => {
+    await ports.storage.put('dst-bucket', 'markers/event-2', 'failed');
+    const read = await ports.storage.getBodyAndETag({ bucket: 'dst-bucket', key: 'markers/event-2' });
+    expect(read.body.toString()).toBe('failed');
+
+    expect(await ports.storage.putIfMatch('dst-bucket', 'markers/event-2', 'taken by a', read.eTag)).toBe(true);
+    expect(await ports.storage.putIfMatch('dst-bucket', 'markers/event-2', 'taken by b', read.eTag)).toBe(false);
+    expect(await ports.storage.putIfMatch('dst-bucket', 'markers/gone', 'x', read.eTag)).toBe(false);
+    expect((await ports.storage.getBody({ bucket: 'dst-bucket', key: 'markers/event-2' })).toString()).toBe('taken by a');
+  });
+
   it('head answers undefined for a missing object and the facts for a present one', async () => {
     await putSource('in/a.pdf', 'abc');
 

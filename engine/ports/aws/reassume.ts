@@ -14,6 +14,8 @@ export function reassumingPorts(ports: Ports, resolver: AccessResolver): Ports {
     copy: (request) => resolver.retryExpired(request.destinationAccess ?? request.sourceAccess, () => storage.copy(request)),
     put: (bucket, key, body, contentType, access) => resolver.retryExpired(access, () => storage.put(bucket, key, body, contentType, access)),
     putIfAbsent: (bucket, key, body, access) => resolver.retryExpired(access, () => storage.putIfAbsent(bucket, key, body, access)),
+    getBodyAndETag: (ref, access) => resolver.retryExpired(access, () => storage.getBodyAndETag(ref, access)),
+    putIfMatch: (bucket, key, body, eTag, access) => resolver.retryExpired(access, () => storage.putIfMatch(bucket, key, body, eTag, access)),
     list: (...args: Parameters<StoragePort['list']>) => resolver.retryExpired(args[3], () => storage.list(...args)),
   };
   const reassumingQueues: QueuePort = { send: (message) => resolver.retryExpired(message.access, () => queues.send(message)) };

@@ -25,6 +25,8 @@ export function retryingLookups(ports: Ports, policy: RetryPolicy = LOOKUP_RETRY
       copy: (request) => storage.copy(request),
       put: (...args) => storage.put(...args),
       putIfAbsent: (...args) => storage.putIfAbsent(...args),
+      getBodyAndETag: (ref, access) => read(() => storage.getBodyAndETag(ref, access)),
+      putIfMatch: (...args) => storage.putIfMatch(...args),
       list: (...args) => read(() => storage.list(...args)),
     },
     parameters: { getParameters: (names) => read(() => parameters.getParameters(names)) },

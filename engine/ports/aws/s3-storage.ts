@@ -56,6 +56,17 @@ export class S3Storage implements StoragePort {
     }
   }
 
+  async getBodyAndETag(ref: ObjectRef, access?: Access): Promise<{ body: Buffer; eTag: string }> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      const answer = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+      const body = answer.Body === undefined ? Buffer.alloc(0) : Buffer.from(await answer.Body.transformToByteArray());
+      return { body, eTag: (answer.ETag ?? '').replaceAll('"', '') };
+    } catch (error) {
+      throw toActionError(error, { operation: 's3:GetObject', bucket: ref.bucket, key: ref.key });
+    }
+  }
+
   async copy(request: CopyRequest): Promise<CopyResult> {
     const destinationClients = await this.access.clientsFor(request.destinationAccess);
     const sourceClients =
@@ -82,6 +93,19 @@ export class S3Storage implements StoragePort {
       if (statusOf(error) === 412) return false;
       // 409 ConditionalRequestConflict (a concurrent conditional write) stays an error: class conflict.
       throw toActionError(error, { operation: 's3:PutObject If-None-Match', bucket, key });
+    }
+  }
+
+  async putIfMatch(bucket: string, key: string, body: string, eTag: string, access?: Access): Promise<boolean> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfMatch: `"${eTag}"` }));
+      return true;
+    } catch (error) {
+      // 412: another writer changed it since it was read; 404: it is gone. Either way this write lost.
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return false;
+      throw toActionError(error, { operation: 's3:PutObject If-Match', bucket, key });
     }
   }
 

@@ -55,6 +55,24 @@ export function createLocalStorage(dir: string): StoragePort {
       return readFile((await existingFile(ref)).path);
     },
 
+    async getBodyAndETag(ref) {
+      const body = await readFile((await existingFile(ref)).path);
+      return { body, eTag: createHash('md5').update(body).digest('hex') };
+    },
+
+    async putIfMatch(bucket, key, body, eTag) {
+      const target = objectPath(dir, bucket, key);
+      // S3 compares and writes atomically; here one write per key at a time within this process (local mode has one).
+      return serialised(`${bucket}/${key}`, () =>
+        asObjectWrite(bucket, key, async () => {
+          const current = await readFile(target).catch(() => undefined);
+          if (current === undefined || createHash('md5').update(current).digest('hex') !== eTag) return false;
+          await writeFile(target, body);
+          return true;
+        }),
+      );
+    },
+
     async copy(request) {
       const source = await existingFile(request.source);
       const { bucket, key } = request.destination;
@@ -130,6 +148,20 @@ export function createLocalStorage(dir: string): StoragePort {
  * A file system cannot hold both `a` and `a/b` as files, which S3 can; say so instead of
  * surfacing ENOTDIR/EISDIR.
  */
+/** Deliberate per-process state: the conditional writes in flight, by object, so each compares and writes alone. */
+const writesInFlight = new Map<string, Promise<unknown>>();
+
+async function serialised<T>(id: string, write: () => Promise<T>): Promise<T> {
+  const before = writesInFlight.get(id) ?? Promise.resolve();
+  const mine = before.then(write, write);
+  writesInFlight.set(id, mine);
+  try {
+    return await mine;
+  } finally {
+    if (writesInFlight.get(id) === mine) writesInFlight.delete(id);
+  }
+}
+
 async function asObjectWrite<T>(bucket: string, key: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();

@@ -114,6 +114,20 @@ export function fakeWorld(start = new Date('2026-11-20T10:00:00.000Z')): FakeWor
           if (!stored) throw notFound(ref.bucket, ref.key);
           return Buffer.from(stored.body);
         },
+        // A read and a write like getBody and put: faults injected into those apply to these too.
+        async getBodyAndETag(ref) {
+          touch('getBody', ref.bucket, ref.key);
+          const stored = objects.get(at(ref.bucket, ref.key));
+          if (!stored) throw notFound(ref.bucket, ref.key);
+          return { body: Buffer.from(stored.body), eTag: eTagOf(stored.body) };
+        },
+        async putIfMatch(bucket, key, body, eTag) {
+          touch('put', bucket, key);
+          const stored = objects.get(at(bucket, key));
+          if (!stored || eTagOf(stored.body) !== eTag) return false;
+          objects.set(at(bucket, key), { body: Buffer.from(body), tags: {}, metadata: {} });
+          return true;
+        },
         async copy(request) {
           touch('copy', request.destination.bucket);
           world.copies.push(request);

@@ -46,6 +46,41 @@ describe('claim and settle', () => {
     expect(error).toMatchObject({ code: 'SendInProgress', failureClass: 'conflict' });
   });
 
+  it.each([
+    { proves: "a 'failed' marker", existing: { status: 'failed' } },
+    { proves: "an abandoned 'sending' marker", existing: { status: 'sending', claim: 'gone', leaseUntil: '2026-11-20T09:59:00.000Z' } },
+  ])('two deliveries taking over $proves at once: one claims, the other backs off (conflict) and nothing is sent twice', async ({ existing }) => {
+    const world = fakeWorld();
+    world.putObject('state', 'markers/m.json', JSON.stringify({ ...existing, at: world.now().toISOString() }));
+    // Both read the marker before either writes: the race a plain PUT would lose.
+    const storage = world.ports.storage;
+    let reads = 0;
+    let bothRead: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    const racing: MarkerStore = {
+      ...store(world),
+      storage: {
+        ...storage,
+        async getBodyAndETag(ref, access) {
+          const read = await storage.getBodyAndETag(ref, access);
+          if (++reads === 2) bothRead();
+          await barrier;
+          return read;
+        },
+      },
+    };
+
+    const outcomes = await Promise.allSettled([claim(racing, 'markers/m.json', { token: 'a', leaseMs: FIFTEEN_MINUTES }), claim(racing, 'markers/m.json', { token: 'b', leaseMs: FIFTEEN_MINUTES })]);
+
+    const claimed = outcomes.filter((o) => o.status === 'fulfilled' && o.value.claimed);
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    expect(claimed).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'MarkerChanged', failureClass: 'conflict' });
+    const winner = JSON.parse(world.object('state', 'markers/m.json')?.body.toString() ?? '{}') as { claim?: string };
+    expect(['a', 'b']).toContain(winner.claim);
+  });
+
   it('the lease written is the shorter of the claimer\'s time left and 15 minutes', async () => {
     const world = fakeWorld();
     await claim(store(world), 'markers/a.json', { token: 't', leaseMs: 40_000 });

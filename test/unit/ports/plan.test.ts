@@ -127,6 +127,16 @@ describe('plan ports: writes are recorded in order and never performed', () => {
     expect(planned[0]).toMatchObject({ kind: 'copy', method, bytes });
   });
 
+  it('putIfMatch plans the replacement only of the fixture object with that ETag, read by getBodyAndETag', async () => {
+    const { ports, planned } = createPlanPorts(fixtures);
+    const read = await ports.storage.getBodyAndETag(report);
+    expect(read.body.toString()).toBe('%PDF-1.7 fake');
+
+    expect(await ports.storage.putIfMatch(report.bucket, report.key, 'taken', read.eTag)).toBe(true);
+    expect(await ports.storage.putIfMatch(report.bucket, report.key, 'taken', 'another-etag')).toBe(false);
+    expect(planned.map((p) => (p.kind === 'put-if-match' ? p.replaced : p.kind))).toEqual([true, false]);
+  });
+
   it('putIfAbsent reports an existing fixture object as already there', async () => {
     const { ports, planned } = createPlanPorts(fixtures);
     expect(await ports.storage.putIfAbsent(report.bucket, report.key, 'marker')).toBe(false);

@@ -139,6 +139,17 @@ describe('local storage: objects are files, tags and metadata a sidecar', () => 
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it('putIfMatch replaces only the object getBodyAndETag read, and of many concurrent writers with that ETag exactly one wins', async () => {
+    await ports.storage.put('tracking', 'markers/e2', 'failed');
+    const read = await ports.storage.getBodyAndETag({ bucket: 'tracking', key: 'markers/e2' });
+    expect(read).toEqual({ body: Buffer.from('failed'), eTag: md5('failed') });
+
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ports.storage.putIfMatch('tracking', 'markers/e2', `writer ${i}`, read.eTag)));
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await ports.storage.putIfMatch('tracking', 'markers/absent', 'x', read.eTag)).toBe(false);
+  });
+
   it('list returns keys under a prefix in byte order and skips the sidecar tree', async () => {
     await seedObject('docs', 'customers/b/2.json', '22', { tags: { a: 'b' }, metadata: {} });
     await seedObject('docs', 'customers/a/1.json', '1');
