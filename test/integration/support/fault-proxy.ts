@@ -165,6 +165,11 @@ export async function startFaultProxy(
         if (rewrite === undefined || !rewrite.path.test(req.url ?? '/')) {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
+          // A client that went away (a killed process) stops the pipe; drain moto's answer so that
+          // onAnswered still reports what moto carried out.
+          res.once('close', () => {
+            if (!answer.readableEnded) answer.resume();
+          });
           return;
         }
         const chunks: Buffer[] = [];
