@@ -9,7 +9,10 @@
  * rate. A bare CopyObject loop with 16 requests in flight (moto's own thread count) measures
  * moto's ceiling in the same run: how close the copy comes to it.
  *
- *   npx tsx bench/backfill.ts [--sizes 2000,10000] [--concurrency 40] [--rclone-checksum] [--latency] [--json]
+ *   npx tsx bench/backfill.ts [--sizes 2000,10000] [--concurrency 40] [--rounds 3] [--rclone-checksum] [--latency] [--json]
+ *
+ * `--rounds N` measures every row N times, the tools taking turns to go first, and compares
+ * medians: the 2-core VM's speed drifts within a minute, and one run of each can land on either side.
  *
  * rclone runs as the issue names it, `--transfers 40 --checkers 40` (size and modification time,
  * which on S3 reads each object's mtime); `--rclone-checksum` adds `--checksum` (ETags from the
@@ -47,6 +50,7 @@ interface Args {
   /** Run rclone with `--checksum` (ETags from the listing) instead of its default size + modification time. */
   rcloneChecksum: boolean;
   json: boolean;
+  rounds: number;
 }
 
 interface Row {
@@ -63,6 +67,8 @@ interface Row {
   /** CPU seconds moto spent serving the run. */
   motoCpuSeconds?: number;
   note?: string;
+  /** Which measurement of this row (1-based), with `--rounds`. */
+  round: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -74,7 +80,9 @@ function parseArgs(argv: string[]): Args {
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes needs whole numbers, e.g. 2000,10000; got ${value('--sizes')}`);
   const concurrency = Number(value('--concurrency') ?? 40);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency needs a whole number ≥ 1, got ${value('--concurrency')}`);
-  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), concurrency, latency: argv.includes('--latency'), rcloneChecksum: argv.includes('--rclone-checksum'), json: argv.includes('--json') };
+  const rounds = Number(value('--rounds') ?? 1);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a whole number ≥ 1, got ${value('--rounds')}`);
+  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), concurrency, latency: argv.includes('--latency'), rcloneChecksum: argv.includes('--rclone-checksum'), json: argv.includes('--json'), rounds };
 }
 
 /**
@@ -174,7 +182,7 @@ interface BackfillSummary {
 }
 
 /** `switchyard backfill` of the seed 003 route, as an operator runs it. */
-async function switchyard(moto: MotoServer, endpoint: string, concurrency: number, prefix: string): Promise<Omit<Row, 'run' | 'size'>> {
+async function switchyard(moto: MotoServer, endpoint: string, concurrency: number, prefix: string): Promise<Omit<Row, 'run' | 'size' | 'round'>> {
   const args = ['bin/switchyard.mjs', 'backfill', '--route', 'cross-account-batch', '--routes', 'routes', '--endpoint', endpoint, '--prefix', prefix, '--concurrency', String(concurrency), '--json'];
   const run = await measured(moto, () => runTool(process.execPath, args));
   const { value } = run;
@@ -185,7 +193,7 @@ async function switchyard(moto: MotoServer, endpoint: string, concurrency: numbe
 }
 
 /** moto's ceiling: ListObjectsV2, then bare CopyObject calls (no checks) with 16 in flight, as many as moto has threads. */
-async function bareCopies(moto: MotoServer, s3: S3Client, prefix: string): Promise<Omit<Row, 'run' | 'size'>> {
+async function bareCopies(moto: MotoServer, s3: S3Client, prefix: string): Promise<Omit<Row, 'run' | 'size' | 'round'>> {
   const run = await measured(moto, async () => {
     const listed = await listAll(s3, SOURCE, prefix);
     await mapLimit(listed, 16, (o) =>
@@ -201,7 +209,7 @@ async function rcloneAvailable(): Promise<boolean> {
 }
 
 /** rclone as the issue names it (`--transfers N --checkers N`: size and modification time); `checksum` compares listed ETags instead. */
-async function rclone(moto: MotoServer, s3: S3Client, endpoint: string, transfers: number, prefix: string, checksum: boolean): Promise<Omit<Row, 'run' | 'size'>> {
+async function rclone(moto: MotoServer, s3: S3Client, endpoint: string, transfers: number, prefix: string, checksum: boolean): Promise<Omit<Row, 'run' | 'size' | 'round'>> {
   const source = await listAll(s3, SOURCE, prefix);
   const sourceBytes = source.reduce((sum, o) => sum + o.size, 0);
   // rclone copies directories: a prefix that ends inside a name becomes its folder plus a filter.
@@ -233,24 +241,38 @@ async function rclone(moto: MotoServer, s3: S3Client, endpoint: string, transfer
   return { concurrency: transfers, objects: source.length, bytes: copied > 0 ? sourceBytes : 0, seconds: run.seconds, requests: run.requests, clientCpuSeconds: run.value.cpuSeconds, ...(run.motoCpuSeconds !== undefined ? { motoCpuSeconds: run.motoCpuSeconds } : {}), note: `${copied} server-side copies${other > 0 ? `, ${other} other copies` : ''}` };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
 function markdown(rows: Row[], args: Args): string {
-  const header = '| size | run | concurrency | objects | seconds | objects/s | requests | requests/object | tool CPU ms/object | moto CPU ms/object | note |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+  const header = '| size | round | run | concurrency | objects | seconds | objects/s | requests | requests/object | tool CPU ms/object | moto CPU ms/object | note |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|';
   const perObject = (r: Row, cpu: number | undefined): string => (cpu !== undefined && r.objects > 0 ? ((cpu * 1000) / r.objects).toFixed(1) : '–');
   const lines = rows.map((r) => {
     const requests = r.objects > 0 ? (r.requests / r.objects).toFixed(2) : '–';
     const rate = r.seconds > 0 ? (r.objects / r.seconds).toFixed(1) : '–';
-    return `| ${r.size} | ${r.run} | ${r.concurrency} | ${r.objects} | ${r.seconds.toFixed(2)} | ${rate} | ${r.requests} | ${requests} | ${perObject(r, r.clientCpuSeconds)} | ${perObject(r, r.motoCpuSeconds)} | ${r.note ?? ''} |`;
+    return `| ${r.size} | ${r.round} | ${r.run} | ${r.concurrency} | ${r.objects} | ${r.seconds.toFixed(2)} | ${rate} | ${r.requests} | ${requests} | ${perObject(r, r.clientCpuSeconds)} | ${perObject(r, r.motoCpuSeconds)} | ${r.note ?? ''} |`;
   });
   const summary = args.sizes.map((size) => {
-    const find = (run: string): Row | undefined => rows.find((r) => r.size === size && r.run === run);
+    /** The median seconds of a row over its rounds. */
+    const find = (run: string): { seconds: number; objects: number } | undefined => {
+      const measured = rows.filter((r) => r.size === size && r.run === run && r.seconds > 0);
+      return measured.length > 0 ? { seconds: median(measured.map((r) => r.seconds)), objects: measured[0]?.objects ?? 0 } : undefined;
+    };
     const [copy, rerun, rcopy, rrerun, ceiling] = ['switchyard copy', 'switchyard re-run (no-op)', 'rclone copy', 'rclone re-run (no-op)', 'bare CopyObject × 16'].map(find);
-    const ratio = (a: Row | undefined, b: Row | undefined): string => (a && b && a.seconds > 0 && b.seconds > 0 ? `${(b.seconds / a.seconds).toFixed(2)}×` : 'n/a');
-    const share = copy && ceiling && copy.seconds > 0 && ceiling.seconds > 0 ? `${Math.round((copy.objects / copy.seconds / (ceiling.objects / ceiling.seconds)) * 100)} %` : 'n/a';
-    return `| ${size} | ${ratio(copy, rcopy)} | ${ratio(rerun, rrerun)} | ${share} |`;
+    const ratio = (a: { seconds: number } | undefined, b: { seconds: number } | undefined): string => (a && b && a.seconds > 0 && b.seconds > 0 ? `${(b.seconds / a.seconds).toFixed(2)}×` : 'n/a');
+    const share = copy && ceiling ? `${Math.round((copy.objects / copy.seconds / (ceiling.objects / ceiling.seconds)) * 100)} %` : 'n/a';
+    const perRound = Array.from({ length: args.rounds }, (_, i) => {
+      const at = (run: string): Row | undefined => rows.find((r) => r.size === size && r.run === run && r.round === i + 1);
+      return ratio(at('switchyard copy'), at('rclone copy'));
+    });
+    return `| ${size} | ${ratio(copy, rcopy)} | ${perRound.join(', ')} | ${ratio(rerun, rrerun)} | ${share} |`;
   });
   return (
     `Backfill on moto: switchyard (concurrency ${args.concurrency}) vs rclone (--transfers ${args.concurrency} --checkers ${args.concurrency}${args.rcloneChecksum ? ' --checksum' : ''}), small objects\n\n${header}\n${lines.join('\n')}\n\n` +
-    `| size | copy: switchyard vs rclone | re-run: switchyard vs rclone | copy rate / moto ceiling |\n|---:|---:|---:|---:|\n${summary.join('\n')}`
+    `Medians over ${args.rounds} round(s):\n\n| size | copy: switchyard vs rclone | copy, each round | re-run: switchyard vs rclone | copy rate / moto ceiling |\n|---:|---:|---|---:|---:|\n${summary.join('\n')}`
   );
 }
 
@@ -273,26 +295,42 @@ async function main(): Promise<void> {
 
     for (const size of args.sizes) {
       const { prefix, objects } = subset(size, total);
-      const row = (run: string, values: Omit<Row, 'run' | 'size'>): void => {
-        rows.push({ size: objects, run, ...values });
-        // Each row as it is measured: a long run that is stopped still leaves its figures.
-        say(`  ${run}: ${values.objects} objects in ${values.seconds.toFixed(2)} s, ${values.requests} requests`);
-      };
-      await emptyDestination(env.s3);
-      say(`${objects} objects: moto ceiling (bare CopyObject × 16)…`);
-      row('bare CopyObject × 16', await bareCopies(moto, env.s3, prefix));
-      await emptyDestination(env.s3);
-      say(`${objects} objects: switchyard backfill…`);
-      row('switchyard copy', await switchyard(moto, moto.endpoint, args.concurrency, prefix));
-      say(`${objects} objects: switchyard no-op re-run…`);
-      row('switchyard re-run (no-op)', await switchyard(moto, moto.endpoint, args.concurrency, prefix));
-      if (hasRclone) {
+      for (let round = 1; round <= args.rounds; round++) {
+        const row = (run: string, values: Omit<Row, 'run' | 'size' | 'round'>): void => {
+          rows.push({ size: objects, run, round, ...values });
+          // Each row as it is measured: a long run that is stopped still leaves its figures.
+          say(`  ${run}: ${values.objects} objects in ${values.seconds.toFixed(2)} s, ${values.requests} requests`);
+        };
+        const measureSwitchyard = async (): Promise<void> => {
+          await emptyDestination(env.s3);
+          say(`${objects} objects, round ${round}: switchyard backfill…`);
+          row('switchyard copy', await switchyard(moto, moto.endpoint, args.concurrency, prefix));
+          say(`${objects} objects, round ${round}: switchyard no-op re-run…`);
+          row('switchyard re-run (no-op)', await switchyard(moto, moto.endpoint, args.concurrency, prefix));
+        };
+        const measureRclone = async (): Promise<void> => {
+          if (!hasRclone) {
+            row('rclone', { concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH: apt-get install -y rclone' });
+            return;
+          }
+          await emptyDestination(env.s3);
+          say(`${objects} objects, round ${round}: rclone copy…`);
+          row('rclone copy', await rclone(moto, env.s3, moto.endpoint, args.concurrency, prefix, args.rcloneChecksum));
+          say(`${objects} objects, round ${round}: rclone re-check (no-op)…`);
+          row('rclone re-run (no-op)', await rclone(moto, env.s3, moto.endpoint, args.concurrency, prefix, args.rcloneChecksum));
+        };
         await emptyDestination(env.s3);
-        say(`${objects} objects: rclone copy…`);
-        row('rclone copy', await rclone(moto, env.s3, moto.endpoint, args.concurrency, prefix, args.rcloneChecksum));
-        say(`${objects} objects: rclone re-check (no-op)…`);
-        row('rclone re-run (no-op)', await rclone(moto, env.s3, moto.endpoint, args.concurrency, prefix, args.rcloneChecksum));
-      } else row('rclone', { concurrency: '–', objects: 0, bytes: 0, seconds: 0, requests: 0, note: 'not on PATH: apt-get install -y rclone' });
+        say(`${objects} objects, round ${round}: moto ceiling (bare CopyObject × 16)…`);
+        row('bare CopyObject × 16', await bareCopies(moto, env.s3, prefix));
+        // The tools take turns to go first, so a drift in the machine's speed does not favour one.
+        if (round % 2 === 1) {
+          await measureSwitchyard();
+          await measureRclone();
+        } else {
+          await measureRclone();
+          await measureSwitchyard();
+        }
+      }
     }
     args.sizes = args.sizes.map((size) => subset(size, total).objects);
 
@@ -304,12 +342,12 @@ async function main(): Promise<void> {
         for (const concurrency of [10, 40, 100]) {
           await emptyDestination(env.s3);
           say(`50 ms latency, switchyard concurrency ${concurrency}…`);
-          rows.push({ size: objects, run: '+50 ms/request: switchyard', ...(await switchyard(moto, proxy.endpoint, concurrency, prefix)) });
+          rows.push({ size: objects, run: '+50 ms/request: switchyard', round: 1, ...(await switchyard(moto, proxy.endpoint, concurrency, prefix)) });
         }
         if (hasRclone) {
           await emptyDestination(env.s3);
           say('50 ms latency, rclone…');
-          rows.push({ size: objects, run: '+50 ms/request: rclone', ...(await rclone(moto, env.s3, proxy.endpoint, args.concurrency, prefix, args.rcloneChecksum)) });
+          rows.push({ size: objects, run: '+50 ms/request: rclone', round: 1, ...(await rclone(moto, env.s3, proxy.endpoint, args.concurrency, prefix, args.rcloneChecksum)) });
         }
       } finally {
         await proxy.stop();
