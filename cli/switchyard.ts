@@ -318,7 +318,7 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      processOutput.stderr(`switchyard: ${error.message}`);
+      processOutput.stderr(`switchyard: ${error.message} [${error.code}]`);
       return 2;
     }
     if (error instanceof SwitchyardError) {

@@ -12,10 +12,10 @@ const CLI = path.resolve('bin/switchyard.mjs');
 
 describe('count options', () => {
   it.concurrent.for([
-    ['backfill --concurrency 0', ['backfill', '--route', 'cross-account-batch', '--concurrency', '0'], "--concurrency must be a whole number ≥ 1, got '0'"],
-    ['backfill --concurrency 2.5', ['backfill', '--route', 'cross-account-batch', '--concurrency', '2.5'], "--concurrency must be a whole number ≥ 1, got '2.5'"],
-    ['deploy --concurrency many', ['deploy', '--concurrency', 'many'], "--concurrency must be a whole number ≥ 1, got 'many'"],
-    ['diff --concurrency -1', ['diff', '--concurrency=-1'], "--concurrency must be a whole number ≥ 1, got '-1'"],
+    ['backfill --concurrency 0', ['backfill', '--route', 'cross-account-batch', '--concurrency', '0'], "--concurrency must be a whole number ≥ 1, got '0' [SY202]"],
+    ['backfill --concurrency 2.5', ['backfill', '--route', 'cross-account-batch', '--concurrency', '2.5'], "--concurrency must be a whole number ≥ 1, got '2.5' [SY202]"],
+    ['deploy --concurrency many', ['deploy', '--concurrency', 'many'], "--concurrency must be a whole number ≥ 1, got 'many' [SY202]"],
+    ['diff --concurrency -1', ['diff', '--concurrency=-1'], "--concurrency must be a whole number ≥ 1, got '-1' [SY202]"],
   ] as const)('%s', async ([, args, message], { expect: expectHere }) => {
     const failure = (await run(process.execPath, [CLI, ...args]).then(
       () => ({ code: 0, stdout: '', stderr: '' }),
