@@ -7,9 +7,10 @@
  * roles and their refresh work as before) and the same errors (code, HTTP status) for
  * classify.ts.
  *
- * It only addresses what it can address exactly like the SDK: a custom endpoint (path-style,
- * as AwsClientSet configures S3 for one), or the standard `aws` partition without FIPS or
- * dual-stack, with virtual-hosted buckets whose names have no dots. Anything else answers
+ * It only addresses what it can address exactly like the SDK: a custom endpoint given to the
+ * client (path-style, as AwsClientSet configures S3 for one), or the standard `aws` partition
+ * without FIPS, dual-stack, acceleration or an endpoint configured in the environment or
+ * profile, with virtual-hosted buckets whose names have no dots. Anything else answers
  * `undefined` and the caller sends the request through the SDK.
  */
 import http from 'node:http';
@@ -122,6 +123,9 @@ export class DirectCopier {
     const config = this.#s3.config;
     const region = await config.region();
     if (this.#endpoint !== undefined) return { endpoint: new URL(this.#endpoint), region };
+    // An endpoint from AWS_ENDPOINT_URL(_S3) or a profile's endpoint_url, acceleration, FIPS, dual-stack: the SDK's rules decide those.
+    const configured = config.ignoreConfiguredEndpointUrls ? undefined : await config.serviceConfiguredEndpoint?.();
+    if (configured !== undefined || config.useAccelerateEndpoint) return undefined;
     if (OTHER_PARTITION.test(region) || (await config.useFipsEndpoint()) || (await config.useDualstackEndpoint())) return undefined;
     return { region };
   }

@@ -23,6 +23,7 @@ describe('DirectCopier leaves to the SDK what it cannot address exactly like it'
     { proves: 'GovCloud', config: { region: 'us-gov-west-1' } },
     { proves: 'FIPS endpoints', config: { region: 'us-east-1', useFipsEndpoint: true } },
     { proves: 'dual-stack endpoints', config: { region: 'us-east-1', useDualstackEndpoint: true } },
+    { proves: 'transfer acceleration', config: { region: 'us-east-1', useAccelerateEndpoint: true } },
   ])('$proves: copy answers undefined without sending anything', async ({ config }) => {
     const copier = new DirectCopier(new S3Client({ ...config, credentials }), undefined);
     try {
@@ -38,6 +39,19 @@ describe('DirectCopier leaves to the SDK what it cannot address exactly like it'
       await expect(copier.copy(input)).resolves.toBeUndefined();
     } finally {
       copier.destroy();
+    }
+  });
+
+  it('an endpoint configured in the environment (AWS_ENDPOINT_URL_S3), which only the SDK reads', async () => {
+    const before = process.env.AWS_ENDPOINT_URL_S3;
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://127.0.0.1:9';
+    const copier = new DirectCopier(new S3Client({ region: 'us-east-1', credentials }), undefined);
+    try {
+      await expect(copier.copy({ ...input, bucket: 'plain-bucket' })).resolves.toBeUndefined();
+    } finally {
+      copier.destroy();
+      if (before === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
+      else process.env.AWS_ENDPOINT_URL_S3 = before;
     }
   });
 });
