@@ -3,13 +3,7 @@
  * failures moto cannot produce.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  GetObjectCommand,
-  GetObjectTaggingCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { CreateContactCommand, CreateContactListCommand } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
@@ -18,8 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../engine/errors.ts';
 import { AccessResolver, classifyAwsError, createAwsPorts } from '../../engine/ports/aws/index.ts';
 import { loadSdk } from '../../engine/ports/aws/sdk.ts';
-import type { CopyRequest, Ports } from '../../engine/ports/types.ts';
+import type { Ports } from '../../engine/ports/types.ts';
 import { createAwsTestEnv, readSentEmails, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
+import { copyRequest, putCopySource, readCopied } from './support/copy-objects.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
 import { acceptMotoSesv2Timestamps } from './support/moto-sesv2-timestamps.ts';
@@ -54,45 +49,8 @@ beforeEach(async () => {
   await env.createBucket('dst-bucket');
 });
 
-async function putSource(key: string, body: Buffer | string): Promise<void> {
-  await env.s3.send(
-    new PutObjectCommand({
-      Bucket: 'src-bucket',
-      Key: key,
-      Body: body,
-      ContentType: 'application/pdf',
-      CacheControl: 'max-age=60',
-      ContentDisposition: 'inline',
-      Metadata: { origin: 'scanner-7' },
-      Tagging: 'DestinationMappingKey=intel%20ops&owner=team-a',
-    }),
-  );
-}
-
-async function readDestination(key: string) {
-  const head = await env.s3.send(new HeadObjectCommand({ Bucket: 'dst-bucket', Key: key }));
-  const object = await env.s3.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key: key }));
-  const tags = await env.s3.send(new GetObjectTaggingCommand({ Bucket: 'dst-bucket', Key: key }));
-  return {
-    body: Buffer.from(await (object.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()))),
-    contentType: head.ContentType,
-    cacheControl: head.CacheControl,
-    contentDisposition: head.ContentDisposition,
-    metadata: head.Metadata,
-    tags: Object.fromEntries((tags.TagSet ?? []).map((tag) => [tag.Key, tag.Value])),
-  };
-}
-
-function copyRequest(key: string, overrides: Partial<CopyRequest> = {}): CopyRequest {
-  return {
-    source: { bucket: 'src-bucket', key },
-    destination: { bucket: 'dst-bucket', key },
-    multipartThreshold: 5 * MIB,
-    partSize: 5 * MIB,
-    partConcurrency: 2,
-    ...overrides,
-  };
-}
+const putSource = (key: string, body: Buffer | string): Promise<void> => putCopySource(env.s3, key, body);
+const readDestination = (key: string) => readCopied(env.s3, key);
 
 describe('S3 copy', () => {
   const copies = [

@@ -4,12 +4,13 @@
  * and through the fault proxy for the failures moto cannot produce.
  */
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../engine/errors.ts';
 import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import type { CopyRequest, Ports } from '../../engine/ports/types.ts';
 import { createAwsTestEnv, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
+import { copyRequest, putCopySource, readCopied } from './support/copy-objects.ts';
 import { startFaultProxy, type FaultProxy, type ObservedRequest } from './support/fault-proxy.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
 
@@ -40,31 +41,9 @@ beforeEach(async () => {
   await env.createBucket('dst-bucket');
 });
 
-async function putSource(key: string, body: Buffer | string): Promise<void> {
-  await env.s3.send(
-    new PutObjectCommand({
-      Bucket: 'src-bucket',
-      Key: key,
-      Body: body,
-      ContentType: 'application/pdf',
-      CacheControl: 'max-age=60',
-      Metadata: { origin: 'scanner-7' },
-      Tagging: 'DestinationMappingKey=intel%20ops&owner=team-a',
-    }),
-  );
-}
-
-function copyRequest(key: string, overrides: Partial<CopyRequest> = {}): CopyRequest {
-  return {
-    source: { bucket: 'src-bucket', key },
-    destination: { bucket: 'dst-bucket', key },
-    sourceHead: { size: 3, eTag: '', metadata: {} },
-    multipartThreshold: 5 * 1024 * 1024,
-    partSize: 5 * 1024 * 1024,
-    partConcurrency: 2,
-    ...overrides,
-  };
-}
+const putSource = (key: string, body: Buffer | string): Promise<void> => putCopySource(env.s3, key, body);
+/** A copy whose size the caller knows (from a listing or the event), as the backfill makes them. */
+const copyOf = (key: string, overrides: Partial<CopyRequest> = {}): CopyRequest => copyRequest(key, { sourceHead: { size: 3, eTag: '', metadata: {} }, ...overrides });
 
 /** The parts of a request S3 acts on (the signature and the SDK's own telemetry headers aside). */
 function wireShape(request: ObservedRequest | undefined): Record<string, unknown> {
@@ -88,7 +67,7 @@ describe('direct CopyObject', () => {
   it.each(awkwardKeys)('sends for %j the request the SDK sends, in one request, and the copy keeps bytes, metadata, headers and tags', async (key) => {
     const body = randomBytes(2048);
     await putSource(key, body);
-    const request = copyRequest(key, { sourceHead: { size: body.length, eTag: '', metadata: {} }, kmsKeyId: 'arn:aws:kms:us-east-1:222222222222:key/1a2b', acl: 'bucket-owner-full-control' });
+    const request = copyOf(key, { sourceHead: { size: body.length, eTag: '', metadata: {} }, kmsKeyId: 'arn:aws:kms:us-east-1:222222222222:key/1a2b', acl: 'bucket-owner-full-control' });
 
     const viaSdk = await sdk.storage.copy(request);
     const sdkRequests = seen.splice(0);
@@ -103,17 +82,15 @@ describe('direct CopyObject', () => {
     expect(wireShape(directRequests[0])).toEqual({ ...wireShape(sdkRequests[0]), signed: true });
     expect(viaDirect).toEqual(viaSdk);
     expect(viaDirect.eTag).toMatch(/^[0-9a-f]{32}$/);
-    const head = await env.s3.send(new HeadObjectCommand({ Bucket: 'dst-bucket', Key: key }));
-    const object = await env.s3.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key: key }));
-    const tags = await env.s3.send(new GetObjectTaggingCommand({ Bucket: 'dst-bucket', Key: key }));
-    expect(Buffer.from(await (object.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()))).equals(body)).toBe(true);
-    expect(head).toMatchObject({ ContentType: 'application/pdf', CacheControl: 'max-age=60', Metadata: { origin: 'scanner-7' } });
-    expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ DestinationMappingKey: 'intel ops', owner: 'team-a' });
+    const copied = await readCopied(env.s3, key);
+    expect(copied.body.equals(body)).toBe(true);
+    expect(copied).toMatchObject({ contentType: 'application/pdf', cacheControl: 'max-age=60', metadata: { origin: 'scanner-7' } });
+    expect(copied.tags).toEqual({ DestinationMappingKey: 'intel ops', owner: 'team-a' });
   });
 
   it('copies a given version of the source', async () => {
     await env.s3.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'v.txt', Body: 'first' }));
-    const request = copyRequest('v.txt');
+    const request = copyOf('v.txt');
     // moto's buckets are unversioned here: the "null" version is the one addressable version.
     await direct.storage.copy({ ...request, source: { ...request.source, versionId: 'null' } });
 
@@ -123,7 +100,7 @@ describe('direct CopyObject', () => {
   });
 
   it('reports a missing source as NoSuchKey, not-found, with the operation and object named', async () => {
-    const failure = await direct.storage.copy(copyRequest('in/absent.pdf')).catch((error: unknown) => error);
+    const failure = await direct.storage.copy(copyOf('in/absent.pdf')).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ActionError);
     expect(failure).toMatchObject({ code: 'NoSuchKey', failureClass: 'not-found' });
@@ -133,7 +110,7 @@ describe('direct CopyObject', () => {
   it('reports a missing destination bucket as NoSuchBucket', async () => {
     await putSource('in/a.pdf', 'abc');
 
-    const failure = await direct.storage.copy(copyRequest('in/a.pdf', { destination: { bucket: 'no-such-bucket', key: 'in/a.pdf' } })).catch((error: unknown) => error);
+    const failure = await direct.storage.copy(copyOf('in/a.pdf', { destination: { bucket: 'no-such-bucket', key: 'in/a.pdf' } })).catch((error: unknown) => error);
 
     expect(failure).toMatchObject({ code: 'NoSuchBucket', failureClass: 'not-found' });
   });
@@ -149,7 +126,7 @@ describe('direct CopyObject', () => {
     await putSource('in/a.pdf', 'abc');
     proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action, count: 1 }]);
 
-    const failure = await direct.storage.copy(copyRequest('in/a.pdf')).catch((error: unknown) => error);
+    const failure = await direct.storage.copy(copyOf('in/a.pdf')).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ActionError);
     expect(failure).toMatchObject({ code, failureClass });
@@ -163,7 +140,7 @@ describe('direct CopyObject', () => {
     });
     try {
       const ports = createAwsPorts({ region: TEST_REGION, endpoint: errorIn200.endpoint, directCopies: true });
-      const failure = await ports.storage.copy(copyRequest('in/a.pdf')).catch((error: unknown) => error);
+      const failure = await ports.storage.copy(copyOf('in/a.pdf')).catch((error: unknown) => error);
 
       expect(failure).toMatchObject({ code: 'InternalError', failureClass: '5xx' });
     } finally {
@@ -174,7 +151,7 @@ describe('direct CopyObject', () => {
   it('leaves copies that need the source read (added metadata) to the SDK: HeadObject, then CopyObject with REPLACE', async () => {
     await putSource('in/a.pdf', 'abc');
 
-    await direct.storage.copy(copyRequest('in/a.pdf', { addMetadata: { 'switchyard-hop': '1' } }));
+    await direct.storage.copy(copyOf('in/a.pdf', { addMetadata: { 'switchyard-hop': '1' } }));
 
     expect(seen.map((r) => r.method)).toEqual(['HEAD', 'PUT']);
     expect(seen[1]?.headers['x-amz-metadata-directive']).toBe('REPLACE');
