@@ -14,7 +14,7 @@ import { startFaultProxy, type FaultProxy, type ObservedRequest } from '../../te
 import { startMoto } from '../../test/integration/support/moto.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import { invokeAsync, objectCreatedEvent } from './async-invoke.ts';
-import { checkOutcome, type LostSend } from './check.ts';
+import { checkOutcome, type CheckResult, type LostSend } from './check.ts';
 import { deploySeedStack, type DeployedSeedStack } from './deployed-stack.ts';
 import { parseEmf, type EmfRecord } from './emf.ts';
 import { faultRules } from './faults.ts';
@@ -36,18 +36,11 @@ export interface SoakOptions {
   progress?: (line: string) => void;
 }
 
-export interface SoakReport {
+export interface SoakReport extends Pick<CheckResult, 'lost' | 'duplicates' | 'duplicatesExplained' | 'deadLettered' | 'failureRecords' | 'staleFailureRecords'> {
   events: number;
   requests: number;
   faultsInjected: number;
   retries: number;
-  lost: number;
-  duplicates: number;
-  duplicatesExplained: number;
-  deadLettered: number;
-  failureRecords: number;
-  /** Unresolved failure records whose destination was delivered after all (nothing to re-drive). */
-  staleFailureRecords: number;
   /** S3 requests on source and destination buckets per copy found (markers, config and state excluded). */
   requestsPerCopy: number;
   copies: number;

@@ -106,7 +106,11 @@ export async function settle(store: MarkerStore, key: string, outcome: { sent: t
   const marker: Marker = outcome.sent
     ? { status: 'sent', at: store.now().toISOString(), messageId: outcome.messageId }
     : { status: 'failed', at: store.now().toISOString() };
-  await writeMarker(store, key, JSON.stringify(marker), 'settle');
+  try {
+    await store.storage.put(store.bucket, key, JSON.stringify(marker), 'application/json');
+  } catch (error) {
+    throw markerError(error, 'settle', key);
+  }
 }
 
 async function createMarker(store: MarkerStore, key: string, body: string): Promise<boolean> {
@@ -114,14 +118,6 @@ async function createMarker(store: MarkerStore, key: string, body: string): Prom
     return await store.storage.putIfAbsent(store.bucket, key, body);
   } catch (error) {
     throw markerError(error, 'create', key);
-  }
-}
-
-async function writeMarker(store: MarkerStore, key: string, body: string, what: 'settle'): Promise<void> {
-  try {
-    await store.storage.put(store.bucket, key, body, 'application/json');
-  } catch (error) {
-    throw markerError(error, what, key);
   }
 }
 
