@@ -6,10 +6,11 @@
  * the stacks passes cfn-lint.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stateMachineName } from '../../../engine/batch/step-payloads.ts';
 import { partStatements, roleStatements } from '../../../generators/cloudformation/template.ts';
 import type { CfnValue, GeneratorContext } from '../../../generators/cloudformation/types.ts';
 import { contextFor } from '../../../generators/cloudformation/defaults.ts';
@@ -128,3 +129,20 @@ function changedStacks(before: Deployment, after: Deployment): string[] {
   const now = new Map(after.stacks.map((s) => [s.name, s.body]));
   return [...new Set([...old.keys(), ...now.keys()])].filter((name) => old.get(name) !== now.get(name)).sort();
 }
+
+describe('a batch route in a sharded deployment', () => {
+  // Seed 003 beside enough synthetic routes to need several shards.
+  const withBatch = compileRouteFiles({ ...routeFiles(syntheticRoutes({ routes: 400, buckets: 80, seed: 3 })), 'routes/cross-account-batch.yaml': readFileSync('routes/cross-account-batch.yaml', 'utf8') });
+  const sharded = generateDeployment(withBatch, { deployAccount: '111111111111', region: 'eu-west-1', stackName: 'ingest' });
+
+  it('keeps its state machine named after the deployment, which is what backfill --on aws --stack <deployment> starts', () => {
+    const holders = sharded.stacks.filter((s) => s.routes.includes('cross-account-batch'));
+    expect(sharded.stacks.filter((s) => s.kind === 'shard').length).toBeGreaterThan(1);
+    expect(holders.map((s) => s.kind)).toEqual(['shard']);
+    const machines = Object.values(holders[0]?.template.Resources ?? {}).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    expect(machines.map((m) => m.Properties?.StateMachineName)).toEqual([stateMachineName('ingest', 'cross-account-batch')]);
+    // Its tasks call the router function of its own shard.
+    const target = (machines[0]?.Properties?.DefinitionSubstitutions as { RouterFunctionArn: { 'Fn::GetAtt': [string, string] } }).RouterFunctionArn['Fn::GetAtt'][0];
+    expect(holders[0]?.template.Resources[target]?.Type).toBe('AWS::Lambda::Function');
+  });
+});
