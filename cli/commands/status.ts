@@ -43,7 +43,7 @@ export function statusText(status: DeploymentStatus): string[] {
   const lines = [`Deployment ${status.deployment} at ${status.checkedAt}: ${status.healthy ? 'healthy' : `${status.problems.length} problem(s)`}`];
   for (const stack of status.stacks) {
     const waiting = stack.deadLetters.reduce((n, q) => n + q.depth, 0);
-    lines.push('', `stack ${stack.name}  ${stack.status}  dead-lettered ${waiting}  failure records ${stack.failureRecords}`);
+    lines.push('', `stack ${stack.name}  ${stack.status}  dead-lettered ${waiting}  failure records ${stack.failureRecords}${laterNote(stack.deliveredLater)}`);
     for (const q of stack.deadLetters) lines.push(`  dead-letter queue ${q.queue} (${q.kind}): ${q.depth}`);
   }
   lines.push('', 'last hour per route:');
@@ -58,7 +58,11 @@ export function statusText(status: DeploymentStatus): string[] {
 function routeRow(route: RouteStatus): string[] {
   const count = (n: number | undefined): string => (n === undefined ? '?' : String(n));
   const last = route.lastError ? `${route.lastError.at} ${route.lastError.destination}: ${route.lastError.code}: ${route.lastError.message}` : '-';
-  return [route.route, route.state, count(route.activity?.routed), count(route.activity?.failed), count(route.activity?.retried), String(route.failureRecords), last];
+  return [route.route, route.state, count(route.activity?.routed), count(route.activity?.failed), count(route.activity?.retried), `${route.failureRecords}${laterNote(route.deliveredLater)}`, last];
+}
+
+function laterNote(deliveredLater: number): string {
+  return deliveredLater > 0 ? ` (+${deliveredLater} delivered later)` : '';
 }
 
 /** `switchyard status` on the program (cli/switchyard.ts calls this). */

@@ -6,8 +6,10 @@
  */
 import type { OpsClients } from './clients.ts';
 import { queueDepth } from './dead-letters.ts';
+import { deliveredLater } from './delivered-later.ts';
 import { findDeployment, type DeadLetterKind, type DeployedStack } from './deployment.ts';
 import { errorMessage } from '../../engine/errors.ts';
+import { mapLimit } from '../../engine/limiter.ts';
 import { readFailureRecords, type FailureRecords, type StoredFailure } from './failure-records.ts';
 import { compareRoutes, deployedRouteFiles, type EmbeddedFiles, type RouteDrift } from './route-drift.ts';
 import { routeActivity, type RouteActivity } from './route-metrics.ts';
@@ -24,7 +26,10 @@ export interface StackStatus {
   /** Routes this stack runs, compared with the local files; absent when the stack runs no router. */
   routes?: RouteDrift[];
   deadLetters: DeadLetterDepth[];
+  /** Unresolved failure records whose destination still lacks what it should have (or cannot be checked). */
   failureRecords: number;
+  /** Unresolved failure records whose destination was delivered after all (delivered-later.ts). */
+  deliveredLater: number;
 }
 
 export interface RouteStatus {
@@ -34,6 +39,7 @@ export interface RouteStatus {
   /** Last hour, from the function's metrics; absent when CloudWatch could not be read. */
   activity?: RouteActivity;
   failureRecords: number;
+  deliveredLater: number;
   lastError?: { at: string; destination: string; code: string; message: string; object: string };
 }
 
@@ -58,6 +64,8 @@ export interface StatusOptions {
 }
 
 const HEALTHY_STACK = /^(CREATE|UPDATE|IMPORT)_COMPLETE$/;
+/** HeadObject and marker reads in flight while failure records are checked. */
+const CHECK_CONCURRENCY = 8;
 
 export async function deploymentStatus(clients: OpsClients, options: StatusOptions): Promise<DeploymentStatus> {
   const now = options.now ?? new Date();
@@ -66,12 +74,12 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
   const notes: string[] = [];
   const stacks: StackStatus[] = [];
   const routes = new Map<string, RouteStatus>();
-  const failures: StoredFailure[] = [];
+  const failures: Array<StoredFailure & { stack: StackStatus }> = [];
 
   for (const stack of deployment.stacks) {
     const status = await stackStatus(clients, stack, options.localFiles);
     stacks.push(status.stack);
-    failures.push(...status.failures.records);
+    failures.push(...status.failures.records.map((f) => ({ ...f, stack: status.stack })));
     for (const stray of status.failures.strays) problems.push(`not a failure record: ${stray}`);
     if (!HEALTHY_STACK.test(stack.status)) problems.push(`stack ${stack.name} is ${stack.status}`);
     for (const q of status.stack.deadLetters) {
@@ -79,19 +87,26 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
     }
     for (const drift of status.stack.routes ?? []) {
       if (drift.state === 'not-deployed') continue;
-      routes.set(drift.route, { route: drift.route, stack: stack.name, state: drift.state, failureRecords: 0 });
+      routes.set(drift.route, { route: drift.route, stack: stack.name, state: drift.state, failureRecords: 0, deliveredLater: 0 });
       if (drift.state !== 'same') problems.push(`route ${drift.route} in stack ${stack.name}: ${drift.state} (${drift.detail ?? ''}); deploy to bring it in line`);
     }
   }
   for (const drift of stacks.find((s) => s.routes)?.routes ?? []) {
     if (drift.state === 'not-deployed' && !routes.has(drift.route)) {
-      routes.set(drift.route, { route: drift.route, state: 'not-deployed', failureRecords: 0 });
+      routes.set(drift.route, { route: drift.route, state: 'not-deployed', failureRecords: 0, deliveredLater: 0 });
       problems.push(`route ${drift.route} is not deployed (${drift.detail ?? ''})`);
     }
   }
-  for (const { record } of failures) {
-    const route: RouteStatus = routes.get(record.route) ?? { route: record.route, state: "deployed-only", failureRecords: 0 };
+  const later = await mapLimit(failures, CHECK_CONCURRENCY, (f) => deliveredLater(clients.storage, f.bucket, f.record));
+  for (const [i, { record, stack }] of failures.entries()) {
+    const route: RouteStatus = routes.get(record.route) ?? { route: record.route, state: 'deployed-only', failureRecords: 0, deliveredLater: 0 };
     routes.set(record.route, route);
+    if (later[i]?.state === 'delivered') {
+      route.deliveredLater++;
+      stack.failureRecords--;
+      stack.deliveredLater++;
+      continue;
+    }
     route.failureRecords++;
     if (!route.lastError || route.lastError.at < record.lastFailedAt) {
       route.lastError = { at: record.lastFailedAt, destination: record.destination.id, code: record.error.code, message: record.error.message, object: `s3://${record.object.bucket}/${record.object.key}` };
@@ -99,6 +114,9 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
   }
   for (const route of routes.values()) {
     if (route.failureRecords > 0) problems.push(`route ${route.route}: ${route.failureRecords} failure record(s), last ${route.lastError?.at ?? ''}: re-drive with 'switchyard replay --route ${route.route}' once fixed`);
+    if (route.deliveredLater > 0) {
+      notes.push(`route ${route.route}: ${route.deliveredLater} failure record(s) whose destination was delivered after all, by a retry that did not close the record: 'switchyard replay --route ${route.route}' closes them and sends nothing twice`);
+    }
   }
 
   const names = [...routes.keys()].filter((r) => routes.get(r)?.state !== 'not-deployed').sort();
@@ -135,6 +153,7 @@ async function stackStatus(clients: OpsClients, stack: DeployedStack, localFiles
       ...(deployedFiles ? { routes: compareRoutes(deployedFiles, localFiles) } : {}),
       deadLetters,
       failureRecords: failures.records.length,
+      deliveredLater: 0,
     },
     failures,
   };

@@ -7,6 +7,7 @@
  * CloudWatch Logs does with EMF in AWS and moto does not (moto's GetMetricData then answers for
  * real). The cases build on each other and run in order.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -202,6 +203,40 @@ describe('switchyard replay', () => {
     expect(await depth(notificationDlq())).toBe(0);
     const { code } = await status();
     expect(code).toBe(0);
+  });
+
+  it('counts a record whose destination a second delivery filled as delivered later, not as a problem; replay closes it', async () => {
+    await env.ssm.send(new PutParameterCommand({ Name: '/pipeline/destination/later', Value: 'intel-east,intel-later', Type: 'String' }));
+    const body = Buffer.from('late sensor data');
+    const key = 'incoming/later/sensor 2.bin';
+    await putObject(env, 'my-ingestion-bucket', key, body, { contentType: 'application/octet-stream', tags: { DestinationMappingKey: 'later' } });
+    const eTag = createHash('md5').update(body).digest('hex');
+    const event = objectCreatedEvent({ bucket: 'my-ingestion-bucket', key, size: body.length, eTag, sequencer: '02', account: TEST_ACCOUNT, region: TEST_REGION, time: new Date(), id: 'later-delivery' });
+    const later = `s3://intel-later/${key}`;
+    await runAsLambda(async (invoke) => {
+      await invoke(event);
+    });
+    expect((await status()).report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 1, deliveredLater: 0 });
+
+    // A second delivery of the same event (as a Lambda async retry makes) copies it; it is no SQS redelivery, so the record stays open.
+    await env.s3.send(new CreateBucketCommand({ Bucket: 'intel-later' }));
+    await runAsLambda(async (invoke) => {
+      await invoke(event);
+    });
+    expect((await readObject(env, 'intel-later', key)).body.equals(body)).toBe(true);
+    expect((await failureRecords()).filter((r) => r.destination.id === later).map((r) => r.resolvedAt)).toEqual([undefined]);
+
+    const { code, report } = await status();
+    expect({ code, problems: report.problems }).toEqual({ code: 0, problems: [] });
+    expect(report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 0, deliveredLater: 1 });
+    expect(report.stacks.map((s) => [s.name, s.failureRecords, s.deliveredLater])).toEqual([[`${STACK}-core`, 0, 1], [SHARD, 0, 0]]);
+    expect(report.notes).toContain("route one-to-many: 1 failure record(s) whose destination was delivered after all, by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them and sends nothing twice");
+
+    const io = capture();
+    expect(await replayCommand({ stack: STACK, routes: 'routes', route: 'one-to-many', dryRun: false, json: false, endpoint: moto.endpoint, region: TEST_REGION }, io)).toBe(0);
+    expect(io.out).toContain('failure records: 1 selected, 1 re-driven, 0 failed again, 0 kept');
+    expect((await failureRecords()).filter((r) => r.destination.id === later).map((r) => r.resolvedBy)).toEqual(['replay']);
+    expect((await status()).report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 0, deliveredLater: 0 });
   });
 });
 
