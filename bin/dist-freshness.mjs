@@ -1,7 +1,7 @@
 /**
  * In a development checkout bin/switchyard.mjs runs dist/, which must never be older than the
  * sources: a stale build would silently run yesterday's code. The build stamps dist/ with the
- * time it started; any source changed since then triggers a rebuild (under a second).
+ * time it started; any source changed since then triggers a rebuild (a second or two).
  * Not shipped: an installed package has no sources, only dist/.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,8 +9,8 @@ import path from 'node:path';
 
 export const SOURCE_DIRS = ['engine', 'cli', 'deploy', 'generators', 'schema'];
 export const BUILD_STAMP = '.build.json';
-/** Files outside SOURCE_DIRS whose change changes what the build produces. */
-const BUILD_INPUTS = ['scripts/build.mjs', 'package.json'];
+/** Files outside SOURCE_DIRS whose change changes what the build produces (the lockfile: the AWS SDK is bundled). */
+const BUILD_INPUTS = ['scripts/build.mjs', 'package.json', 'package-lock.json'];
 
 export function isSource(file) {
   return (file.endsWith('.ts') && !file.endsWith('.d.ts')) || file.endsWith('.json');

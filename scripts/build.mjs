@@ -14,7 +14,7 @@
  * The Lambda handler is not prebuilt: deploy bundles engine/handler.ts, shipped as source,
  * with the operator's routes embedded (deploy/bundle.ts).
  *
- * esbuild takes about a second, so the test setup and the development bin rebuild whenever a
+ * esbuild takes a second or two, so the test setup and the development bin rebuild whenever a
  * source is newer than dist/ (bin/dist-freshness.mjs).
  */
 import { execFileSync } from 'node:child_process';
