@@ -3,14 +3,16 @@
  * The router resolves a record when an SQS redelivery or a replay delivers its destination; a
  * Lambda async retry or a second delivery of the same change delivers it without knowing a
  * record exists, and the record stays open. `status` asks S3 instead of trusting the record:
- * - a copy: is the object at the destination the event's object (sameContent: size and ETag,
- *   or the source ETag recorded on the copy)?
+ * - a copy: is the object at the destination the event's object (same size, and its ETag or the
+ *   source ETag recorded on the copy)? Stricter than a backfill's skip check (same-content.ts),
+ *   which also accepts the same size written after the source changed where ETags cannot match:
+ *   here a later overwrite of the same size must not close a failure.
  * - a message or email: does its idempotency marker say `sent`? (Only a delivery that sent it
  *   writes that, and it is what stops a replay from sending it twice.)
  * Read-only, with the operator's credentials: a destination they may not read answers `unknown`,
  * and anything but `delivered` keeps counting as a failure.
  */
-import { sameContent } from '../../engine/actions/same-content.ts';
+import { SOURCE_ETAG } from '../../engine/actions/same-content.ts';
 import { markerKey } from '../../engine/actions/idempotency.ts';
 import { ActionError, errorMessage } from '../../engine/errors.ts';
 import type { StoragePort } from '../../engine/ports/types.ts';
@@ -34,9 +36,11 @@ async function copyDelivered(storage: StoragePort, record: FailureRecord): Promi
   if (size === undefined || eTag === undefined) return { state: 'unknown', why: 'the record has no size or ETag of the object to compare with' };
   const head = await storage.head({ bucket, key });
   if (!head) return { state: 'not-delivered' };
-  // kms: false — the record does not say whether the copy is SSE-KMS; an ETag S3 changed then does not count as delivered.
-  const same = sameContent({ size, eTag, lastModified: record.event.eventTime }, head, { kms: false });
-  return same ? { state: 'delivered', how: `s3://${bucket}/${key} has ${same}` } : { state: 'not-delivered' };
+  if (head.size !== size) return { state: 'not-delivered' };
+  if (head.eTag === eTag) return { state: 'delivered', how: `s3://${bucket}/${key} has the same size and ETag` };
+  if (head.metadata[SOURCE_ETAG] === eTag) return { state: 'delivered', how: `s3://${bucket}/${key} has the same size and records the object's ETag` };
+  // An SSE-KMS copy has an ETag of its own and records none when it was one CopyObject: it cannot be told apart from other content.
+  return { state: 'not-delivered' };
 }
 
 async function sendDelivered(storage: StoragePort, stateBucket: string, record: FailureRecord): Promise<LaterDelivery> {

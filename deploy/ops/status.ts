@@ -98,14 +98,23 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
     }
   }
   const later = await mapLimit(failures, CHECK_CONCURRENCY, (f) => deliveredLater(clients.storage, f.bucket, f.record));
+  /** Per route: an example of a record delivered later, and the records that could not be checked with the first reason. */
+  const examples = new Map<string, string>();
+  const unchecked = new Map<string, { count: number; why: string }>();
   for (const [i, { record, stack }] of failures.entries()) {
     const route: RouteStatus = routes.get(record.route) ?? { route: record.route, state: 'deployed-only', failureRecords: 0, deliveredLater: 0 };
     routes.set(record.route, route);
-    if (later[i]?.state === 'delivered') {
+    const check = later[i];
+    if (check?.state === 'delivered') {
       route.deliveredLater++;
       stack.failureRecords--;
       stack.deliveredLater++;
+      if (!examples.has(record.route)) examples.set(record.route, check.how);
       continue;
+    }
+    if (check?.state === 'unknown') {
+      const seen = unchecked.get(record.route);
+      unchecked.set(record.route, { count: (seen?.count ?? 0) + 1, why: seen?.why ?? `${record.destination.id}: ${check.why}` });
     }
     route.failureRecords++;
     if (!route.lastError || route.lastError.at < record.lastFailedAt) {
@@ -115,8 +124,13 @@ export async function deploymentStatus(clients: OpsClients, options: StatusOptio
   for (const route of routes.values()) {
     if (route.failureRecords > 0) problems.push(`route ${route.route}: ${route.failureRecords} failure record(s), last ${route.lastError?.at ?? ''}: re-drive with 'switchyard replay --route ${route.route}' once fixed`);
     if (route.deliveredLater > 0) {
-      notes.push(`route ${route.route}: ${route.deliveredLater} failure record(s) whose destination was delivered after all, by a retry that did not close the record: 'switchyard replay --route ${route.route}' closes them and sends nothing twice`);
+      notes.push(
+        `route ${route.route}: ${route.deliveredLater} failure record(s) whose destination was delivered after all (e.g. ${examples.get(route.route) ?? ''}), by a retry that did not close the record: ` +
+          `'switchyard replay --route ${route.route}' closes them without sending anything twice`,
+      );
     }
+    const notChecked = unchecked.get(route.route);
+    if (notChecked) notes.push(`route ${route.route}: ${notChecked.count} failure record(s) could not be checked against their destination (first: ${notChecked.why}); they count as failure records`);
   }
 
   const names = [...routes.keys()].filter((r) => routes.get(r)?.state !== 'not-deployed').sort();

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,8 @@ import { statusCommand } from '../../cli/commands/status.ts';
 import { opsClients } from '../../deploy/ops/clients.ts';
 import type { DeploymentStatus } from '../../deploy/ops/status.ts';
 import { Pipeline } from '../../engine/pipeline.ts';
-import { parseFailureRecord, type FailureRecord } from '../../engine/report/failure-record.ts';
+import { failureRecord, failureRecordKey, parseFailureRecord, type FailureRecord } from '../../engine/report/failure-record.ts';
+import type { ObjectEvent } from '../../engine/events/object-event.ts';
 import { METRIC_NAMESPACE } from '../../engine/report/metrics.ts';
 import { objectCreatedEvent } from '../../bench/soak/async-invoke.ts';
 import { deploySeedStack, type DeployedSeedStack } from '../../bench/soak/deployed-stack.ts';
@@ -230,13 +231,25 @@ describe('switchyard replay', () => {
     expect({ code, problems: report.problems }).toEqual({ code: 0, problems: [] });
     expect(report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 0, deliveredLater: 1 });
     expect(report.stacks.map((s) => [s.name, s.failureRecords, s.deliveredLater])).toEqual([[`${STACK}-core`, 0, 1], [SHARD, 0, 0]]);
-    expect(report.notes).toContain("route one-to-many: 1 failure record(s) whose destination was delivered after all, by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them and sends nothing twice");
+    expect(report.notes).toContain(
+      `route one-to-many: 1 failure record(s) whose destination was delivered after all (e.g. ${later} has the same size and ETag), by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them without sending anything twice`,
+    );
 
     const io = capture();
     expect(await replayCommand({ stack: STACK, routes: 'routes', route: 'one-to-many', dryRun: false, json: false, endpoint: moto.endpoint, region: TEST_REGION }, io)).toBe(0);
     expect(io.out).toContain('failure records: 1 selected, 1 re-driven, 0 failed again, 0 kept');
     expect((await failureRecords()).filter((r) => r.destination.id === later).map((r) => r.resolvedBy)).toEqual(['replay']);
     expect((await status()).report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 0, deliveredLater: 0 });
+
+    // A record status cannot check (here: an event without an ETag) keeps counting as a failure, and a note says why.
+    const withoutETag: ObjectEvent = { id: 'unchecked-record', origin: 'eventbridge', kind: 'created', eventName: 'Object Created', bucket: 'my-ingestion-bucket', key: `${key}.v2`, size: 3, eventTime: new Date().toISOString() };
+    const failure = { actionId: 'fan-out', destination: { kind: 's3' as const, id: `s3://intel-later/${key}.v2`, bucket: 'intel-later', key: `${key}.v2` }, error: { code: 'InternalError', message: 'x', class: '5xx' }, attempts: 3 };
+    const recordKey = failureRecordKey('one-to-many', withoutETag, failure.actionId, failure.destination);
+    await env.s3.send(new PutObjectCommand({ Bucket: deployed.stack.stateBucket, Key: recordKey, Body: JSON.stringify(failureRecord('one-to-many', withoutETag, failure, false, new Date())) }));
+    const unchecked = await status();
+    expect(unchecked.report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 1, deliveredLater: 0 });
+    expect(unchecked.report.notes).toContain(`route one-to-many: 1 failure record(s) could not be checked against their destination (first: s3://intel-later/${key}.v2: the record has no size or ETag of the object to compare with); they count as failure records`);
+    await env.s3.send(new DeleteObjectCommand({ Bucket: deployed.stack.stateBucket, Key: recordKey }));
   });
 });
 

@@ -35,7 +35,7 @@ describe('deliveredLater', () => {
   it('counts a copy as delivered when the destination holds the event’s object (same size and ETag)', async () => {
     const world = fakeWorld();
     world.putObject('intel-late', 'incoming/a.bin', BODY);
-    expect(await deliveredLater(world.ports.storage, 'state', copyRecord)).toEqual({ state: 'delivered', how: 's3://intel-late/incoming/a.bin has same size and ETag' });
+    expect(await deliveredLater(world.ports.storage, 'state', copyRecord)).toEqual({ state: 'delivered', how: 's3://intel-late/incoming/a.bin has the same size and ETag' });
   });
 
   it('counts a copy whose ETag S3 changed as delivered only by the source ETag recorded on it', async () => {
@@ -51,6 +51,16 @@ describe('deliveredLater', () => {
     expect(await deliveredLater(world.ports.storage, 'state', copyRecord)).toEqual({ state: 'not-delivered' });
     world.putObject('intel-late', 'incoming/a.bin', 'an older version');
     expect(await deliveredLater(world.ports.storage, 'state', copyRecord)).toEqual({ state: 'not-delivered' });
+  });
+
+  it('keeps a multipart object’s copy failing when only its size matches: a later overwrite of the same size must not close it', async () => {
+    const world = fakeWorld();
+    const multipart = { ...copyRecord, object: { ...copyRecord.object, eTag: 'abc-3' } };
+    world.putObject('intel-late', 'incoming/a.bin', BODY);
+    world.advance(60_000);
+    expect(await deliveredLater(world.ports.storage, 'state', multipart)).toEqual({ state: 'not-delivered' });
+    world.putObject('intel-late', 'incoming/a.bin', BODY, { metadata: { [SOURCE_ETAG]: 'abc-3' } });
+    expect((await deliveredLater(world.ports.storage, 'state', multipart)).state).toBe('delivered');
   });
 
   it('keeps a refused destination (no object named) failing without asking S3', async () => {

@@ -8,7 +8,7 @@ const status: DeploymentStatus = {
   checkedAt: '2026-11-30T20:00:00.000Z',
   healthy: false,
   problems: ['1 message(s) in dead-letter queue switchyard-artifacts-source-events-dlq (s3-notification) of stack switchyard: see them with \'switchyard replay --dry-run\''],
-  notes: ['metrics unavailable: AccessDenied', "route one-to-many: 1 failure record(s) whose destination was delivered after all, by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them and sends nothing twice"],
+  notes: ['metrics unavailable: AccessDenied', "route one-to-many: 1 failure record(s) whose destination was delivered after all (e.g. s3://intel-late/x.bin has the same size and ETag), by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them without sending anything twice"],
   stacks: [
     {
       name: 'switchyard',
@@ -54,7 +54,7 @@ describe('statusText', () => {
       '',
       'notes:',
       '  - metrics unavailable: AccessDenied',
-      "  - route one-to-many: 1 failure record(s) whose destination was delivered after all, by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them and sends nothing twice",
+      "  - route one-to-many: 1 failure record(s) whose destination was delivered after all (e.g. s3://intel-late/x.bin has the same size and ETag), by a retry that did not close the record: 'switchyard replay --route one-to-many' closes them without sending anything twice",
     ]);
   });
 });
