@@ -163,13 +163,16 @@ export async function startFaultProxy(
         }
         const rewrite = options.rewriteResponse;
         if (rewrite === undefined || !rewrite.path.test(req.url ?? '/')) {
+          // A client that went away (a killed process) stops the pipe; drain moto's answer so that
+          // onAnswered still reports what moto carried out — also when it left before moto answered.
+          const drain = (): void => {
+            if (!answer.readableEnded) answer.resume();
+          };
+          if (res.destroyed) return drain();
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
-          // A client that went away (a killed process) stops the pipe; drain moto's answer so that
-          // onAnswered still reports what moto carried out.
-          res.once('close', () => {
-            if (!answer.readableEnded) answer.resume();
-          });
+          // After pipe's own 'close' handler, which unpipes and pauses the answer.
+          res.once('close', drain);
           return;
         }
         const chunks: Buffer[] = [];
@@ -211,7 +214,8 @@ export async function startFaultProxy(
     }
     if ('delayMs' in action) {
       stats.delayed++;
-      setTimeout(() => forward(req, res), Math.min(action.delayMs, MAX_DELAY_MS));
+      // A client that left while its request was held takes the request with it: upstream never sees it.
+      setTimeout(() => (res.destroyed ? undefined : forward(req, res)), Math.min(action.delayMs, MAX_DELAY_MS));
       return;
     }
     stats.faulted++;
