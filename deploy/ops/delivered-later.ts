@@ -13,7 +13,7 @@
  * and anything but `delivered` keeps counting as a failure.
  */
 import { SOURCE_ETAG } from '../../engine/actions/same-content.ts';
-import { markerKey } from '../../engine/actions/idempotency.ts';
+import { markerKey, parseMarker } from '../../engine/actions/idempotency.ts';
 import { ActionError, errorMessage } from '../../engine/errors.ts';
 import type { StoragePort } from '../../engine/ports/types.ts';
 import type { FailureRecord } from '../../engine/report/failure-record.ts';
@@ -52,6 +52,7 @@ async function sendDelivered(storage: StoragePort, stateBucket: string, record: 
     if (error instanceof ActionError && error.failureClass === 'not-found') return { state: 'not-delivered' };
     throw error;
   }
-  const marker = JSON.parse(body.toString('utf8')) as { status?: string; at?: string; messageId?: string };
-  return marker.status === 'sent' ? { state: 'delivered', how: `sent${marker.messageId ? ` as ${marker.messageId}` : ''} at ${marker.at ?? 'an unknown time'} (s3://${stateBucket}/${key})` } : { state: 'not-delivered' };
+  const marker = parseMarker(body);
+  if (marker === 'unreadable') return { state: 'unknown', why: `s3://${stateBucket}/${key} is not readable as an idempotency marker` };
+  return marker.status === 'sent' ? { state: 'delivered', how: `sent${marker.messageId ? ` as ${marker.messageId}` : ''} at ${marker.at} (s3://${stateBucket}/${key})` } : { state: 'not-delivered' };
 }

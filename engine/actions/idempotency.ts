@@ -136,7 +136,8 @@ async function readMarker(store: MarkerStore, key: string): Promise<{ marker: Ma
   return { marker: parseMarker(read.body), eTag: read.eTag };
 }
 
-function parseMarker(body: Buffer): Marker | 'unreadable' {
+/** A marker read back, or 'unreadable' when what is there is not one. */
+export function parseMarker(body: Buffer): Marker | 'unreadable' {
   try {
     const marker = JSON.parse(body.toString('utf8')) as Marker;
     return typeof marker === 'object' && marker !== null && typeof marker.status === 'string' && typeof marker.at === 'string' ? marker : 'unreadable';

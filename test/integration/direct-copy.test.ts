@@ -5,43 +5,32 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../engine/errors.ts';
 import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import type { CopyRequest, Ports } from '../../engine/ports/types.ts';
-import { createAwsTestEnv, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
+import { TEST_REGION } from './support/aws-env.ts';
 import { copyRequest, putCopySource, readCopied } from './support/copy-objects.ts';
-import { startFaultProxy, type FaultProxy, type ObservedRequest } from './support/fault-proxy.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import { startFaultProxy, type ObservedRequest } from './support/fault-proxy.ts';
+import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 
-let moto: MotoServer;
-let env: AwsTestEnv;
 /** Every request, through a proxy that injects nothing unless a test sets rules. */
-let proxy: FaultProxy;
 const seen: ObservedRequest[] = [];
+const world = useMotoBehindFaultProxy(3, { onRequest: (request) => void seen.push(request) });
 let direct: Ports;
 let sdk: Ports;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  env = createAwsTestEnv(moto.endpoint);
-  proxy = await startFaultProxy(moto.endpoint, [], { seed: 3, onRequest: (request) => void seen.push(request) });
-  direct = createAwsPorts({ region: TEST_REGION, endpoint: proxy.endpoint, directCopies: true });
-  sdk = createAwsPorts({ region: TEST_REGION, endpoint: proxy.endpoint });
-}, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
+beforeAll(() => {
+  direct = createAwsPorts({ region: TEST_REGION, endpoint: world.proxy.endpoint, directCopies: true });
+  sdk = createAwsPorts({ region: TEST_REGION, endpoint: world.proxy.endpoint });
 });
 beforeEach(async () => {
-  await moto.reset();
-  proxy.setRules([]);
   seen.length = 0;
-  await env.createBucket('src-bucket');
-  await env.createBucket('dst-bucket');
+  await world.env.createBucket('src-bucket');
+  await world.env.createBucket('dst-bucket');
 });
 
-const putSource = (key: string, body: Buffer | string): Promise<void> => putCopySource(env.s3, key, body);
+const putSource = (key: string, body: Buffer | string): Promise<void> => putCopySource(world.env.s3, key, body);
 /** A copy whose size the caller knows (from a listing or the event), as the backfill makes them. */
 const copyOf = (key: string, overrides: Partial<CopyRequest> = {}): CopyRequest => copyRequest(key, { sourceHead: { size: 3, eTag: '', metadata: {} }, ...overrides });
 
@@ -82,20 +71,20 @@ describe('direct CopyObject', () => {
     expect(wireShape(directRequests[0])).toEqual({ ...wireShape(sdkRequests[0]), signed: true });
     expect(viaDirect).toEqual(viaSdk);
     expect(viaDirect.eTag).toMatch(/^[0-9a-f]{32}$/);
-    const copied = await readCopied(env.s3, key);
+    const copied = await readCopied(world.env.s3, key);
     expect(copied.body.equals(body)).toBe(true);
     expect(copied).toMatchObject({ contentType: 'application/pdf', cacheControl: 'max-age=60', metadata: { origin: 'scanner-7' } });
     expect(copied.tags).toEqual({ DestinationMappingKey: 'intel ops', owner: 'team-a' });
   });
 
   it('copies a given version of the source', async () => {
-    await env.s3.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'v.txt', Body: 'first' }));
+    await world.env.s3.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'v.txt', Body: 'first' }));
     const request = copyOf('v.txt');
     // moto's buckets are unversioned here: the "null" version is the one addressable version.
     await direct.storage.copy({ ...request, source: { ...request.source, versionId: 'null' } });
 
     expect(seen.at(-1)?.headers['x-amz-copy-source']).toBe('src-bucket/v.txt?versionId=null');
-    const object = await env.s3.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key: 'v.txt' }));
+    const object = await world.env.s3.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key: 'v.txt' }));
     expect(await object.Body?.transformToString()).toBe('first');
   });
 
@@ -124,18 +113,18 @@ describe('direct CopyObject', () => {
 
   it.each(faults)('$proves, tried once (the retry policy owns retries)', async ({ action, code, failureClass }) => {
     await putSource('in/a.pdf', 'abc');
-    proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action, count: 1 }]);
+    world.proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action, count: 1 }]);
 
     const failure = await direct.storage.copy(copyOf('in/a.pdf')).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ActionError);
     expect(failure).toMatchObject({ code, failureClass });
-    expect(proxy.stats.byRule).toEqual([1]);
+    expect(world.proxy.stats.byRule).toEqual([1]);
   });
 
   it('takes a 200 whose body is an S3 error for the failure it is, as the SDK does', async () => {
     await putSource('in/a.pdf', 'abc');
-    const errorIn200 = await startFaultProxy(moto.endpoint, [], {
+    const errorIn200 = await startFaultProxy(world.moto.endpoint, [], {
       rewriteResponse: { path: /^\/dst-bucket\//, body: () => '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>' },
     });
     try {
@@ -155,7 +144,7 @@ describe('direct CopyObject', () => {
 
     expect(seen.map((r) => r.method)).toEqual(['HEAD', 'PUT']);
     expect(seen[1]?.headers['x-amz-metadata-directive']).toBe('REPLACE');
-    const head = await env.s3.send(new HeadObjectCommand({ Bucket: 'dst-bucket', Key: 'in/a.pdf' }));
+    const head = await world.env.s3.send(new HeadObjectCommand({ Bucket: 'dst-bucket', Key: 'in/a.pdf' }));
     expect(head.Metadata).toEqual({ origin: 'scanner-7', 'switchyard-hop': '1' });
   });
 });

@@ -46,14 +46,7 @@ export class S3Storage implements StoragePort {
   }
 
   async getBody(ref: ObjectRef, access?: Access): Promise<Buffer> {
-    const { s3 } = await this.access.clientsFor(access);
-    try {
-      const answer = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
-      if (answer.Body === undefined) return Buffer.alloc(0);
-      return Buffer.from(await answer.Body.transformToByteArray());
-    } catch (error) {
-      throw toActionError(error, { operation: 's3:GetObject', bucket: ref.bucket, key: ref.key });
-    }
+    return (await this.getBodyAndETag(ref, access)).body;
   }
 
   async getBodyAndETag(ref: ObjectRef, access?: Access): Promise<{ body: Buffer; eTag: string }> {

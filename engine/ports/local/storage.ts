@@ -57,7 +57,7 @@ export function createLocalStorage(dir: string): StoragePort {
 
     async getBodyAndETag(ref) {
       const body = await readFile((await existingFile(ref)).path);
-      return { body, eTag: createHash('md5').update(body).digest('hex') };
+      return { body, eTag: md5Of(body) };
     },
 
     async putIfMatch(bucket, key, body, eTag) {
@@ -66,7 +66,7 @@ export function createLocalStorage(dir: string): StoragePort {
       return serialised(`${bucket}/${key}`, () =>
         asObjectWrite(bucket, key, async () => {
           const current = await readFile(target).catch(() => undefined);
-          if (current === undefined || createHash('md5').update(current).digest('hex') !== eTag) return false;
+          if (current === undefined || md5Of(current) !== eTag) return false;
           await writeFile(target, body);
           return true;
         }),
@@ -144,10 +144,6 @@ export function createLocalStorage(dir: string): StoragePort {
   };
 }
 
-/**
- * A file system cannot hold both `a` and `a/b` as files, which S3 can; say so instead of
- * surfacing ENOTDIR/EISDIR.
- */
 /** Deliberate per-process state: the conditional writes in flight, by object, so each compares and writes alone. */
 const writesInFlight = new Map<string, Promise<unknown>>();
 
@@ -162,6 +158,10 @@ async function serialised<T>(id: string, write: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A file system cannot hold both `a` and `a/b` as files, which S3 can; say so instead of
+ * surfacing ENOTDIR/EISDIR.
+ */
 async function asObjectWrite<T>(bucket: string, key: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
@@ -228,6 +228,10 @@ export async function writeSidecar(dir: string, bucket: string, key: string, sid
   const path = sidecarPath(dir, bucket, key);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(sidecar, null, 2)}\n`);
+}
+
+function md5Of(body: Buffer): string {
+  return createHash('md5').update(body).digest('hex');
 }
 
 async function md5OfFile(path: string): Promise<string> {

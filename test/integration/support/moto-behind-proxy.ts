@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createAwsTestEnv, type AwsTestEnv } from './aws-env.ts';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './fault-proxy.ts';
 import { startMoto, type MotoServer } from './moto.ts';
 
 export interface MotoBehindProxy {
@@ -14,11 +14,11 @@ export interface MotoBehindProxy {
   env: AwsTestEnv;
 }
 
-export function useMotoBehindFaultProxy(seed: number): MotoBehindProxy {
+export function useMotoBehindFaultProxy(seed: number, options: Omit<FaultProxyOptions, 'seed'> = {}): MotoBehindProxy {
   const world = {} as MotoBehindProxy;
   beforeAll(async () => {
     world.moto = await startMoto();
-    world.proxy = await startFaultProxy(world.moto.endpoint, [], { seed });
+    world.proxy = await startFaultProxy(world.moto.endpoint, [], { ...options, seed });
     world.env = createAwsTestEnv(world.moto.endpoint);
   }, 60_000);
   afterAll(async () => {
