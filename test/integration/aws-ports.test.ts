@@ -8,49 +8,37 @@ import { CreateContactCommand, CreateContactListCommand } from '@aws-sdk/client-
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../engine/errors.ts';
 import { AccessResolver, classifyAwsError, createAwsPorts } from '../../engine/ports/aws/index.ts';
 import { loadSdk } from '../../engine/ports/aws/sdk.ts';
 import type { Ports } from '../../engine/ports/types.ts';
-import { createAwsTestEnv, readSentEmails, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
+import { readSentEmails, TEST_REGION } from './support/aws-env.ts';
 import { copyRequest, putCopySource, readCopied } from './support/copy-objects.ts';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 import { acceptMotoSesv2Timestamps } from './support/moto-sesv2-timestamps.ts';
 
 const MIB = 1024 * 1024;
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let env: AwsTestEnv;
+const world = useMotoBehindFaultProxy(7);
 let ports: Ports;
 /** Ports that talk to moto through the fault proxy. */
 let proxied: Ports;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint, [], { seed: 7 });
-  env = createAwsTestEnv(moto.endpoint);
-  const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint });
+  const resolver = new AccessResolver({ region: TEST_REGION, endpoint: world.moto.endpoint });
   await loadSdk('sesv2');
   acceptMotoSesv2Timestamps(resolver.own.sesv2);
-  ports = createAwsPorts({ region: TEST_REGION, endpoint: moto.endpoint }, resolver);
-  proxied = createAwsPorts({ region: TEST_REGION, endpoint: proxy.endpoint });
+  ports = createAwsPorts({ region: TEST_REGION, endpoint: world.moto.endpoint }, resolver);
+  proxied = createAwsPorts({ region: TEST_REGION, endpoint: world.proxy.endpoint });
 }, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
-  proxy.setRules([]);
-  await env.createBucket('src-bucket');
-  await env.createBucket('dst-bucket');
+  await world.env.createBucket('src-bucket');
+  await world.env.createBucket('dst-bucket');
 });
 
-const putSource = (key: string, body: Buffer | string): Promise<void> => putCopySource(env.s3, key, body);
-const readDestination = (key: string) => readCopied(env.s3, key);
+const putSource = (key: string, body: Buffer | string): Promise<void> => putCopySource(world.env.s3, key, body);
+const readDestination = (key: string) => readCopied(world.env.s3, key);
 
 describe('S3 copy', () => {
   const copies = [
@@ -99,13 +87,13 @@ describe('S3 copy', () => {
   it('multipart copy through the proxy uses at most partConcurrency UploadPartCopy calls at once', async () => {
     const body = randomBytes(21 * MIB);
     await putSource('in/wide.bin', body);
-    proxy.setRules([{ method: 'PUT', path: /partNumber=/, header: { name: 'x-amz-copy-source' }, action: { delayMs: 50 } }]);
+    world.proxy.setRules([{ method: 'PUT', path: /partNumber=/, header: { name: 'x-amz-copy-source' }, action: { delayMs: 50 } }]);
 
     const result = await proxied.storage.copy(copyRequest('in/wide.bin', { partConcurrency: 2 }));
 
     expect(result).toMatchObject({ method: 'multipart', parts: 5 });
-    expect(proxy.stats.byRule).toEqual([5]);
-    expect(proxy.stats.peakInFlight).toBeLessThanOrEqual(2);
+    expect(world.proxy.stats.byRule).toEqual([5]);
+    expect(world.proxy.stats.peakInFlight).toBeLessThanOrEqual(2);
     expect((await readDestination('in/wide.bin')).body.equals(body)).toBe(true);
   });
 
@@ -168,14 +156,14 @@ describe('SSM parameters', () => {
   it('reads 23 names in batches of 10, leaving absent names out', async () => {
     const present = Array.from({ length: 20 }, (_, i) => `/pipeline/destination/org-${i}`);
     for (const [i, name] of present.entries()) {
-      await env.ssm.send(new PutParameterCommand({ Name: name, Value: `bucket-${i}`, Type: i % 2 === 0 ? 'String' : 'SecureString' }));
+      await world.env.ssm.send(new PutParameterCommand({ Name: name, Value: `bucket-${i}`, Type: i % 2 === 0 ? 'String' : 'SecureString' }));
     }
     const absent = ['/pipeline/destination/none-1', '/pipeline/destination/none-2', '/pipeline/destination/none-3'];
-    const before = proxy.stats.forwarded;
+    const before = world.proxy.stats.forwarded;
 
     const values = await proxied.parameters.getParameters([...present, ...absent]);
 
-    expect(proxy.stats.forwarded - before).toBe(3);
+    expect(world.proxy.stats.forwarded - before).toBe(3);
     expect(values.size).toBe(20);
     expect(present.map((name) => values.get(name))).toEqual(present.map((_, i) => `bucket-${i}`));
     expect(absent.some((name) => values.has(name))).toBe(false);
@@ -184,11 +172,11 @@ describe('SSM parameters', () => {
 
 describe('SQS', () => {
   it('sends by queue name and by URL, with attributes', async () => {
-    const queue = await env.createQueue('customer-a');
+    const queue = await world.env.createQueue('customer-a');
 
     await ports.queues.send({ queue: 'customer-a', body: 'by name', attributes: { route: 'change-notifications' } });
     await ports.queues.send({ queue: queue.url, body: 'by url' });
-    const received = await env.receiveAll(queue.url);
+    const received = await world.env.receiveAll(queue.url);
 
     expect(received.map((message) => message.Body).sort()).toEqual(['by name', 'by url']);
     expect(received.find((message) => message.Body === 'by name')?.MessageAttributes?.route?.StringValue).toBe(
@@ -197,13 +185,13 @@ describe('SQS', () => {
   });
 
   it('sends to a FIFO queue with group and deduplication ids, and refuses without them', async () => {
-    const queue = await env.createQueue('customer-b.fifo', { FifoQueue: 'true' });
+    const queue = await world.env.createQueue('customer-b.fifo', { FifoQueue: 'true' });
 
     await ports.queues.send({ queue: 'customer-b.fifo', body: 'one', groupId: 'g', deduplicationId: 'd-1' });
     await ports.queues.send({ queue: 'customer-b.fifo', body: 'one again', groupId: 'g', deduplicationId: 'd-1' });
     const refused = await ports.queues.send({ queue: 'customer-b.fifo', body: 'x' }).catch((error: unknown) => error);
 
-    expect((await env.receiveAll(queue.url)).map((message) => message.Body)).toEqual(['one']);
+    expect((await world.env.receiveAll(queue.url)).map((message) => message.Body)).toEqual(['one']);
     expect((refused as ActionError).failureClass).toBe('validation');
   });
 
@@ -216,7 +204,7 @@ describe('SQS', () => {
 
 describe('SESv2', () => {
   it('sends simple mail that moto records', async () => {
-    await env.verifyEmailIdentity('changes@example.com');
+    await world.env.verifyEmailIdentity('changes@example.com');
 
     await ports.email.send({
       from: 'changes@example.com',
@@ -227,7 +215,7 @@ describe('SESv2', () => {
       contactList: 'customer-a',
       topic: 'aws-announce',
     });
-    const sent = await readSentEmails(moto.endpoint);
+    const sent = await readSentEmails(world.moto.endpoint);
 
     expect(sent.map(({ source, destinations, subject, body }) => ({ source, destinations, subject, body }))).toEqual([
       {
@@ -240,7 +228,7 @@ describe('SESv2', () => {
   });
 
   it('lists only contacts opted in to the topic', async () => {
-    await env.sesv2.send(
+    await world.env.sesv2.send(
       new CreateContactListCommand({
         ContactListName: 'customer-a',
         Topics: [{ TopicName: 'aws-approval', DisplayName: 'Approvals', DefaultSubscriptionStatus: 'OPT_OUT' }],
@@ -255,7 +243,7 @@ describe('SESv2', () => {
         UnsubscribeAll: true,
       },
     ];
-    for (const contact of contacts) await env.sesv2.send(new CreateContactCommand({ ContactListName: 'customer-a', ...contact }));
+    for (const contact of contacts) await world.env.sesv2.send(new CreateContactCommand({ ContactListName: 'customer-a', ...contact }));
 
     expect(await ports.email.listContacts('customer-a', 'aws-approval')).toEqual(['in@customer.example']);
     expect((await ports.email.listContacts('customer-a', undefined)).sort()).toEqual([
@@ -267,9 +255,9 @@ describe('SESv2', () => {
 
 describe('SNS', () => {
   it('publishes to a topic given by name and by ARN', async () => {
-    const topic = await env.sns.send(new CreateTopicCommand({ Name: 'file-copy-failures' }));
-    const queue = await env.createQueue('failure-inbox');
-    await env.sns.send(
+    const topic = await world.env.sns.send(new CreateTopicCommand({ Name: 'file-copy-failures' }));
+    const queue = await world.env.createQueue('failure-inbox');
+    await world.env.sns.send(
       new SubscribeCommand({
         TopicArn: topic.TopicArn,
         Protocol: 'sqs',
@@ -281,7 +269,7 @@ describe('SNS', () => {
     await ports.notifications.publish('file-copy-failures', 'Copy failed\nfor 1 object', 'by name');
     await ports.notifications.publish(topic.TopicArn ?? '', 'Copy failed', 'by arn');
 
-    expect((await env.receiveAll(queue.url)).map((message) => message.Body).sort()).toEqual(['by arn', 'by name']);
+    expect((await world.env.receiveAll(queue.url)).map((message) => message.Body).sort()).toEqual(['by arn', 'by name']);
   });
 });
 
@@ -289,7 +277,7 @@ describe('assumed roles', () => {
   const role = { roleArn: 'arn:aws:iam::210987654321:role/switchyard-writer', externalId: 'ext-123' };
 
   it('calls run as the assumed role, with credentials and clients cached per role and external id', async () => {
-    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint });
+    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: world.moto.endpoint });
 
     const clients = await resolver.clientsFor(role);
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
@@ -302,7 +290,7 @@ describe('assumed roles', () => {
 
   it('assumes the role again when the cached credentials are within five minutes of expiry', async () => {
     let now = Date.now();
-    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: moto.endpoint }, () => now);
+    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: world.moto.endpoint }, () => now);
 
     const first = await resolver.clientsFor(role);
     now += 54 * 60 * 1000;
@@ -326,7 +314,7 @@ describe('assumed roles', () => {
 describe('failures injected by the fault proxy', () => {
   it('a 503 SlowDown on CopyObject is throttling, tried once', async () => {
     await putSource('in/a.pdf', 'abc');
-    proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action: { status: 503, s3Error: 'SlowDown' }, count: 1 }]);
+    world.proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action: { status: 503, s3Error: 'SlowDown' }, count: 1 }]);
 
     const failure = await proxied.storage.copy(copyRequest('in/a.pdf')).catch((error: unknown) => error);
 
@@ -334,26 +322,26 @@ describe('failures injected by the fault proxy', () => {
     expect((failure as ActionError).failureClass).toBe('throttling');
     expect((failure as ActionError).code).toBe('SlowDown');
     expect(classifyAwsError((failure as ActionError).cause)).toBe('throttling');
-    expect(proxy.stats.byRule).toEqual([1]);
+    expect(world.proxy.stats.byRule).toEqual([1]);
   });
 
   it('a connection reset on PutObject is network, tried once', async () => {
-    proxy.setRules([{ method: 'PUT', path: /^\/dst-bucket\//, action: { reset: true } }]);
+    world.proxy.setRules([{ method: 'PUT', path: /^\/dst-bucket\//, action: { reset: true } }]);
 
     const failure = await proxied.storage.put('dst-bucket', 'out/a.txt', 'abc').catch((error: unknown) => error);
 
     expect((failure as ActionError).failureClass).toBe('network');
-    expect(proxy.stats.byRule).toEqual([1]);
+    expect(world.proxy.stats.byRule).toEqual([1]);
   });
 
   it('a failed part aborts the multipart upload and reports the part failure', async () => {
     await putSource('in/big.bin', randomBytes(12 * MIB));
-    proxy.setRules([
+    world.proxy.setRules([
       { method: 'PUT', path: /partNumber=2/, header: { name: 'x-amz-copy-source' }, action: { status: 500, s3Error: 'InternalError' } },
     ]);
 
     const failure = await proxied.storage.copy(copyRequest('in/big.bin')).catch((error: unknown) => error);
-    const uploads = await env.s3.send(new ListMultipartUploadsCommand({ Bucket: 'dst-bucket' }));
+    const uploads = await world.env.s3.send(new ListMultipartUploadsCommand({ Bucket: 'dst-bucket' }));
 
     expect((failure as ActionError).failureClass).toBe('5xx');
     expect(uploads.Uploads ?? []).toEqual([]);

@@ -5,11 +5,10 @@
  */
 import { CreateContactCommand, CreateContactListCommand, CreateEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import type { Message } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Pipeline, type InputReport } from '../../engine/pipeline.ts';
-import { createAwsTestEnv, readSentEmails, type AwsTestEnv } from './support/aws-env.ts';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
-import { startMoto, type MotoServer } from './support/moto.ts';
+import { readSentEmails } from './support/aws-env.ts';
+import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 import { lambdaSqsEvent, motoPorts, objectExists, onlyRoute, putObject, readObject, receiveDeliveries, seedRoutes } from './pipeline-support.ts';
 
 const SES_ROLE = { roleArn: 'arn:aws:iam::555555555555:role/switchyard-ses-sender', externalId: 'hts-changes' };
@@ -17,9 +16,7 @@ const STATE = 'switchyard-state';
 const CHANGE_ID = '550e8400-e29b-41d4-a716-446655440000';
 const KEY = `customers/hts/${CHANGE_ID}-v1.json`;
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let env: AwsTestEnv;
+const world = useMotoBehindFaultProxy(4);
 let events: { url: string; arn: string };
 let customerQueue: { url: string; arn: string };
 const routes = seedRoutes().filter((r) => r.name === 'change-notifications');
@@ -40,30 +37,19 @@ function change(status: string): Record<string, unknown> {
   };
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint, [], { seed: 4 });
-  env = createAwsTestEnv(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
-  proxy.setRules([]);
-  for (const bucket of ['metadata-trigger-bucket', 'change-config', STATE]) await env.createBucket(bucket);
+  for (const bucket of ['metadata-trigger-bucket', 'change-config', STATE]) await world.env.createBucket(bucket);
   await putObject(
-    env,
+    world.env,
     'change-config',
     'customers.json',
     JSON.stringify({ hts: { queue: 'change-notifications-hts', sesRoleArn: SES_ROLE.roleArn, externalId: SES_ROLE.externalId, contactList: 'hts-change-contacts', from: 'changes@hts.example.com' } }),
   );
-  customerQueue = await env.createQueue('change-notifications-hts');
-  events = await env.createQueue('change-events');
-  await env.configureS3ToSqs('metadata-trigger-bucket', events.arn, { prefix: 'customers/', suffix: '.json' });
+  customerQueue = await world.env.createQueue('change-notifications-hts');
+  events = await world.env.createQueue('change-events');
+  await world.env.configureS3ToSqs('metadata-trigger-bucket', events.arn, { prefix: 'customers/', suffix: '.json' });
   // The customer's own SES, in the customer's account: reached through the assumed role (moto accepts any role).
-  const { resolver } = await motoPorts(moto.endpoint, { sesRoles: [SES_ROLE] });
+  const { resolver } = await motoPorts(world.moto.endpoint, { sesRoles: [SES_ROLE] });
   const ses = (await resolver.clientsFor(SES_ROLE)).sesv2;
   await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'changes@hts.example.com' }));
   await ses.send(
@@ -91,8 +77,8 @@ beforeEach(async () => {
 
 async function submit(status: string): Promise<{ messages: Message[]; body: string }> {
   const body = JSON.stringify(change(status), null, 2);
-  await putObject(env, 'metadata-trigger-bucket', KEY, body, { contentType: 'application/json', tags: { customer: 'hts' } });
-  return { messages: await receiveDeliveries(env, events.url, 1), body };
+  await putObject(world.env, 'metadata-trigger-bucket', KEY, body, { contentType: 'application/json', tags: { customer: 'hts' } });
+  return { messages: await receiveDeliveries(world.env, events.url, 1), body };
 }
 
 function archiveKey(report: InputReport): string {
@@ -104,7 +90,7 @@ function archiveKey(report: InputReport): string {
 describe('seed 004: change notifications', () => {
   it("a submitted change goes to the customer's queue, is emailed to the aws-approval topic through the customer's SES, and is archived", async () => {
     const { messages, body } = await submit('submitted');
-    const { ports } = await motoPorts(moto.endpoint, { sesRoles: [SES_ROLE] });
+    const { ports } = await motoPorts(world.moto.endpoint, { sesRoles: [SES_ROLE] });
 
     const report = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput(lambdaSqsEvent(messages, events.arn));
 
@@ -115,7 +101,7 @@ describe('seed 004: change notifications', () => {
       ['customer-email', 'succeeded'],
       ['archive', 'succeeded'],
     ]);
-    const queued = await env.receiveAll(customerQueue.url);
+    const queued = await world.env.receiveAll(customerQueue.url);
     expect(queued).toHaveLength(1);
     const sent = JSON.parse(queued[0]?.Body ?? '{}') as Record<string, unknown>;
     expect(sent).toEqual({
@@ -125,13 +111,13 @@ describe('seed 004: change notifications', () => {
       timestamp: report.records.flatMap((r) => r.events)[0]?.event.eventTime,
       metadata: change('submitted'),
     });
-    const emails = await readSentEmails(moto.endpoint);
+    const emails = await readSentEmails(world.moto.endpoint);
     expect(emails.map((e) => ({ source: e.source, destinations: e.destinations, subject: e.subject }))).toEqual([
       { source: 'changes@hts.example.com', destinations: { ToAddresses: ['approver@hts.example.com'] }, subject: 'ITSM Change Notification: Configure Proof-of-Value exercise' },
     ]);
     expect(emails[0]?.body).toContain('<h2>Configure Proof-of-Value exercise with FinOut</h2>');
     expect(emails[0]?.body).toContain('Your approval is requested.');
-    const archived = await readObject(env, 'metadata-trigger-bucket', archiveKey(report));
+    const archived = await readObject(world.env, 'metadata-trigger-bucket', archiveKey(report));
     expect(archived.body.toString('utf8')).toBe(body);
     expect(archived.contentType).toBe('application/json');
     expect(archived.metadata).toEqual({ 'switchyard-route': 'change-notifications' });
@@ -140,20 +126,20 @@ describe('seed 004: change notifications', () => {
 
   it('a cancelled change is queued and archived but emails nobody', async () => {
     const { messages } = await submit('cancelled');
-    const { ports } = await motoPorts(moto.endpoint, { sesRoles: [SES_ROLE] });
+    const { ports } = await motoPorts(world.moto.endpoint, { sesRoles: [SES_ROLE] });
 
     const report = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput(lambdaSqsEvent(messages, events.arn));
 
     const route = onlyRoute(report, 'change-notifications');
     expect(route.skipped).toEqual([{ actionId: 'customer-email', reason: 'when is false' }]);
-    expect(JSON.parse((await env.receiveAll(customerQueue.url))[0]?.Body ?? '{}')).toMatchObject({ action_type: 'notification', metadata: { status: 'cancelled' } });
-    expect(await readSentEmails(moto.endpoint)).toEqual([]);
-    expect(await objectExists(env, 'metadata-trigger-bucket', archiveKey(report))).toBe(true);
+    expect(JSON.parse((await world.env.receiveAll(customerQueue.url))[0]?.Body ?? '{}')).toMatchObject({ action_type: 'notification', metadata: { status: 'cancelled' } });
+    expect(await readSentEmails(world.moto.endpoint)).toEqual([]);
+    expect(await objectExists(world.env, 'metadata-trigger-bucket', archiveKey(report))).toBe(true);
   });
 
   it('the same SQS event processed twice sends one message and one email: the second time is duplicate', async () => {
     const { messages } = await submit('submitted');
-    const { ports } = await motoPorts(moto.endpoint, { sesRoles: [SES_ROLE] });
+    const { ports } = await motoPorts(world.moto.endpoint, { sesRoles: [SES_ROLE] });
     const pipeline = new Pipeline({ routes, ports, stateBucket: STATE });
     const event = lambdaSqsEvent(messages, events.arn);
 
@@ -164,21 +150,21 @@ describe('seed 004: change notifications', () => {
     expect(outcomes(first)).toEqual([['customer-queue', 'succeeded'], ['customer-email', 'succeeded'], ['archive', 'succeeded']]);
     expect(outcomes(second)).toEqual([['customer-queue', 'duplicate'], ['customer-email', 'duplicate'], ['archive', 'succeeded']]);
     expect(second.batchItemFailures).toEqual([]);
-    expect(await env.receiveAll(customerQueue.url)).toHaveLength(1);
-    expect(await readSentEmails(moto.endpoint)).toHaveLength(1);
+    expect(await world.env.receiveAll(customerQueue.url)).toHaveLength(1);
+    expect(await readSentEmails(world.moto.endpoint)).toHaveLength(1);
   });
 
   it('through the fault proxy (SlowDown on the first 2 CopyObject, a reset on the first SendMessage) everything lands once, with retries counted', async () => {
     const { messages } = await submit('submitted');
-    proxy.setRules([
+    world.proxy.setRules([
       { method: 'PUT', header: { name: 'x-amz-copy-source' }, action: { status: 503, s3Error: 'SlowDown' }, count: 2 },
       { header: { name: 'x-amz-target', value: /SendMessage$/ }, action: { reset: true }, count: 1 },
     ]);
-    const { ports } = await motoPorts(proxy.endpoint, { fastClock: true, sesRoles: [SES_ROLE] });
+    const { ports } = await motoPorts(world.proxy.endpoint, { fastClock: true, sesRoles: [SES_ROLE] });
 
     const report = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput(lambdaSqsEvent(messages, events.arn));
 
-    expect(proxy.stats.byRule).toEqual([2, 1]);
+    expect(world.proxy.stats.byRule).toEqual([2, 1]);
     expect(report.batchItemFailures).toEqual([]);
     const route = onlyRoute(report, 'change-notifications');
     expect(route.results.map((r) => [r.actionId, r.outcome, r.attempts])).toEqual([
@@ -186,8 +172,8 @@ describe('seed 004: change notifications', () => {
       ['customer-email', 'succeeded', 1],
       ['archive', 'succeeded', 3],
     ]);
-    expect(await env.receiveAll(customerQueue.url)).toHaveLength(1);
-    expect(await readSentEmails(moto.endpoint)).toHaveLength(1);
-    expect(await objectExists(env, 'metadata-trigger-bucket', archiveKey(report))).toBe(true);
+    expect(await world.env.receiveAll(customerQueue.url)).toHaveLength(1);
+    expect(await readSentEmails(world.moto.endpoint)).toHaveLength(1);
+    expect(await objectExists(world.env, 'metadata-trigger-bucket', archiveKey(report))).toBe(true);
   });
 });
