@@ -312,9 +312,9 @@ export interface CopyAction {
    */
   partConcurrency?: number;
   /**
-   * Skip a destination that already holds an object with the same size and ETag (batch re-runs copy nothing).
+   * Skip a destination that already holds the object, so batch re-runs copy nothing. `true`: the same size and ETag, or the source ETag recorded on the copy; where ETags cannot match (an SSE-KMS destination, multipart ETags) the same size written after the source last changed, as rclone checks. `checksum`: where ETags cannot match, the two objects' full-object checksums decide instead (one HeadObject each, with ChecksumMode; an SSE-KMS object needs kms:Decrypt for it), and size and time only where either object has none.
    */
-  skipExisting?: boolean;
+  skipExisting?: false | true | 'checksum';
 }
 /**
  * Retry policy for one action (or, at route level, the default for all). Delay before retry n is min(maxDelay, delay × backoff^n), or a random fraction of it with full jitter.

@@ -7,7 +7,7 @@ import type { PlannedCopy } from './planned-action.ts';
 /** Metadata key put on copies into watched buckets; an event for an object carrying it is not routed again. */
 export const LOOP_MARKER = 'switchyard-route';
 
-import { SOURCE_ETAG, sameContent } from './same-content.ts';
+import { SOURCE_ETAG, confirmByChecksum, sameContent } from './same-content.ts';
 
 export { SOURCE_ETAG };
 
@@ -22,13 +22,18 @@ export async function runCopy(storage: StoragePort, event: ObjectEvent, route: s
     throw new ActionError('CopyOntoItself', `refusing to copy s3://${event.bucket}/${event.key} onto itself`, 'config');
   }
   const known = sourceHead ?? headFromEvent(event);
+  const source = { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) };
   if (copy.skipExisting && known) {
-    const existing = await storage.head({ bucket: copy.bucket, key: copy.key }, copy.destinationAccess);
-    const same = existing && sameContent(known, existing, { kms: copy.kmsKey !== undefined });
+    const destination = { bucket: copy.bucket, key: copy.key };
+    const existing = await storage.head(destination, copy.destinationAccess);
+    let same = existing && sameContent(known, existing, { kms: copy.kmsKey !== undefined });
+    if (same && copy.skipExisting === 'checksum') {
+      same = await confirmByChecksum(storage, { ref: source, access: copy.sourceAccess ?? copy.destinationAccess }, { ref: destination, access: copy.destinationAccess }, same);
+    }
     if (same) return { method: 'skipped', bytes: 0, detail: `${same} already at the destination` };
   }
   const result = await storage.copy({
-    source: { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) },
+    source,
     destination: { bucket: copy.bucket, key: copy.key },
     ...(copy.sourceAccess ? { sourceAccess: copy.sourceAccess } : {}),
     ...(copy.destinationAccess ? { destinationAccess: copy.destinationAccess } : {}),

@@ -1,6 +1,7 @@
 /** An action with every destination resolved: what dry-run prints and what the executor carries out. */
 import type { RetryPolicy } from '../retry.ts';
 import type { Access } from '../ports/types.ts';
+import type { SkipExisting } from '../load/compiled-route.ts';
 
 export interface PlannedCopy {
   type: 'copy';
@@ -14,7 +15,7 @@ export interface PlannedCopy {
   multipartThreshold: number;
   partSize: number;
   partConcurrency: number;
-  skipExisting: boolean;
+  skipExisting: SkipExisting;
   /** False when no route watches the destination bucket: the copy needs no loop marker. */
   loopMarker?: boolean;
 }

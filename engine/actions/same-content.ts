@@ -4,8 +4,11 @@
  * across a copy — an SSE-KMS destination, or a multipart ETag (`…-N`) on either side — the
  * source's ETag recorded on the copy decides, and without it (a one-request copy that could
  * not write metadata) the same size written after the source last changed, as rclone's
- * size-and-modification-time check does.
+ * size-and-modification-time check does. With `skipExisting: checksum` that last verdict is put
+ * to the objects' checksums first (confirmByChecksum).
  */
+import type { Access, ChecksumAlgorithm, ObjectChecksums, ObjectRef, StoragePort } from '../ports/types.ts';
+
 /** The source's ETag, recorded on copies whose metadata is written anyway (loop marker, multipart). */
 export const SOURCE_ETAG = 'switchyard-source-etag';
 
@@ -33,7 +36,56 @@ export function sameContent(source: ContentFacts, destination: ContentFacts, opt
   if (!layoutDiffers) return undefined;
   const written = time(destination.lastModified);
   const changed = time(source.lastModified);
-  return written !== undefined && changed !== undefined && written >= changed ? 'same size, written after the source last changed (SSE-KMS or multipart ETags cannot match)' : undefined;
+  return written !== undefined && changed !== undefined && written >= changed ? SIZE_AND_TIME : undefined;
+}
+
+/** sameContent's answer when only the size and the write time could decide. */
+export const SIZE_AND_TIME = 'same size, written after the source last changed (SSE-KMS or multipart ETags cannot match)';
+
+export interface Located {
+  ref: ObjectRef;
+  access?: Access;
+}
+
+/**
+ * `skipExisting: checksum`: a verdict that only size and write time reached is put to the two
+ * objects' checksums (one HeadObject each, and only for such pairs). Returns the reason to skip,
+ * or undefined to copy. Where the checksums cannot tell (none kept, or composite ones of
+ * different part layouts), the size-and-time verdict stands and says so.
+ */
+export async function confirmByChecksum(storage: StoragePort, source: Located, destination: Located, reason: string): Promise<string | undefined> {
+  if (reason !== SIZE_AND_TIME) return reason;
+  const [ofSource, ofDestination] = await Promise.all([storage.checksums(source.ref, source.access), storage.checksums(destination.ref, destination.access)]);
+  // Either object gone since it was listed: copying is the only safe answer.
+  if (!ofSource || !ofDestination) return undefined;
+  const verdict = compareChecksums(ofSource, ofDestination);
+  if (verdict === undefined) return `${reason}; no checksums to compare`;
+  return verdict.same ? verdict.reason : undefined;
+}
+
+const ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC64NVME', 'SHA256', 'SHA512', 'SHA1', 'CRC32C', 'CRC32', 'XXHASH128', 'XXHASH64', 'XXHASH3', 'MD5'];
+const COMPOSITE_VALUE = /-\d+$/;
+
+/**
+ * Full-object checksums of one algorithm decide either way, whatever the part layouts. Equal
+ * composite ones (a checksum of the parts' checksums, `…-N`) mean the same parts, so the same
+ * content; unequal ones may be the same content cut differently, and cannot tell.
+ */
+export function compareChecksums(source: ObjectChecksums, destination: ObjectChecksums): { same: boolean; reason: string } | undefined {
+  for (const algorithm of ALGORITHMS) {
+    const a = source.values[algorithm];
+    const b = destination.values[algorithm];
+    if (a === undefined || b === undefined) continue;
+    const full = isFullObject(source, a) && isFullObject(destination, b);
+    if (full) return a === b ? { same: true, reason: `same size and full-object ${algorithm} checksum` } : { same: false, reason: `different full-object ${algorithm} checksums` };
+    if (a === b) return { same: true, reason: `same size and ${algorithm} checksum of the same parts` };
+  }
+  return undefined;
+}
+
+/** S3 names the type; without it (older answers, emulators) a value without `-N` is of the whole object. */
+function isFullObject(checksums: ObjectChecksums, value: string): boolean {
+  return checksums.type !== undefined ? checksums.type === 'FULL_OBJECT' : !COMPOSITE_VALUE.test(value);
 }
 
 function time(value: Date | string | undefined): number | undefined {

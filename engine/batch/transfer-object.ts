@@ -5,7 +5,7 @@
  */
 import { executeStep, type ActionResult } from '../actions/execute.ts';
 import type { PlannedStep } from '../actions/planned-action.ts';
-import { sameContent } from '../actions/same-content.ts';
+import { confirmByChecksum, SIZE_AND_TIME, sameContent } from '../actions/same-content.ts';
 import { ActionError, errorMessage } from '../errors.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
 import { failedTagCondition } from '../match/tag-conditions.ts';
@@ -87,7 +87,7 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
       outcome.failures.push({ key: entry.key, destination: refusal.destination, code: 'DestinationRefused', message: refusal.reason, failureClass: 'config', attempts: 0 });
     }
     for (const planned of resolution.steps) {
-      const known = await knownAtDestination(withThreshold(planned, options.multipartThreshold), entry, options.destinations);
+      const known = await knownAtDestination(withThreshold(planned, options.multipartThreshold), { bucket: route.definition.source.bucket, entry }, options);
       if (known.result) {
         results.push({ step: known.step, result: known.result, listed: true });
         continue;
@@ -112,14 +112,28 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
 /**
  * Skip-existing decided from the destination listing (same-content.ts): the same content is a
  * skip with no request at all; a missing key or other content needs no HeadObject before the
- * copy. Only a key outside the listing goes through runCopy's own HeadObject check.
+ * copy. Only a key outside the listing goes through runCopy's own HeadObject check. With
+ * `skipExisting: checksum`, a verdict of size and time alone is put to the checksums first.
  */
-async function knownAtDestination(step: PlannedStep, entry: ManifestEntry, index: DestinationIndex | undefined): Promise<{ step: PlannedStep; result?: ActionResult }> {
+async function knownAtDestination(
+  step: PlannedStep,
+  source: { bucket: string; entry: ManifestEntry },
+  options: TransferObjectOptions,
+): Promise<{ step: PlannedStep; result?: ActionResult }> {
   const action = step.action;
+  const index = options.destinations;
   if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
   const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
   if (known.state === 'unknown') return { step };
-  const same = known.state === 'present' ? sameContent(entry, known, { kms: action.kmsKey !== undefined }) : undefined;
+  let same = known.state === 'present' ? sameContent(source.entry, known, { kms: action.kmsKey !== undefined }) : undefined;
+  if (same && action.skipExisting === 'checksum') {
+    same = await confirmByChecksum(
+      options.ports.storage,
+      { ref: { bucket: source.bucket, key: source.entry.key }, access: action.sourceAccess ?? action.destinationAccess },
+      { ref: { bucket: action.bucket, key: action.key }, access: action.destinationAccess },
+      same,
+    );
+  }
   if (!same) return { step: { ...step, action: { ...action, skipExisting: false } } };
   const result: ActionResult = {
     actionId: action.actionId,
@@ -140,7 +154,9 @@ async function alreadyEverywhere(entry: ManifestEntry, options: TransferObjectOp
   const copies: ExpectedCopy[] = [];
   for (const destination of fixed) {
     const known = await destinations.lookup(destination.bucket, entry.key, destination.access);
-    if (known.state !== 'present' || !sameContent(entry, known, { kms: destination.kms })) return undefined;
+    const same = known.state === 'present' ? sameContent(entry, known, { kms: destination.kms }) : undefined;
+    // Size and time alone do not do for `skipExisting: checksum`: the step's own check reads the checksums.
+    if (!same || (same === SIZE_AND_TIME && destination.checksum)) return undefined;
     copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, listed: true });
   }
   return { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies, failures: [] };

@@ -3,7 +3,7 @@
  * template compiled. Built once per container (or per CLI run), then used for every event.
  */
 import type { Template as TemplateDelegate } from '../templates.ts';
-import type { Route, TagCondition, Table } from '../../schema/route.ts';
+import type { CopyAction, Route, TagCondition, Table } from '../../schema/route.ts';
 import type { StructuralMatch } from '../match/structural.ts';
 import type { RetryPolicy } from '../retry.ts';
 import type { CompiledValue, Expression } from './expressions.ts';
@@ -38,8 +38,11 @@ export interface CompiledCopyAction extends ActionBase {
   multipartThreshold: number;
   partSize: number;
   partConcurrency: number;
-  skipExisting: boolean;
+  skipExisting: SkipExisting;
 }
+
+/** `false`, `true` (ETags, else size and write time) or `checksum` (ETags, else full-object checksums). */
+export type SkipExisting = NonNullable<CopyAction['skipExisting']>;
 
 export interface CompiledSqsAction extends ActionBase {
   type: 'sqs';

@@ -48,6 +48,10 @@ export function createPlanPorts(fixtures: Fixtures, options: PlanPortsOptions = 
         const object = find(ref);
         return object && headOf(object);
       },
+      // Fixtures give no checksums: skip-existing then goes by size and time.
+      async checksums(ref) {
+        return find(ref) && { values: {} };
+      },
       async getTags(ref) {
         return { ...requireObject(ref, 'tags').tags };
       },

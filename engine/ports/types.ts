@@ -69,8 +69,20 @@ export interface ListPage {
   nextToken?: string;
 }
 
+/** The algorithms S3 keeps object checksums in. */
+export type ChecksumAlgorithm = 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'SHA512' | 'MD5' | 'XXHASH64' | 'XXHASH3' | 'XXHASH128';
+
+/** An object's checksums as S3 gives them (base64), by algorithm. */
+export interface ObjectChecksums {
+  /** FULL_OBJECT: of the whole object, whatever its parts; COMPOSITE: of the parts' checksums (a value ending `-N`). */
+  type?: 'FULL_OBJECT' | 'COMPOSITE';
+  values: Partial<Record<ChecksumAlgorithm, string>>;
+}
+
 export interface StoragePort {
   head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined>;
+  /** HeadObject with ChecksumMode ENABLED; undefined when there is no object. An SSE-KMS object's checksums take kms:Decrypt. */
+  checksums(ref: ObjectRef, access?: Access): Promise<ObjectChecksums | undefined>;
   getTags(ref: ObjectRef, access?: Access): Promise<Record<string, string>>;
   getBody(ref: ObjectRef, access?: Access): Promise<Buffer>;
   copy(request: CopyRequest): Promise<CopyResult>;

@@ -91,7 +91,7 @@ function collect(route: CompiledRoute, action: CompiledAction, writes: WriteTarg
         ...(rule.account !== undefined ? { account: rule.account } : {}),
         ...((action.kmsKey ?? rule.kmsKey) !== undefined ? { kmsKey: action.kmsKey ?? rule.kmsKey } : {}),
         writer: actor,
-        checksExisting: action.skipExisting,
+        checksExisting: action.skipExisting !== false,
       });
     }
   } else if (action.type === 'sqs') {

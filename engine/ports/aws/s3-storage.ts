@@ -1,12 +1,13 @@
 /** StoragePort over S3. Every failure leaves as an ActionError with its failure class. */
 import {
+  ChecksumAlgorithm,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import type { Access, CopyRequest, CopyResult, ListPage, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
+import type { Access, CopyRequest, CopyResult, ListPage, ObjectChecksums, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
 import { classifyAwsError, toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
 import { copyObject } from './s3-copy.ts';
@@ -30,6 +31,22 @@ export class S3Storage implements StoragePort {
       // HEAD has no body: a missing bucket also answers a bare 404, so "absent" is the honest reading.
       if (classifyAwsError(error) === 'not-found') return undefined;
       throw toActionError(error, { operation: 's3:HeadObject', bucket: ref.bucket, key: ref.key });
+    }
+  }
+
+  async checksums(ref: ObjectRef, access?: Access): Promise<ObjectChecksums | undefined> {
+    const { s3 } = await this.access.clientsFor(access);
+    try {
+      const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, ChecksumMode: 'ENABLED' }));
+      const values: ObjectChecksums['values'] = {};
+      for (const algorithm of Object.values(ChecksumAlgorithm)) {
+        const value = answer[`Checksum${algorithm}`];
+        if (value !== undefined) values[algorithm] = value;
+      }
+      return { values, ...(answer.ChecksumType !== undefined ? { type: answer.ChecksumType } : {}) };
+    } catch (error) {
+      if (classifyAwsError(error) === 'not-found') return undefined;
+      throw toActionError(error, { operation: 's3:HeadObject with ChecksumMode (an SSE-KMS object needs kms:Decrypt)', bucket: ref.bucket, key: ref.key });
     }
   }
 

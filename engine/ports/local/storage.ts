@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ActionError } from '../../errors.ts';
-import type { ListedObject, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
+import type { ListedObject, ObjectChecksums, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
 import { SIDECAR_DIR, bucketPath, objectPath, sidecarPath } from './layout.ts';
 
 /** What the sidecar file holds. */
@@ -44,6 +44,14 @@ export function createLocalStorage(dir: string): StoragePort {
       const head: ObjectHead = { size: stats.size, eTag: await md5OfFile(path), metadata: sidecar.metadata, lastModified: stats.mtime };
       if (sidecar.contentType !== undefined) head.contentType = sidecar.contentType;
       return head;
+    },
+
+    // A file's checksum is of the whole file: SHA-256, computed on each call.
+    async checksums(ref): Promise<ObjectChecksums | undefined> {
+      const path = objectPath(dir, ref.bucket, ref.key);
+      const stats = await stat(path).catch(() => undefined);
+      if (!stats?.isFile()) return undefined;
+      return { type: 'FULL_OBJECT', values: { SHA256: await digestOfFile(path, 'sha256', 'base64') } };
     },
 
     async getTags(ref) {
@@ -234,8 +242,12 @@ function md5Of(body: Buffer): string {
   return createHash('md5').update(body).digest('hex');
 }
 
-async function md5OfFile(path: string): Promise<string> {
-  const hash = createHash('md5');
+function md5OfFile(path: string): Promise<string> {
+  return digestOfFile(path, 'md5', 'hex');
+}
+
+async function digestOfFile(path: string, algorithm: 'md5' | 'sha256', encoding: 'hex' | 'base64'): Promise<string> {
+  const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return hash.digest(encoding);
 }

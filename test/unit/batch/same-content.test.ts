@@ -1,6 +1,7 @@
-/** When the destination already holds the source's content: the listing-diff rule, case by case. */
+/** When the destination already holds the source's content: the listing-diff rule and the checksum check, case by case. */
 import { describe, expect, it } from 'vitest';
-import { sameContent, type ContentFacts } from '../../../engine/actions/same-content.ts';
+import { compareChecksums, confirmByChecksum, sameContent, SIZE_AND_TIME, type ContentFacts } from '../../../engine/actions/same-content.ts';
+import type { ObjectChecksums, StoragePort } from '../../../engine/ports/types.ts';
 
 const source: ContentFacts = { size: 10, eTag: 'aaa', lastModified: '2026-11-01T00:00:00.000Z' };
 const later = '2026-11-02T00:00:00.000Z';
@@ -24,4 +25,61 @@ describe('sameContent', () => {
       expect(sameContent(c.source ?? source, c.destination, { kms: c.kms === true }) !== undefined).toBe(c.same);
     });
   }
+});
+
+const full = (values: ObjectChecksums['values']): ObjectChecksums => ({ type: 'FULL_OBJECT', values });
+const composite = (values: ObjectChecksums['values']): ObjectChecksums => ({ type: 'COMPOSITE', values });
+
+describe('compareChecksums', () => {
+  const comparisons: Array<{ proves: string; source: ObjectChecksums; destination: ObjectChecksums; verdict: boolean | undefined }> = [
+    { proves: 'equal full-object checksums are the same content, whatever the part layout', source: full({ CRC32: 'vUKbMg==' }), destination: full({ CRC32: 'vUKbMg==' }), verdict: true },
+    { proves: 'different full-object checksums are different content', source: full({ CRC32: 'vUKbMg==' }), destination: full({ CRC32: 'AAAAAA==' }), verdict: false },
+    { proves: 'the algorithm both have decides: CRC64NVME on one side only is passed over for their shared SHA256', source: full({ CRC64NVME: 'x', SHA256: 's' }), destination: full({ SHA256: 's' }), verdict: true },
+    { proves: 'no algorithm in common cannot tell', source: full({ CRC32: 'a' }), destination: full({ CRC32C: 'a' }), verdict: undefined },
+    { proves: 'no checksums at all cannot tell', source: { values: {} }, destination: full({ CRC32: 'a' }), verdict: undefined },
+    { proves: 'equal composite checksums are the same parts, so the same content', source: composite({ CRC32: 'abc-3' }), destination: composite({ CRC32: 'abc-3' }), verdict: true },
+    { proves: 'unequal composite checksums may be the same content cut differently: cannot tell', source: composite({ CRC32: 'abc-3' }), destination: composite({ CRC32: 'def-2' }), verdict: undefined },
+    { proves: 'a composite against a full-object checksum cannot tell', source: composite({ CRC32: 'abc-3' }), destination: full({ CRC32: 'abc' }), verdict: undefined },
+    { proves: 'without a type, a value without -N is of the whole object (emulators leave the type out)', source: { values: { CRC32: 'a' } }, destination: full({ CRC32: 'b' }), verdict: false },
+  ];
+  for (const c of comparisons) {
+    it(c.proves, () => {
+      expect(compareChecksums(c.source, c.destination)?.same).toBe(c.verdict);
+    });
+  }
+});
+
+describe('confirmByChecksum', () => {
+  /** Only `checksums` is called; anything else would throw. */
+  const storageWith = (byKey: Record<string, ObjectChecksums | undefined>): StoragePort & { asked: string[] } => {
+    const asked: string[] = [];
+    const port = { asked, checksums: async (ref: { key: string }) => (asked.push(ref.key), byKey[ref.key]) };
+    return port as unknown as StoragePort & { asked: string[] };
+  };
+  const src = { ref: { bucket: 'src', key: 's' } };
+  const dst = { ref: { bucket: 'dst', key: 'd' } };
+
+  it('a verdict by ETag is kept without asking S3', async () => {
+    const storage = storageWith({});
+    expect(await confirmByChecksum(storage, src, dst, 'same size and ETag')).toBe('same size and ETag');
+    expect(storage.asked).toEqual([]);
+  });
+
+  it('size and time with equal full-object checksums: skipped, by the checksum', async () => {
+    const storage = storageWith({ s: full({ CRC32: 'a' }), d: full({ CRC32: 'a' }) });
+    expect(await confirmByChecksum(storage, src, dst, SIZE_AND_TIME)).toBe('same size and full-object CRC32 checksum');
+    expect(storage.asked.sort()).toEqual(['d', 's']);
+  });
+
+  it('size and time with different full-object checksums: copied (the false skip size and time would make)', async () => {
+    expect(await confirmByChecksum(storageWith({ s: full({ CRC32: 'a' }), d: full({ CRC32: 'b' }) }), src, dst, SIZE_AND_TIME)).toBeUndefined();
+  });
+
+  it('no checksums to compare: size and time stand, and the reason says so', async () => {
+    expect(await confirmByChecksum(storageWith({ s: { values: {} }, d: full({ CRC32: 'b' }) }), src, dst, SIZE_AND_TIME)).toBe(`${SIZE_AND_TIME}; no checksums to compare`);
+  });
+
+  it('an object gone since the listing: copied', async () => {
+    expect(await confirmByChecksum(storageWith({ s: full({ CRC32: 'a' }) }), src, dst, SIZE_AND_TIME)).toBeUndefined();
+  });
 });

@@ -54,6 +54,12 @@ describe('local storage: objects are files, tags and metadata a sidecar', () => 
     expect(await ports.storage.getTags(ref)).toEqual({});
   });
 
+  it('checksums are the SHA-256 of the whole file; a missing object has none', async () => {
+    await ports.storage.put('docs', 'a.json', '{"a":1}');
+    expect(await ports.storage.checksums({ bucket: 'docs', key: 'a.json' })).toEqual({ type: 'FULL_OBJECT', values: { SHA256: createHash('sha256').update('{"a":1}').digest('base64') } });
+    expect(await ports.storage.checksums({ bucket: 'docs', key: 'b.json' })).toBeUndefined();
+  });
+
   it('reads tags, metadata and content type from the sidecar', async () => {
     await seedObject('ingest', 'in/report.pdf', 'pdf bytes', { tags: { DestinationMappingKey: 'intel ops' }, metadata: { owner: 'a' }, contentType: 'application/pdf' });
     const ref = { bucket: 'ingest', key: 'in/report.pdf' };
