@@ -67,7 +67,9 @@ export async function buildDist({ declarations = false } = {}) {
     mainFields: ['module', 'main'],
     // Bundled CommonJS dependencies require() Node's built-ins.
     banner: { js: 'import { createRequire as __switchyardRequire } from "node:module"; const require = __switchyardRequire(import.meta.url);' },
+    // Positions for --enable-source-maps and bug reports; the sources themselves would double dist/ (the SDK's most of all).
     sourcemap: 'linked',
+    sourcesContent: false,
     legalComments: 'linked',
     logLevel: 'warning',
     plugins: [precompiledRouteValidator(validator)],
