@@ -2,12 +2,12 @@
 import { ActionError } from '../errors.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 import type { ObjectHead, StoragePort } from '../ports/types.ts';
-import type { PlannedCopy } from './planned-action.ts';
+import { sourceReader, type PlannedCopy } from './planned-action.ts';
 
 /** Metadata key put on copies into watched buckets; an event for an object carrying it is not routed again. */
 export const LOOP_MARKER = 'switchyard-route';
 
-import { SOURCE_ETAG, confirmByChecksum, sameContent } from './same-content.ts';
+import { SIZE_AND_TIME, SOURCE_ETAG, confirmByChecksum, sameContent } from './same-content.ts';
 
 export { SOURCE_ETAG };
 
@@ -25,10 +25,17 @@ export async function runCopy(storage: StoragePort, event: ObjectEvent, route: s
   const source = { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) };
   if (copy.skipExisting && known) {
     const destination = { bucket: copy.bucket, key: copy.key };
-    const existing = await storage.head(destination, copy.destinationAccess);
-    let same = existing && sameContent(known, existing, { kms: copy.kmsKey !== undefined });
-    if (same && copy.skipExisting === 'checksum') {
-      same = await confirmByChecksum(storage, { ref: source, access: copy.sourceAccess ?? copy.destinationAccess }, { ref: destination, access: copy.destinationAccess }, same);
+    const options = { kms: copy.kmsKey !== undefined };
+    let same: string | undefined;
+    if (copy.skipExisting === 'checksum') {
+      const existing = await storage.headWithChecksums(destination, copy.destinationAccess);
+      same = existing && sameContent(known, existing, options);
+      if (same === SIZE_AND_TIME && existing) {
+        same = await confirmByChecksum(storage, { ref: source, access: sourceReader(copy), facts: known }, { ref: destination, access: copy.destinationAccess }, options, existing);
+      }
+    } else {
+      const existing = await storage.head(destination, copy.destinationAccess);
+      same = existing && sameContent(known, existing, options);
     }
     if (same) return { method: 'skipped', bytes: 0, detail: `${same} already at the destination` };
   }

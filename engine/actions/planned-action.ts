@@ -70,3 +70,8 @@ export function destinationOf(action: PlannedAction): string {
       return action.contactList ? `${action.contactList}${action.topic ? `/${action.topic}` : ''}` : action.to.join(', ');
   }
 }
+
+/** The role that reads a copy's source: its own, else the destination's (as CopyRequest takes it). */
+export function sourceReader(copy: PlannedCopy): Access | undefined {
+  return copy.sourceAccess ?? copy.destinationAccess;
+}

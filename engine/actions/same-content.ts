@@ -7,7 +7,7 @@
  * size-and-modification-time check does. With `skipExisting: checksum` that last verdict is put
  * to the objects' checksums first (confirmByChecksum).
  */
-import type { Access, ChecksumAlgorithm, ObjectChecksums, ObjectRef, StoragePort } from '../ports/types.ts';
+import type { Access, ChecksumAlgorithm, ObjectChecksums, ObjectHeadWithChecksums, ObjectRef, StoragePort } from '../ports/types.ts';
 
 /** The source's ETag, recorded on copies whose metadata is written anyway (loop marker, multipart). */
 export const SOURCE_ETAG = 'switchyard-source-etag';
@@ -24,7 +24,8 @@ export interface SameContentOptions {
   kms: boolean;
 }
 
-const MULTIPART_ETAG = /-\d+$/;
+/** A multipart ETag, or a composite checksum: `…-N` for N parts. */
+const PARTS_SUFFIX = /-\d+$/;
 
 /** Why the destination already holds the source's content, or undefined when it does not (or cannot be told). */
 export function sameContent(source: ContentFacts, destination: ContentFacts, options: SameContentOptions): string | undefined {
@@ -32,7 +33,7 @@ export function sameContent(source: ContentFacts, destination: ContentFacts, opt
   if (source.eTag === destination.eTag) return 'same size and ETag';
   const recorded = destination.metadata?.[SOURCE_ETAG];
   if (recorded !== undefined) return recorded === source.eTag ? "same size and the source's ETag recorded on the copy" : undefined;
-  const layoutDiffers = options.kms || MULTIPART_ETAG.test(source.eTag) || MULTIPART_ETAG.test(destination.eTag);
+  const layoutDiffers = options.kms || PARTS_SUFFIX.test(source.eTag) || PARTS_SUFFIX.test(destination.eTag);
   if (!layoutDiffers) return undefined;
   const written = time(destination.lastModified);
   const changed = time(source.lastModified);
@@ -48,23 +49,32 @@ export interface Located {
 }
 
 /**
- * `skipExisting: checksum`: a verdict that only size and write time reached is put to the two
- * objects' checksums (one HeadObject each, and only for such pairs). Returns the reason to skip,
- * or undefined to copy. Where the checksums cannot tell (none kept, or composite ones of
- * different part layouts), the size-and-time verdict stands and says so.
+ * `skipExisting: checksum`, for a pair that only size and write time matched (SIZE_AND_TIME):
+ * the destination's HeadObject with checksums decides. First the source ETag recorded on it
+ * (exact, and a listing carries no metadata), then the two objects' checksums, with a HeadObject
+ * of the source too. Returns the reason to skip, or undefined to copy. Where the checksums cannot
+ * tell, the size-and-time verdict stands and says so. `destinationHead`: already read with checksums.
  */
-export async function confirmByChecksum(storage: StoragePort, source: Located, destination: Located, reason: string): Promise<string | undefined> {
-  if (reason !== SIZE_AND_TIME) return reason;
-  const [ofSource, ofDestination] = await Promise.all([storage.checksums(source.ref, source.access), storage.checksums(destination.ref, destination.access)]);
+export async function confirmByChecksum(
+  storage: StoragePort,
+  source: Located & { facts: ContentFacts },
+  destination: Located,
+  options: SameContentOptions,
+  destinationHead?: ObjectHeadWithChecksums,
+): Promise<string | undefined> {
+  const head = destinationHead ?? (await storage.headWithChecksums(destination.ref, destination.access));
   // Either object gone since it was listed: copying is the only safe answer.
-  if (!ofSource || !ofDestination) return undefined;
-  const verdict = compareChecksums(ofSource, ofDestination);
-  if (verdict === undefined) return `${reason}; no checksums to compare`;
-  return verdict.same ? verdict.reason : undefined;
+  if (!head) return undefined;
+  const verdict = sameContent(source.facts, head, options);
+  if (verdict !== SIZE_AND_TIME) return verdict;
+  const ofSource = await storage.headWithChecksums(source.ref, source.access);
+  if (!ofSource) return undefined;
+  const compared = compareChecksums(ofSource.checksums, head.checksums);
+  if (compared === undefined) return `${SIZE_AND_TIME}; the checksums cannot tell`;
+  return compared.same ? compared.reason : undefined;
 }
 
 const ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC64NVME', 'SHA256', 'SHA512', 'SHA1', 'CRC32C', 'CRC32', 'XXHASH128', 'XXHASH64', 'XXHASH3', 'MD5'];
-const COMPOSITE_VALUE = /-\d+$/;
 
 /**
  * Full-object checksums of one algorithm decide either way, whatever the part layouts. Equal
@@ -85,7 +95,7 @@ export function compareChecksums(source: ObjectChecksums, destination: ObjectChe
 
 /** S3 names the type; without it (older answers, emulators) a value without `-N` is of the whole object. */
 function isFullObject(checksums: ObjectChecksums, value: string): boolean {
-  return checksums.type !== undefined ? checksums.type === 'FULL_OBJECT' : !COMPOSITE_VALUE.test(value);
+  return checksums.type !== undefined ? checksums.type === 'FULL_OBJECT' : !PARTS_SUFFIX.test(value);
 }
 
 function time(value: Date | string | undefined): number | undefined {

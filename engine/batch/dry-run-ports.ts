@@ -13,7 +13,7 @@ export function recordingWrites(real: Ports): { ports: Ports; planned: PlannedSi
     ...real,
     storage: {
       head: (ref, access) => real.storage.head(ref, access),
-      checksums: (ref, access) => real.storage.checksums(ref, access),
+      headWithChecksums: (ref, access) => real.storage.headWithChecksums(ref, access),
       getTags: (ref, access) => real.storage.getTags(ref, access),
       getBody: (ref, access) => real.storage.getBody(ref, access),
       list: (bucket, prefix, token, access, delimiter) => real.storage.list(bucket, prefix, token, access, delimiter),

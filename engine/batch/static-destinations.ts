@@ -13,8 +13,8 @@ export interface StaticDestination {
   access?: Access;
   /** The copy would be written with SSE-KMS (its ETag is then not the source's). */
   kms: boolean;
-  /** `skipExisting: checksum`: a verdict of size and time alone needs the checksums. */
-  checksum: boolean;
+  /** `skipExisting: checksum`: a verdict of size and time alone is not enough, the checksums must confirm it. */
+  confirmByChecksum: boolean;
 }
 
 /** The route's destinations for any object (same key), or undefined when they depend on the object. */
@@ -33,7 +33,7 @@ export function staticDestinations(route: CompiledRoute): StaticDestination[] | 
     if (buckets === undefined) return undefined;
     for (const bucket of buckets) {
       const kmsKey = action.kmsKey ?? route.allow.buckets?.find((r) => r.matcher.test(bucket))?.kmsKey;
-      destinations.push({ bucket, ...(access ? { access } : {}), kms: kmsKey !== undefined, checksum: action.skipExisting === 'checksum' });
+      destinations.push({ bucket, ...(access ? { access } : {}), kms: kmsKey !== undefined, confirmByChecksum: action.skipExisting === 'checksum' });
     }
   }
   return destinations.length > 0 ? destinations : undefined;

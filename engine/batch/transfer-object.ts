@@ -4,7 +4,7 @@
  * (runCopy with its retry policy; skip-existing makes a re-run copy nothing).
  */
 import { executeStep, type ActionResult } from '../actions/execute.ts';
-import type { PlannedStep } from '../actions/planned-action.ts';
+import { sourceReader, type PlannedStep } from '../actions/planned-action.ts';
 import { confirmByChecksum, SIZE_AND_TIME, sameContent } from '../actions/same-content.ts';
 import { ActionError, errorMessage } from '../errors.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
@@ -113,7 +113,9 @@ export async function transferObject(route: CompiledRoute, entry: ManifestEntry,
  * Skip-existing decided from the destination listing (same-content.ts): the same content is a
  * skip with no request at all; a missing key or other content needs no HeadObject before the
  * copy. Only a key outside the listing goes through runCopy's own HeadObject check. With
- * `skipExisting: checksum`, a verdict of size and time alone is put to the checksums first.
+ * `skipExisting: checksum`, a verdict of size and time alone is put to the destination's
+ * HeadObject and the checksums first; if that read fails, runCopy makes the same check under the
+ * action's retry policy, and a failure there is this destination's alone.
  */
 async function knownAtDestination(
   step: PlannedStep,
@@ -125,14 +127,19 @@ async function knownAtDestination(
   if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
   const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
   if (known.state === 'unknown') return { step };
-  let same = known.state === 'present' ? sameContent(source.entry, known, { kms: action.kmsKey !== undefined }) : undefined;
-  if (same && action.skipExisting === 'checksum') {
-    same = await confirmByChecksum(
-      options.ports.storage,
-      { ref: { bucket: source.bucket, key: source.entry.key }, access: action.sourceAccess ?? action.destinationAccess },
-      { ref: { bucket: action.bucket, key: action.key }, access: action.destinationAccess },
-      same,
-    );
+  const contentOptions = { kms: action.kmsKey !== undefined };
+  let same = known.state === 'present' ? sameContent(source.entry, known, contentOptions) : undefined;
+  if (same === SIZE_AND_TIME && action.skipExisting === 'checksum') {
+    try {
+      same = await confirmByChecksum(
+        options.ports.storage,
+        { ref: { bucket: source.bucket, key: source.entry.key }, access: sourceReader(action), facts: source.entry },
+        { ref: { bucket: action.bucket, key: action.key }, access: action.destinationAccess },
+        contentOptions,
+      );
+    } catch {
+      return { step };
+    }
   }
   if (!same) return { step: { ...step, action: { ...action, skipExisting: false } } };
   const result: ActionResult = {
@@ -156,7 +163,7 @@ async function alreadyEverywhere(entry: ManifestEntry, options: TransferObjectOp
     const known = await destinations.lookup(destination.bucket, entry.key, destination.access);
     const same = known.state === 'present' ? sameContent(entry, known, { kms: destination.kms }) : undefined;
     // Size and time alone do not do for `skipExisting: checksum`: the step's own check reads the checksums.
-    if (!same || (same === SIZE_AND_TIME && destination.checksum)) return undefined;
+    if (!same || (same === SIZE_AND_TIME && destination.confirmByChecksum)) return undefined;
     copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, listed: true });
   }
   return { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies, failures: [] };

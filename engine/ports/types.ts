@@ -79,10 +79,15 @@ export interface ObjectChecksums {
   values: Partial<Record<ChecksumAlgorithm, string>>;
 }
 
+/** A HeadObject with ChecksumMode ENABLED: the head, and the checksums S3 keeps for the object. */
+export interface ObjectHeadWithChecksums extends ObjectHead {
+  checksums: ObjectChecksums;
+}
+
 export interface StoragePort {
   head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined>;
-  /** HeadObject with ChecksumMode ENABLED; undefined when there is no object. An SSE-KMS object's checksums take kms:Decrypt. */
-  checksums(ref: ObjectRef, access?: Access): Promise<ObjectChecksums | undefined>;
+  /** head with the object's checksums; undefined when there is no object. An SSE-KMS object's checksums take kms:Decrypt. */
+  headWithChecksums(ref: ObjectRef, access?: Access): Promise<ObjectHeadWithChecksums | undefined>;
   getTags(ref: ObjectRef, access?: Access): Promise<Record<string, string>>;
   getBody(ref: ObjectRef, access?: Access): Promise<Buffer>;
   copy(request: CopyRequest): Promise<CopyResult>;

@@ -1,7 +1,8 @@
 /**
  * Seed 000: each account that owns destination buckets lets the function's role write into
- * them. One policy per account covering its allow-listed buckets (names or `*` patterns);
- * apply it to each of those buckets.
+ * them, and read what is there where skip-existing asks (HeadObject needs s3:GetObject, and in
+ * another account the bucket policy must allow it too). One policy per account covering its
+ * allow-listed buckets (names or `*` patterns); apply it to each of those buckets.
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { accessOf } from '../cloudformation/access.ts';
@@ -34,6 +35,16 @@ export function destinationBucketPolicies(routes: CompiledRoute[], context: Snip
           Resource: buckets.map((b) => `arn:${context.partition}:s3:::${b}`),
         },
       );
+      const checked = [...new Set(direct.filter((w) => w.account === account && w.checksExisting).map((w) => w.bucket))].sort();
+      if (checked.length > 0) {
+        entry.statements.push({
+          Sid: `Switchyard${pascal(route.name)}CheckExisting`,
+          Effect: 'Allow',
+          Principal: principal,
+          Action: 's3:GetObject',
+          Resource: checked.map((b) => `arn:${context.partition}:s3:::${b}/*`),
+        });
+      }
       buckets.forEach((b) => entry.buckets.add(b));
       byAccount.set(account, entry);
     }

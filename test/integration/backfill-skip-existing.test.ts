@@ -3,7 +3,8 @@
  * source's size written by a multipart upload (an ETag `…-2`, as a copy made by another tool
  * would have), one with the source's bytes and one with other bytes. `skipExisting: true` goes
  * by size and write time and skips both; `skipExisting: checksum` reads the full-object CRC32
- * of each pair and copies only the one that differs.
+ * of each pair and copies only the one that differs. Through the fault proxy, a refused checksum
+ * read fails that object alone, with the reason.
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,15 +17,10 @@ import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import { silentLog } from '../../engine/report/log.ts';
 import { compileRoutes } from '../unit/pipeline/fake-world.ts';
-import type { AwsTestEnv } from './support/aws-env.ts';
-import { useMotoServer, type MotoServer } from './support/moto.ts';
+import type { BackfillReport } from '../../engine/batch/report.ts';
+import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 
-let moto: MotoServer;
-let env: AwsTestEnv;
-useMotoServer((server, e) => {
-  moto = server;
-  env = e;
-});
+const world = useMotoBehindFaultProxy(11);
 
 const MIB = 1024 * 1024;
 const route = (mode: 'true' | 'checksum'): CompiledRoute =>
@@ -43,25 +39,25 @@ const bytes = (fill: number): Buffer => Buffer.alloc(6 * MIB, fill);
 
 /** Two parts with CRC32 checksums, completed as a FULL_OBJECT checksum: the ETag is `…-2`, the CRC32 that of the whole body. */
 async function putMultipart(bucket: string, key: string, body: Buffer): Promise<void> {
-  const upload = await env.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }));
+  const upload = await world.env.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }));
   const parts = [];
   for (const [index, part] of [body.subarray(0, 5 * MIB), body.subarray(5 * MIB)].entries()) {
-    const answer = await env.s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId, PartNumber: index + 1, Body: part, ChecksumAlgorithm: 'CRC32' }));
+    const answer = await world.env.s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId, PartNumber: index + 1, Body: part, ChecksumAlgorithm: 'CRC32' }));
     parts.push({ PartNumber: index + 1, ETag: answer.ETag, ChecksumCRC32: answer.ChecksumCRC32 });
   }
-  await env.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId, ChecksumType: 'FULL_OBJECT', MultipartUpload: { Parts: parts } }));
+  await world.env.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId, ChecksumType: 'FULL_OBJECT', MultipartUpload: { Parts: parts } }));
 }
 
 async function body(bucket: string, key: string): Promise<Buffer> {
-  const answer = await env.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const answer = await world.env.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
 }
 
 beforeEach(async () => {
-  for (const bucket of ['src', 'dst', 'manifests']) await env.createBucket(bucket);
+  for (const bucket of ['src', 'dst', 'manifests']) await world.env.createBucket(bucket);
   // The SDK sends a CRC32 with every PutObject: the source objects keep one.
-  await env.s3.send(new PutObjectCommand({ Bucket: 'src', Key: 'data/same.bin', Body: bytes(1) }));
-  await env.s3.send(new PutObjectCommand({ Bucket: 'src', Key: 'data/changed.bin', Body: bytes(2) }));
+  await world.env.s3.send(new PutObjectCommand({ Bucket: 'src', Key: 'data/same.bin', Body: bytes(1) }));
+  await world.env.s3.send(new PutObjectCommand({ Bucket: 'src', Key: 'data/changed.bin', Body: bytes(2) }));
   // Written after the source, the same size, multipart ETags: size and time call both copies.
   await putMultipart('dst', 'data/same.bin', bytes(1));
   await putMultipart('dst', 'data/changed.bin', bytes(3));
@@ -70,8 +66,8 @@ beforeEach(async () => {
 describe('skip-existing where ETags cannot decide (multipart destination)', () => {
   it('the setup: each pair has the same size and different ETags, and the destinations keep a full-object CRC32', async () => {
     for (const key of ['data/same.bin', 'data/changed.bin']) {
-      const source = await env.s3.send(new HeadObjectCommand({ Bucket: 'src', Key: key, ChecksumMode: 'ENABLED' }));
-      const destination = await env.s3.send(new HeadObjectCommand({ Bucket: 'dst', Key: key, ChecksumMode: 'ENABLED' }));
+      const source = await world.env.s3.send(new HeadObjectCommand({ Bucket: 'src', Key: key, ChecksumMode: 'ENABLED' }));
+      const destination = await world.env.s3.send(new HeadObjectCommand({ Bucket: 'dst', Key: key, ChecksumMode: 'ENABLED' }));
       expect(destination.ContentLength).toBe(source.ContentLength);
       expect(destination.ETag).not.toBe(source.ETag);
       expect(destination.ETag).toMatch(/-2"$/);
@@ -81,22 +77,22 @@ describe('skip-existing where ETags cannot decide (multipart destination)', () =
   });
 
   it('skipExisting: true skips both by size and write time, the changed object too (the check rclone makes by default)', async () => {
-    const summary = await runBackfill(route('true'), createAwsPorts({ endpoint: moto.endpoint, region: 'us-east-1' }), { log: silentLog, progress: silentProgress });
+    const summary = await runBackfill(route('true'), createAwsPorts({ endpoint: world.moto.endpoint, region: 'us-east-1' }), { log: silentLog, progress: silentProgress });
 
     expect(summary).toMatchObject({ status: 'succeeded', listed: 2, copied: 0, skipped: 2 });
     expect((await body('dst', 'data/changed.bin')).equals(bytes(3))).toBe(true);
   });
 
   it('skipExisting: checksum compares the full-object CRC32s: the same bytes are skipped, the changed object is copied', async () => {
-    const summary = await runBackfill(route('checksum'), createAwsPorts({ endpoint: moto.endpoint, region: 'us-east-1' }), { log: silentLog, progress: silentProgress });
+    const summary = await runBackfill(route('checksum'), createAwsPorts({ endpoint: world.moto.endpoint, region: 'us-east-1' }), { log: silentLog, progress: silentProgress });
 
     expect(summary).toMatchObject({ status: 'succeeded', listed: 2, copied: 1, skipped: 1 });
     expect((await body('dst', 'data/changed.bin')).equals(bytes(2))).toBe(true);
-    expect((await env.s3.send(new HeadObjectCommand({ Bucket: 'dst', Key: 'data/same.bin' }))).ETag).toMatch(/-2"$/);
+    expect((await world.env.s3.send(new HeadObjectCommand({ Bucket: 'dst', Key: 'data/same.bin' }))).ETag).toMatch(/-2"$/);
   });
 
   it('runCopy, for a key the destination listing did not answer: its own HeadObject, then the checksums, decide the same way', async () => {
-    const storage = createAwsPorts({ endpoint: moto.endpoint, region: 'us-east-1' }).storage;
+    const storage = createAwsPorts({ endpoint: world.moto.endpoint, region: 'us-east-1' }).storage;
     const outcomes: Record<string, string> = {};
     for (const key of ['data/same.bin', 'data/changed.bin']) {
       const head = await storage.head({ bucket: 'src', key });
@@ -109,5 +105,20 @@ describe('skip-existing where ETags cannot decide (multipart destination)', () =
 
     expect(outcomes).toEqual({ 'data/same.bin': 'skipped: same size and full-object CRC32 checksum already at the destination', 'data/changed.bin': 'copy' });
     expect((await body('dst', 'data/changed.bin')).equals(bytes(2))).toBe(true);
+  });
+
+  it('a refused checksum read (403, as without kms:Decrypt) fails that object with the reason, retried under the action; the other is still skipped', async () => {
+    world.proxy.setRules([{ method: 'HEAD', path: /^\/dst\/data\/changed\.bin/, header: { name: 'x-amz-checksum-mode' }, action: { status: 403, s3Error: 'AccessDenied' } }]);
+
+    const summary = await runBackfill(route('checksum'), createAwsPorts({ endpoint: world.proxy.endpoint, region: 'us-east-1' }), { log: silentLog, progress: silentProgress });
+
+    expect(summary).toMatchObject({ status: 'failed', listed: 2, copied: 0, skipped: 1, failed: 1 });
+    const uri = new URL(summary.report ?? '');
+    const report = JSON.parse((await body(uri.host, uri.pathname.slice(1))).toString('utf8')) as BackfillReport;
+    expect(report.failures).toEqual([expect.objectContaining({ key: 'data/changed.bin', destination: 's3://dst/data/changed.bin', failureClass: 'access-denied' })]);
+    expect(report.failures[0]?.message).toContain('kms:Decrypt');
+    // Once in the listing check, once in runCopy's own: AccessDenied is never retried.
+    expect(world.proxy.stats.byRule).toEqual([2]);
+    expect((await body('dst', 'data/changed.bin')).equals(bytes(3))).toBe(true);
   });
 });

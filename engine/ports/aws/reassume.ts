@@ -9,7 +9,7 @@ export function reassumingPorts(ports: Ports, resolver: AccessResolver): Ports {
   const { storage, queues, email } = ports;
   const reassumingStorage: StoragePort = {
     head: (ref, access) => resolver.retryExpired(access, () => storage.head(ref, access)),
-    checksums: (ref, access) => resolver.retryExpired(access, () => storage.checksums(ref, access)),
+    headWithChecksums: (ref, access) => resolver.retryExpired(access, () => storage.headWithChecksums(ref, access)),
     getTags: (ref, access) => resolver.retryExpired(access, () => storage.getTags(ref, access)),
     getBody: (ref, access) => resolver.retryExpired(access, () => storage.getBody(ref, access)),
     copy: (request) => resolver.retryExpired(request.destinationAccess ?? request.sourceAccess, () => storage.copy(request)),

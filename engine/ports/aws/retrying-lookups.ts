@@ -20,7 +20,7 @@ export function retryingLookups(ports: Ports, policy: RetryPolicy = LOOKUP_RETRY
     storage: {
       ...storage,
       head: (ref, access) => read(() => storage.head(ref, access)),
-      checksums: (ref, access) => read(() => storage.checksums(ref, access)),
+      headWithChecksums: (ref, access) => read(() => storage.headWithChecksums(ref, access)),
       getTags: (ref, access) => read(() => storage.getTags(ref, access)),
       getBody: (ref, access) => read(() => storage.getBody(ref, access)),
       copy: (request) => storage.copy(request),

@@ -4,10 +4,11 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import type { Access, CopyRequest, CopyResult, ListPage, ObjectChecksums, ObjectHead, ObjectRef, StoragePort } from '../types.ts';
+import type { Access, CopyRequest, CopyResult, ListPage, ObjectChecksums, ObjectHead, ObjectHeadWithChecksums, ObjectRef, StoragePort } from '../types.ts';
 import { classifyAwsError, toActionError } from './classify.ts';
 import type { AccessResolver } from './credentials.ts';
 import { copyObject } from './s3-copy.ts';
@@ -15,11 +16,28 @@ import { copyObject } from './s3-copy.ts';
 export class S3Storage implements StoragePort {
   constructor(private readonly access: AccessResolver) {}
 
-  async head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
+  head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
+    return this.headObject(ref, access, false);
+  }
+
+  async headWithChecksums(ref: ObjectRef, access?: Access): Promise<ObjectHeadWithChecksums | undefined> {
+    const answer = await this.headObject(ref, access, true);
+    if (!answer) return undefined;
+    const values: ObjectChecksums['values'] = {};
+    for (const algorithm of Object.values(ChecksumAlgorithm)) {
+      const value = answer.output[`Checksum${algorithm}`];
+      if (value !== undefined) values[algorithm] = value;
+    }
+    return { ...answer, checksums: { values, ...(answer.output.ChecksumType !== undefined ? { type: answer.output.ChecksumType } : {}) } };
+  }
+
+  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: false): Promise<ObjectHead | undefined>;
+  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: true): Promise<(ObjectHead & { output: HeadObjectCommandOutput }) | undefined>;
+  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: boolean): Promise<(ObjectHead & { output?: HeadObjectCommandOutput }) | undefined> {
     const { s3 } = await this.access.clientsFor(access);
     try {
-      const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
-      return {
+      const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, ...(checksums ? { ChecksumMode: 'ENABLED' as const } : {}) }));
+      const head: ObjectHead = {
         size: answer.ContentLength ?? 0,
         eTag: (answer.ETag ?? '').replaceAll('"', ''),
         metadata: answer.Metadata ?? {},
@@ -27,26 +45,13 @@ export class S3Storage implements StoragePort {
         ...(answer.LastModified !== undefined ? { lastModified: answer.LastModified } : {}),
         ...(answer.VersionId !== undefined ? { versionId: answer.VersionId } : {}),
       };
+      return checksums ? { ...head, output: answer } : head;
     } catch (error) {
       // HEAD has no body: a missing bucket also answers a bare 404, so "absent" is the honest reading.
-      if (classifyAwsError(error) === 'not-found') return undefined;
-      throw toActionError(error, { operation: 's3:HeadObject', bucket: ref.bucket, key: ref.key });
-    }
-  }
-
-  async checksums(ref: ObjectRef, access?: Access): Promise<ObjectChecksums | undefined> {
-    const { s3 } = await this.access.clientsFor(access);
-    try {
-      const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, ChecksumMode: 'ENABLED' }));
-      const values: ObjectChecksums['values'] = {};
-      for (const algorithm of Object.values(ChecksumAlgorithm)) {
-        const value = answer[`Checksum${algorithm}`];
-        if (value !== undefined) values[algorithm] = value;
-      }
-      return { values, ...(answer.ChecksumType !== undefined ? { type: answer.ChecksumType } : {}) };
-    } catch (error) {
-      if (classifyAwsError(error) === 'not-found') return undefined;
-      throw toActionError(error, { operation: 's3:HeadObject with ChecksumMode (an SSE-KMS object needs kms:Decrypt)', bucket: ref.bucket, key: ref.key });
+      const failure = classifyAwsError(error);
+      if (failure === 'not-found') return undefined;
+      const operation = !checksums ? 's3:HeadObject' : failure === 'access-denied' ? 's3:HeadObject with ChecksumMode (an SSE-KMS object also needs kms:Decrypt on its key)' : 's3:HeadObject with ChecksumMode';
+      throw toActionError(error, { operation, bucket: ref.bucket, key: ref.key });
     }
   }
 

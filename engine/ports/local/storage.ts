@@ -35,23 +35,25 @@ export function createLocalStorage(dir: string): StoragePort {
     });
   };
 
+  const headOf = async (ref: ObjectRef): Promise<ObjectHead | undefined> => {
+    const path = objectPath(dir, ref.bucket, ref.key);
+    const stats = await stat(path).catch(() => undefined);
+    if (!stats?.isFile()) return undefined;
+    const sidecar = await readSidecar(dir, ref.bucket, ref.key);
+    const head: ObjectHead = { size: stats.size, eTag: await md5OfFile(path), metadata: sidecar.metadata, lastModified: stats.mtime };
+    if (sidecar.contentType !== undefined) head.contentType = sidecar.contentType;
+    return head;
+  };
+
   return {
-    async head(ref) {
-      const path = objectPath(dir, ref.bucket, ref.key);
-      const stats = await stat(path).catch(() => undefined);
-      if (!stats?.isFile()) return undefined;
-      const sidecar = await readSidecar(dir, ref.bucket, ref.key);
-      const head: ObjectHead = { size: stats.size, eTag: await md5OfFile(path), metadata: sidecar.metadata, lastModified: stats.mtime };
-      if (sidecar.contentType !== undefined) head.contentType = sidecar.contentType;
-      return head;
-    },
+    head: (ref) => headOf(ref),
 
     // A file's checksum is of the whole file: SHA-256, computed on each call.
-    async checksums(ref): Promise<ObjectChecksums | undefined> {
-      const path = objectPath(dir, ref.bucket, ref.key);
-      const stats = await stat(path).catch(() => undefined);
-      if (!stats?.isFile()) return undefined;
-      return { type: 'FULL_OBJECT', values: { SHA256: await digestOfFile(path, 'sha256', 'base64') } };
+    async headWithChecksums(ref) {
+      const head = await headOf(ref);
+      if (!head) return undefined;
+      const checksums: ObjectChecksums = { type: 'FULL_OBJECT', values: { SHA256: await digestOfFile(objectPath(dir, ref.bucket, ref.key), 'sha256', 'base64') } };
+      return { ...head, checksums };
     },
 
     async getTags(ref) {

@@ -1,7 +1,7 @@
 /** When the destination already holds the source's content: the listing-diff rule and the checksum check, case by case. */
 import { describe, expect, it } from 'vitest';
 import { compareChecksums, confirmByChecksum, sameContent, SIZE_AND_TIME, type ContentFacts } from '../../../engine/actions/same-content.ts';
-import type { ObjectChecksums, StoragePort } from '../../../engine/ports/types.ts';
+import type { ObjectChecksums, ObjectHeadWithChecksums, StoragePort } from '../../../engine/ports/types.ts';
 
 const source: ContentFacts = { size: 10, eTag: 'aaa', lastModified: '2026-11-01T00:00:00.000Z' };
 const later = '2026-11-02T00:00:00.000Z';
@@ -50,36 +50,54 @@ describe('compareChecksums', () => {
 });
 
 describe('confirmByChecksum', () => {
-  /** Only `checksums` is called; anything else would throw. */
-  const storageWith = (byKey: Record<string, ObjectChecksums | undefined>): StoragePort & { asked: string[] } => {
+  /** Only `headWithChecksums` is called; anything else would throw. */
+  const storageWith = (byKey: Record<string, ObjectHeadWithChecksums | undefined>): StoragePort & { asked: string[] } => {
     const asked: string[] = [];
-    const port = { asked, checksums: async (ref: { key: string }) => (asked.push(ref.key), byKey[ref.key]) };
+    const port = { asked, headWithChecksums: async (ref: { key: string }) => (asked.push(ref.key), byKey[ref.key]) };
     return port as unknown as StoragePort & { asked: string[] };
   };
-  const src = { ref: { bucket: 'src', key: 's' } };
+  const kms = { kms: true };
+  const facts: ContentFacts = { size: 10, eTag: 'aaa', lastModified: '2026-11-01T00:00:00.000Z' };
+  const src = { ref: { bucket: 'src', key: 's' }, facts };
   const dst = { ref: { bucket: 'dst', key: 'd' } };
+  /** What a listing showed: same size, an ETag of its own (SSE-KMS), written later. */
+  const copyHead = (checksums: ObjectChecksums, metadata: Record<string, string> = {}): ObjectHeadWithChecksums => ({ size: 10, eTag: 'kms', lastModified: new Date(later), metadata, checksums });
+  const sourceHead = (checksums: ObjectChecksums): ObjectHeadWithChecksums => ({ size: 10, eTag: 'aaa', lastModified: new Date(facts.lastModified as string), metadata: {}, checksums });
 
-  it('a verdict by ETag is kept without asking S3', async () => {
-    const storage = storageWith({});
-    expect(await confirmByChecksum(storage, src, dst, 'same size and ETag')).toBe('same size and ETag');
-    expect(storage.asked).toEqual([]);
+  it('the source ETag recorded on the destination decides, without reading the source', async () => {
+    const storage = storageWith({ d: copyHead({ values: {} }, { 'switchyard-source-etag': 'aaa' }) });
+    expect(await confirmByChecksum(storage, src, dst, kms)).toBe("same size and the source's ETag recorded on the copy");
+    expect(storage.asked).toEqual(['d']);
   });
 
-  it('size and time with equal full-object checksums: skipped, by the checksum', async () => {
-    const storage = storageWith({ s: full({ CRC32: 'a' }), d: full({ CRC32: 'a' }) });
-    expect(await confirmByChecksum(storage, src, dst, SIZE_AND_TIME)).toBe('same size and full-object CRC32 checksum');
-    expect(storage.asked.sort()).toEqual(['d', 's']);
+  it('a recorded source ETag that differs: copied, without reading the source', async () => {
+    const storage = storageWith({ d: copyHead(full({ CRC32: 'a' }), { 'switchyard-source-etag': 'old' }) });
+    expect(await confirmByChecksum(storage, src, dst, kms)).toBeUndefined();
+    expect(storage.asked).toEqual(['d']);
   });
 
-  it('size and time with different full-object checksums: copied (the false skip size and time would make)', async () => {
-    expect(await confirmByChecksum(storageWith({ s: full({ CRC32: 'a' }), d: full({ CRC32: 'b' }) }), src, dst, SIZE_AND_TIME)).toBeUndefined();
+  it('equal full-object checksums: skipped, by the checksum', async () => {
+    const storage = storageWith({ s: sourceHead(full({ CRC32: 'a' })), d: copyHead(full({ CRC32: 'a' })) });
+    expect(await confirmByChecksum(storage, src, dst, kms)).toBe('same size and full-object CRC32 checksum');
+    expect(storage.asked).toEqual(['d', 's']);
   });
 
-  it('no checksums to compare: size and time stand, and the reason says so', async () => {
-    expect(await confirmByChecksum(storageWith({ s: { values: {} }, d: full({ CRC32: 'b' }) }), src, dst, SIZE_AND_TIME)).toBe(`${SIZE_AND_TIME}; no checksums to compare`);
+  it('different full-object checksums: copied (the false skip size and time would make)', async () => {
+    expect(await confirmByChecksum(storageWith({ s: sourceHead(full({ CRC32: 'a' })), d: copyHead(full({ CRC32: 'b' })) }), src, dst, kms)).toBeUndefined();
   });
 
-  it('an object gone since the listing: copied', async () => {
-    expect(await confirmByChecksum(storageWith({ s: full({ CRC32: 'a' }) }), src, dst, SIZE_AND_TIME)).toBeUndefined();
+  it('checksums that cannot tell: size and time stand, and the reason says so', async () => {
+    expect(await confirmByChecksum(storageWith({ s: sourceHead({ values: {} }), d: copyHead(full({ CRC32: 'b' })) }), src, dst, kms)).toBe(`${SIZE_AND_TIME}; the checksums cannot tell`);
+  });
+
+  it('the destination or the source gone since the listing: copied', async () => {
+    expect(await confirmByChecksum(storageWith({ s: sourceHead(full({ CRC32: 'a' })) }), src, dst, kms)).toBeUndefined();
+    expect(await confirmByChecksum(storageWith({ d: copyHead(full({ CRC32: 'a' })) }), src, dst, kms)).toBeUndefined();
+  });
+
+  it('a destination head already read with checksums is not read again', async () => {
+    const storage = storageWith({ s: sourceHead(full({ CRC32: 'a' })) });
+    expect(await confirmByChecksum(storage, src, dst, kms, copyHead(full({ CRC32: 'a' })))).toBe('same size and full-object CRC32 checksum');
+    expect(storage.asked).toEqual(['s']);
   });
 });

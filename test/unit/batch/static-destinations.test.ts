@@ -11,14 +11,14 @@ const cases: Array<{ proves: string; body: string; expected: unknown }> = [
     proves: 'fixed buckets keeping the key, with a fixed role: static, KMS from the allow-list',
     body: 'actions:\n  - copy: { to: [dst-a, plain], key: $key, skipExisting: true, assumeRole: { arn: "arn:aws:iam::222222222222:role/w", externalId: x } }\n',
     expected: [
-      { bucket: 'dst-a', access: { roleArn: 'arn:aws:iam::222222222222:role/w', externalId: 'x' }, kms: true, checksum: false },
-      { bucket: 'plain', access: { roleArn: 'arn:aws:iam::222222222222:role/w', externalId: 'x' }, kms: false, checksum: false },
+      { bucket: 'dst-a', access: { roleArn: 'arn:aws:iam::222222222222:role/w', externalId: 'x' }, kms: true, confirmByChecksum: false },
+      { bucket: 'plain', access: { roleArn: 'arn:aws:iam::222222222222:role/w', externalId: 'x' }, kms: false, confirmByChecksum: false },
     ],
   },
   {
     proves: 'skipExisting: checksum stays static, and says that size and time alone do not settle it',
     body: 'actions:\n  - copy: { to: dst-a, key: $key, skipExisting: checksum }\n',
-    expected: [{ bucket: 'dst-a', kms: true, checksum: true }],
+    expected: [{ bucket: 'dst-a', kms: true, confirmByChecksum: true }],
   },
   { proves: 'a key that changes: not static', body: "actions:\n  - copy: { to: plain, key: \"='archive/' & $key\", skipExisting: true }\n", expected: undefined },
   { proves: 'a destination from an expression: not static', body: 'actions:\n  - copy: { to: "=$key", key: $key, skipExisting: true }\n', expected: undefined },

@@ -103,9 +103,9 @@ export function fakeWorld(start = new Date('2026-11-20T10:00:00.000Z')): FakeWor
           const stored = objects.get(at(ref.bucket, ref.key));
           return stored && headOf(stored);
         },
-        async checksums(ref) {
+        async headWithChecksums(ref) {
           const stored = objects.get(at(ref.bucket, ref.key));
-          return stored && { type: 'FULL_OBJECT', values: { SHA256: createHash('sha256').update(stored.body).digest('base64') } };
+          return stored && { ...headOf(stored), checksums: { type: 'FULL_OBJECT', values: { SHA256: createHash('sha256').update(stored.body).digest('base64') } } };
         },
         async getTags(ref) {
           const stored = objects.get(at(ref.bucket, ref.key));

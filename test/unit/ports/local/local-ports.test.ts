@@ -54,10 +54,14 @@ describe('local storage: objects are files, tags and metadata a sidecar', () => 
     expect(await ports.storage.getTags(ref)).toEqual({});
   });
 
-  it('checksums are the SHA-256 of the whole file; a missing object has none', async () => {
+  it('headWithChecksums adds the SHA-256 of the whole file to the head; a missing object has none', async () => {
     await ports.storage.put('docs', 'a.json', '{"a":1}');
-    expect(await ports.storage.checksums({ bucket: 'docs', key: 'a.json' })).toEqual({ type: 'FULL_OBJECT', values: { SHA256: createHash('sha256').update('{"a":1}').digest('base64') } });
-    expect(await ports.storage.checksums({ bucket: 'docs', key: 'b.json' })).toBeUndefined();
+    expect(await ports.storage.headWithChecksums({ bucket: 'docs', key: 'a.json' })).toMatchObject({
+      size: 7,
+      eTag: md5('{"a":1}'),
+      checksums: { type: 'FULL_OBJECT', values: { SHA256: createHash('sha256').update('{"a":1}').digest('base64') } },
+    });
+    expect(await ports.storage.headWithChecksums({ bucket: 'docs', key: 'b.json' })).toBeUndefined();
   });
 
   it('reads tags, metadata and content type from the sidecar', async () => {
