@@ -312,7 +312,7 @@ export interface CopyAction {
    */
   partConcurrency?: number;
   /**
-   * Skip a destination that already holds the object, so batch re-runs copy nothing. `true`: the same size and ETag, or the source ETag recorded on the copy; where ETags cannot match (an SSE-KMS destination, multipart ETags), the same size written after the source last changed, as rclone checks by default. `checksum`: a skip that only size and write time found is confirmed first, by the destination's HeadObject (its recorded source ETag) and then the two objects' checksums (HeadObject with ChecksumMode; an SSE-KMS object needs kms:Decrypt): equal full-object checksums, or equal composite ones, skip; different full-object checksums copy; where they cannot tell, size and time stand. Only batch runs reach that case: an event carries no write time.
+   * Skip a destination that already holds the object, so batch re-runs copy nothing. `true`: the same size and ETag, or the source ETag recorded on the copy; where ETags cannot match (an SSE-KMS destination, multipart ETags), the same size written after the source last changed, as rclone checks by default. `checksum`: a skip that only size and write time found is confirmed first, by the destination's HeadObject (its recorded source ETag) and then the two objects' checksums (HeadObject with ChecksumMode; an SSE-KMS object needs kms:Decrypt): equal full-object checksums, or equal composite ones, skip; different full-object checksums copy; where they cannot tell, size and time stand. For an event, the event's time stands in for the source's last change (it is never earlier).
    */
   skipExisting?: false | true | 'checksum';
 }

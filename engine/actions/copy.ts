@@ -68,8 +68,13 @@ function addedMetadata(route: string, copy: PlannedCopy, known: ObjectHead | und
   return multipart ? { addMetadata: sourceETag } : {};
 }
 
-/** The size and ETag an S3 event carries are the object's own: no HeadObject needed for them. */
+/**
+ * The size and ETag an S3 event carries are the object's own: no HeadObject needed for them. Its
+ * time stands in for the object's last change where only size and time can tell (same-content.ts):
+ * S3 reports the event at or after the write it announces (a multipart upload's object is dated
+ * when it began), and a later time only makes "written since" harder to meet, never easier.
+ */
 function headFromEvent(event: ObjectEvent): ObjectHead | undefined {
   if (event.size === undefined || event.eTag === undefined || event.eTag === '') return undefined;
-  return { size: event.size, eTag: event.eTag, metadata: {} };
+  return { size: event.size, eTag: event.eTag, metadata: {}, ...(event.kind === 'created' ? { lastModified: new Date(event.eventTime) } : {}) };
 }

@@ -107,6 +107,26 @@ describe('skip-existing where ETags cannot decide (multipart destination)', () =
     expect((await body('dst', 'data/changed.bin')).equals(bytes(2))).toBe(true);
   });
 
+  it('an event, with no HeadObject of the source: its time stands in for the write time; an event newer than the destination copies', async () => {
+    const storage = createAwsPorts({ endpoint: world.moto.endpoint, region: 'us-east-1' }).storage;
+    const outcome = async (key: string, mode: 'true' | 'checksum', eventTime: Date): Promise<string> => {
+      const head = await storage.head({ bucket: 'src', key });
+      if (!head) throw new Error(`no source object ${key}`);
+      const event = batchEvent('src', { key, size: head.size, eTag: head.eTag, lastModified: eventTime.toISOString() }, new Date());
+      const copy: PlannedCopy = { type: 'copy', actionId: 'copy', bucket: 'dst', key, multipartThreshold: 5 * 1024 * MIB, partSize: 100 * MIB, partConcurrency: 4, skipExisting: mode === 'true' ? true : 'checksum', loopMarker: false };
+      return (await runCopy(storage, event, 'archive-copy', copy)).method;
+    };
+    const uploaded = (await storage.head({ bucket: 'src', key: 'data/changed.bin' }))?.lastModified ?? new Date(0);
+
+    expect(await outcome('data/same.bin', 'true', uploaded)).toBe('skipped');
+    expect(await outcome('data/changed.bin', 'true', uploaded)).toBe('skipped');
+    expect(await outcome('data/same.bin', 'checksum', uploaded)).toBe('skipped');
+    expect(await outcome('data/changed.bin', 'checksum', uploaded)).toBe('copy');
+    // An event from after the destination was written: the destination cannot be that change.
+    await putMultipart('dst', 'data/changed.bin', bytes(3));
+    expect(await outcome('data/changed.bin', 'true', new Date(Date.now() + 60_000))).toBe('copy');
+  });
+
   it('a refused checksum read (403, as without kms:Decrypt) fails that object with the reason, retried under the action; the other is still skipped', async () => {
     world.proxy.setRules([{ method: 'HEAD', path: /^\/dst\/data\/changed\.bin/, header: { name: 'x-amz-checksum-mode' }, action: { status: 403, s3Error: 'AccessDenied' } }]);
 

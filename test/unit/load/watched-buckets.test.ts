@@ -38,8 +38,8 @@ describe('watched buckets', () => {
     const byBucket = new Map(world.copies.map((c) => [c.destination.bucket, c]));
     expect(byBucket.get('outbox')?.addMetadata).toEqual({ [LOOP_MARKER]: 'ingest' });
     expect(byBucket.get('archive')?.addMetadata).toBeUndefined();
-    // The event's size and ETag serve skip-existing and the copy: no HeadObject of the source.
-    expect(byBucket.get('archive')?.sourceHead).toEqual({ size: 1, eTag: '0cc175b9c0f1b6a831c399e269772661', metadata: {} });
+    // The event's size, ETag and time serve skip-existing and the copy: no HeadObject of the source.
+    expect(byBucket.get('archive')?.sourceHead).toEqual({ size: 1, eTag: '0cc175b9c0f1b6a831c399e269772661', metadata: {}, lastModified: new Date('2026-11-20T09:59:58.000Z') });
     expect(world.object('outbox', 'done/a.txt')?.metadata).toEqual({ origin: 'scanner', [LOOP_MARKER]: 'ingest' });
   });
 });
