@@ -16,36 +16,36 @@ import { copyObject } from './s3-copy.ts';
 export class S3Storage implements StoragePort {
   constructor(private readonly access: AccessResolver) {}
 
-  head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
-    return this.headObject(ref, access, false);
+  async head(ref: ObjectRef, access?: Access): Promise<ObjectHead | undefined> {
+    return (await this.headObject(ref, access, false))?.head;
   }
 
   async headWithChecksums(ref: ObjectRef, access?: Access): Promise<ObjectHeadWithChecksums | undefined> {
     const answer = await this.headObject(ref, access, true);
     if (!answer) return undefined;
+    const { head, output } = answer;
     const values: ObjectChecksums['values'] = {};
     for (const algorithm of Object.values(ChecksumAlgorithm)) {
-      const value = answer.output[`Checksum${algorithm}`];
+      const value = output[`Checksum${algorithm}`];
       if (value !== undefined) values[algorithm] = value;
     }
-    return { ...answer, checksums: { values, ...(answer.output.ChecksumType !== undefined ? { type: answer.output.ChecksumType } : {}) } };
+    return { ...head, checksums: { values, ...(output.ChecksumType !== undefined ? { type: output.ChecksumType } : {}) } };
   }
 
-  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: false): Promise<ObjectHead | undefined>;
-  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: true): Promise<(ObjectHead & { output: HeadObjectCommandOutput }) | undefined>;
-  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: boolean): Promise<(ObjectHead & { output?: HeadObjectCommandOutput }) | undefined> {
+  /** One HeadObject: the port's head, and the SDK's answer for what only some callers read. */
+  private async headObject(ref: ObjectRef, access: Access | undefined, checksums: boolean): Promise<{ head: ObjectHead; output: HeadObjectCommandOutput } | undefined> {
     const { s3 } = await this.access.clientsFor(access);
     try {
-      const answer = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, ...(checksums ? { ChecksumMode: 'ENABLED' as const } : {}) }));
+      const output = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, ...(checksums ? { ChecksumMode: 'ENABLED' as const } : {}) }));
       const head: ObjectHead = {
-        size: answer.ContentLength ?? 0,
-        eTag: (answer.ETag ?? '').replaceAll('"', ''),
-        metadata: answer.Metadata ?? {},
-        ...(answer.ContentType !== undefined ? { contentType: answer.ContentType } : {}),
-        ...(answer.LastModified !== undefined ? { lastModified: answer.LastModified } : {}),
-        ...(answer.VersionId !== undefined ? { versionId: answer.VersionId } : {}),
+        size: output.ContentLength ?? 0,
+        eTag: (output.ETag ?? '').replaceAll('"', ''),
+        metadata: output.Metadata ?? {},
+        ...(output.ContentType !== undefined ? { contentType: output.ContentType } : {}),
+        ...(output.LastModified !== undefined ? { lastModified: output.LastModified } : {}),
+        ...(output.VersionId !== undefined ? { versionId: output.VersionId } : {}),
       };
-      return checksums ? { ...head, output: answer } : head;
+      return { head, output };
     } catch (error) {
       // HEAD has no body: a missing bucket also answers a bare 404, so "absent" is the honest reading.
       const failure = classifyAwsError(error);

@@ -46,7 +46,7 @@ export function createLocalStorage(dir: string): StoragePort {
   };
 
   return {
-    head: (ref) => headOf(ref),
+    head: headOf,
 
     // A file's checksum is of the whole file: SHA-256, computed on each call.
     async headWithChecksums(ref) {
