@@ -7,7 +7,7 @@ import { sourceReader, type PlannedCopy } from './planned-action.ts';
 /** Metadata key put on copies into watched buckets; an event for an object carrying it is not routed again. */
 export const LOOP_MARKER = 'switchyard-route';
 
-import { SIZE_AND_TIME, SOURCE_ETAG, confirmByChecksum, sameContent } from './same-content.ts';
+import { SIZE_AND_TIME, SOURCE_ETAG, confirmByChecksum, contentOptionsFor, sameContent } from './same-content.ts';
 
 export { SOURCE_ETAG };
 
@@ -25,7 +25,7 @@ export async function runCopy(storage: StoragePort, event: ObjectEvent, route: s
   const source = { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) };
   if (copy.skipExisting && known) {
     const destination = { bucket: copy.bucket, key: copy.key };
-    const options = { kms: copy.kmsKey !== undefined };
+    const options = contentOptionsFor(copy);
     let same: string | undefined;
     if (copy.skipExisting === 'checksum') {
       const existing = await storage.headWithChecksums(destination, copy.destinationAccess);

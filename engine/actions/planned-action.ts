@@ -10,7 +10,10 @@ export interface PlannedCopy {
   key: string;
   sourceAccess?: Access;
   destinationAccess?: Access;
+  /** SSE-KMS key of the copy. */
   kmsKey?: string;
+  /** SSE-KMS key the source objects are encrypted with (route.source.kmsKey). */
+  sourceKmsKey?: string;
   acl?: 'bucket-owner-full-control';
   multipartThreshold: number;
   partSize: number;

@@ -1,7 +1,8 @@
 /**
  * Whether the object at a destination already is a copy of the source, from what a listing or
  * a HeadObject says. Same size and ETag is the usual answer. Where S3 cannot keep the ETag
- * across a copy — an SSE-KMS destination, or a multipart ETag (`…-N`) on either side — the
+ * across a copy — SSE-KMS on either side (the route names the key, or a HeadObject says so), or
+ * a multipart ETag (`…-N`) on either side — the
  * source's ETag recorded on the copy decides, and without it (a one-request copy that could
  * not write metadata) the same size written after the source last changed, as rclone's
  * size-and-modification-time check does. With `skipExisting: checksum` that last verdict is put
@@ -17,11 +18,18 @@ export interface ContentFacts {
   eTag: string;
   lastModified?: Date | string;
   metadata?: Record<string, string>;
+  /** The server-side encryption S3 reported (HeadObject); a listing does not say. */
+  encryption?: string;
 }
 
 export interface SameContentOptions {
-  /** The copy is (or would be) written with SSE-KMS: its ETag is not the source's. */
+  /** The route names an SSE-KMS key for the source or for the copy: their ETags are not each other's. */
   kms: boolean;
+}
+
+/** Options for a planned copy: SSE-KMS on either side, as far as the route says. */
+export function contentOptionsFor(copy: { kmsKey?: string; sourceKmsKey?: string }): SameContentOptions {
+  return { kms: copy.kmsKey !== undefined || copy.sourceKmsKey !== undefined };
 }
 
 /** A multipart ETag, or a composite checksum: `…-N` for N parts. */
@@ -33,8 +41,7 @@ export function sameContent(source: ContentFacts, destination: ContentFacts, opt
   if (source.eTag === destination.eTag) return 'same size and ETag';
   const recorded = destination.metadata?.[SOURCE_ETAG];
   if (recorded !== undefined) return recorded === source.eTag ? "same size and the source's ETag recorded on the copy" : undefined;
-  const layoutDiffers = options.kms || PARTS_SUFFIX.test(source.eTag) || PARTS_SUFFIX.test(destination.eTag);
-  if (!layoutDiffers) return undefined;
+  if (!eTagsCannotMatch(source, destination, options)) return undefined;
   const written = time(destination.lastModified);
   const changed = time(source.lastModified);
   return written !== undefined && changed !== undefined && written >= changed ? SIZE_AND_TIME : undefined;
@@ -96,6 +103,32 @@ export function compareChecksums(source: ObjectChecksums, destination: ObjectChe
 /** S3 names the type; without it (older answers, emulators) a value without `-N` is of the whole object. */
 function isFullObject(checksums: ObjectChecksums, value: string): boolean {
   return checksums.type !== undefined ? checksums.type === 'FULL_OBJECT' : !PARTS_SUFFIX.test(value);
+}
+
+/** SSE-KMS on either side, or a multipart ETag on either side: S3 does not keep the ETag across the copy. */
+export function eTagsCannotMatch(source: ContentFacts, destination: ContentFacts, options: SameContentOptions): boolean {
+  return options.kms || kmsEncrypted(source) || kmsEncrypted(destination) || PARTS_SUFFIX.test(source.eTag) || PARTS_SUFFIX.test(destination.eTag);
+}
+
+/** SSE-KMS and DSSE-KMS objects have ETags that are not the MD5 of their content. */
+function kmsEncrypted(facts: ContentFacts): boolean {
+  return facts.encryption?.startsWith('aws:kms') === true;
+}
+
+/**
+ * Same size and other ETags with nothing known to explain it: other content, unless the
+ * destination is SSE-KMS by a bucket default the route does not name. A listing cannot tell; the
+ * destination's HeadObject can (it reports the encryption), so such a pair is worth that one
+ * request before a copy.
+ */
+export function encryptionUnknown(source: ContentFacts, destination: ContentFacts, options: SameContentOptions): boolean {
+  return (
+    source.size === destination.size &&
+    source.eTag !== destination.eTag &&
+    destination.encryption === undefined &&
+    destination.metadata?.[SOURCE_ETAG] === undefined &&
+    !eTagsCannotMatch(source, destination, options)
+  );
 }
 
 function time(value: Date | string | undefined): number | undefined {

@@ -11,7 +11,7 @@ import type { Access } from '../ports/types.ts';
 export interface StaticDestination {
   bucket: string;
   access?: Access;
-  /** The copy would be written with SSE-KMS (its ETag is then not the source's). */
+  /** The source or the copy is SSE-KMS by the route (their ETags are then not each other's). */
   kms: boolean;
   /** `skipExisting: checksum`: a verdict of size and time alone is not enough, the checksums must confirm it. */
   confirmByChecksum: boolean;
@@ -33,7 +33,7 @@ export function staticDestinations(route: CompiledRoute): StaticDestination[] | 
     if (buckets === undefined) return undefined;
     for (const bucket of buckets) {
       const kmsKey = action.kmsKey ?? route.allow.buckets?.find((r) => r.matcher.test(bucket))?.kmsKey;
-      destinations.push({ bucket, ...(access ? { access } : {}), kms: kmsKey !== undefined, confirmByChecksum: action.skipExisting === 'checksum' });
+      destinations.push({ bucket, ...(access ? { access } : {}), kms: kmsKey !== undefined || route.definition.source.kmsKey !== undefined, confirmByChecksum: action.skipExisting === 'checksum' });
     }
   }
   return destinations.length > 0 ? destinations : undefined;

@@ -5,7 +5,7 @@
  */
 import { executeStep, type ActionResult } from '../actions/execute.ts';
 import { sourceReader, type PlannedStep } from '../actions/planned-action.ts';
-import { confirmByChecksum, SIZE_AND_TIME, sameContent } from '../actions/same-content.ts';
+import { confirmByChecksum, contentOptionsFor, encryptionUnknown, SIZE_AND_TIME, sameContent } from '../actions/same-content.ts';
 import { ActionError, errorMessage } from '../errors.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
 import { failedTagCondition } from '../match/tag-conditions.ts';
@@ -26,6 +26,8 @@ export interface ExpectedCopy {
   access?: Access;
   size: number;
   eTag: string;
+  /** The route makes the source or the copy SSE-KMS: the copy's ETag is not the source's. */
+  kms?: boolean;
   /** Found at the destination by this run's listing (not copied by it): validation has nothing to add. */
   listed?: boolean;
 }
@@ -127,8 +129,10 @@ async function knownAtDestination(
   if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
   const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
   if (known.state === 'unknown') return { step };
-  const contentOptions = { kms: action.kmsKey !== undefined };
+  const contentOptions = contentOptionsFor(action);
   let same = known.state === 'present' ? sameContent(source.entry, known, contentOptions) : undefined;
+  // Only the destination's HeadObject can tell other content from a bucket-default SSE-KMS key: runCopy's check reads it.
+  if (known.state === 'present' && !same && encryptionUnknown(source.entry, known, contentOptions)) return { step };
   if (same === SIZE_AND_TIME && action.skipExisting === 'checksum') {
     try {
       same = await confirmByChecksum(
@@ -182,7 +186,15 @@ function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; resu
     }
     const action = step.action;
     if (action.type !== 'copy') continue;
-    outcome.copies.push({ bucket: action.bucket, key: action.key, ...(action.destinationAccess ? { access: action.destinationAccess } : {}), size: entry.size, eTag: entry.eTag, ...(listed ? { listed } : {}) });
+    outcome.copies.push({
+      bucket: action.bucket,
+      key: action.key,
+      ...(action.destinationAccess ? { access: action.destinationAccess } : {}),
+      size: entry.size,
+      eTag: entry.eTag,
+      ...(contentOptionsFor(action).kms ? { kms: true } : {}),
+      ...(listed ? { listed } : {}),
+    });
     if (result.outcome === 'succeeded') {
       copiedAny = true;
       outcome.bytes += entry.size;

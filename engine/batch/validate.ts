@@ -3,9 +3,11 @@
  * access) and every key this run copied counted (what its listing diff found already there
  * counts as found), then a random sample of the copies made is checked with HeadObject:
  * same ContentLength, and the source's ETag either as the copy's own or in its
- * `switchyard-source-etag` metadata (a multipart copy has an ETag of its own).
+ * `switchyard-source-etag` metadata — where S3 keeps ETags across a copy at all: SSE-KMS on
+ * either side or a multipart ETag on either side leaves the ContentLength to decide, as the
+ * seed's own validation checks.
  */
-import { SOURCE_ETAG } from '../actions/copy.ts';
+import { SOURCE_ETAG, eTagsCannotMatch } from '../actions/same-content.ts';
 import { mapLimit } from '../limiter.ts';
 import type { Access, Ports } from '../ports/types.ts';
 import { listEverything } from './partitioned-listing.ts';
@@ -95,7 +97,8 @@ async function checkOne(ports: Ports, copy: ExpectedCopy): Promise<SampleMismatc
   const expected = { size: copy.size, eTag: copy.eTag };
   if (!head) return { destination, expected };
   const sourceETag = head.metadata[SOURCE_ETAG];
-  if (head.size === copy.size && (head.eTag === copy.eTag || sourceETag === copy.eTag)) return undefined;
+  const eTagAgrees = head.eTag === copy.eTag || (sourceETag !== undefined ? sourceETag === copy.eTag : eTagsCannotMatch(copy, head, { kms: copy.kms === true }));
+  if (head.size === copy.size && eTagAgrees) return undefined;
   return { destination, expected, actual: { size: head.size, eTag: head.eTag, ...(sourceETag !== undefined ? { sourceETag } : {}) } };
 }
 

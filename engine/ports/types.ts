@@ -24,6 +24,8 @@ export interface ObjectHead {
   metadata: Record<string, string>;
   lastModified?: Date;
   versionId?: string;
+  /** How S3 says the object is encrypted (`AES256`, `aws:kms`, `aws:kms:dsse`), where it says. */
+  encryption?: string;
 }
 
 export interface CopyRequest {

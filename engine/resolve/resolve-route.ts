@@ -100,6 +100,7 @@ async function planAction(route: CompiledRoute, action: CompiledAction, event: O
           ...(source ? { sourceAccess: source } : {}),
           ...(destinationAccess ? { destinationAccess } : {}),
           ...(kmsKey ? { kmsKey } : {}),
+          ...(route.definition.source.kmsKey !== undefined ? { sourceKmsKey: route.definition.source.kmsKey } : {}),
           ...(crossAccount && !destinationAccess ? { acl: 'bucket-owner-full-control' as const } : {}),
           multipartThreshold: action.multipartThreshold,
           partSize: action.partSize,

@@ -6,7 +6,7 @@
  * of each pair and copies only the one that differs. Through the fault proxy, a refused checksum
  * read fails that object alone, with the reason.
  */
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCopy } from '../../engine/actions/copy.ts';
 import type { PlannedCopy } from '../../engine/actions/planned-action.ts';
@@ -23,13 +23,13 @@ import { useMotoBehindFaultProxy } from './support/moto-behind-proxy.ts';
 const world = useMotoBehindFaultProxy(11);
 
 const MIB = 1024 * 1024;
-const route = (mode: 'true' | 'checksum'): CompiledRoute =>
+const route = (mode: 'true' | 'checksum', to = 'dst'): CompiledRoute =>
   compileRoutes({
     'routes/archive-copy.yaml': `
 name: archive-copy
 source: { bucket: src, prefix: data/, trigger: manual }
 actions:
-  - copy: { id: copy, to: dst, key: $key, skipExisting: ${mode} }
+  - copy: { id: copy, to: ${to}, key: $key, skipExisting: ${mode} }
 batch:
   manifests: s3://manifests/
 `,
@@ -140,5 +140,42 @@ describe('skip-existing where ETags cannot decide (multipart destination)', () =
     // Once in the listing check, once in runCopy's own: AccessDenied is never retried.
     expect(world.proxy.stats.byRule).toEqual([2]);
     expect((await body('dst', 'data/changed.bin')).equals(bytes(3))).toBe(true);
+  });
+});
+
+describe('skip-existing into a bucket whose default encryption is SSE-KMS the route does not name', () => {
+  /** Same size as the source, other bytes, written after it: on AWS, what a KMS copy's ETag looks like next to its source's. */
+  async function destination(bucket: string, kms: boolean): Promise<void> {
+    await world.env.createBucket(bucket);
+    if (kms) {
+      const rule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' as const, KMSMasterKeyID: 'alias/bucket-default' } };
+      await world.env.s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [rule] } }));
+    }
+    await world.env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/changed.bin', Body: bytes(3) }));
+  }
+
+  it('true: the listing cannot tell, so the HeadObject reads the encryption and size and write time decide; a plain bucket is copied', async () => {
+    await destination('kms-dst', true);
+    await destination('plain-dst', false);
+    const ports = (): ReturnType<typeof createAwsPorts> => createAwsPorts({ endpoint: world.moto.endpoint, region: 'us-east-1' });
+    expect((await world.env.s3.send(new HeadObjectCommand({ Bucket: 'kms-dst', Key: 'data/changed.bin' }))).ServerSideEncryption).toBe('aws:kms');
+
+    const intoKms = await runBackfill(route('true', 'kms-dst'), ports(), { log: silentLog, progress: silentProgress });
+    const intoPlain = await runBackfill(route('true', 'plain-dst'), ports(), { log: silentLog, progress: silentProgress });
+
+    expect(intoKms).toMatchObject({ status: 'succeeded', listed: 2, copied: 1, skipped: 1 });
+    expect((await body('kms-dst', 'data/same.bin')).equals(bytes(1))).toBe(true);
+    expect((await body('kms-dst', 'data/changed.bin')).equals(bytes(3))).toBe(true);
+    expect(intoPlain).toMatchObject({ status: 'succeeded', listed: 2, copied: 2, skipped: 0 });
+    expect((await body('plain-dst', 'data/changed.bin')).equals(bytes(2))).toBe(true);
+  });
+
+  it('checksum: the same HeadObject reads the checksums too, and the changed object is copied', async () => {
+    await destination('kms-dst', true);
+
+    const summary = await runBackfill(route('checksum', 'kms-dst'), createAwsPorts({ endpoint: world.moto.endpoint, region: 'us-east-1' }), { log: silentLog, progress: silentProgress });
+
+    expect(summary).toMatchObject({ status: 'succeeded', listed: 2, copied: 2, skipped: 0 });
+    expect((await body('kms-dst', 'data/changed.bin')).equals(bytes(2))).toBe(true);
   });
 });

@@ -44,6 +44,7 @@ export class S3Storage implements StoragePort {
         ...(output.ContentType !== undefined ? { contentType: output.ContentType } : {}),
         ...(output.LastModified !== undefined ? { lastModified: output.LastModified } : {}),
         ...(output.VersionId !== undefined ? { versionId: output.VersionId } : {}),
+        ...(output.ServerSideEncryption !== undefined ? { encryption: output.ServerSideEncryption } : {}),
       };
       return { head, output };
     } catch (error) {

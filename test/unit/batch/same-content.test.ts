@@ -1,6 +1,6 @@
 /** When the destination already holds the source's content: the listing-diff rule and the checksum check, case by case. */
 import { describe, expect, it } from 'vitest';
-import { compareChecksums, confirmByChecksum, sameContent, SIZE_AND_TIME, type ContentFacts } from '../../../engine/actions/same-content.ts';
+import { compareChecksums, confirmByChecksum, contentOptionsFor, encryptionUnknown, sameContent, SIZE_AND_TIME, type ContentFacts } from '../../../engine/actions/same-content.ts';
 import type { ObjectChecksums, ObjectHeadWithChecksums, StoragePort } from '../../../engine/ports/types.ts';
 
 const source: ContentFacts = { size: 10, eTag: 'aaa', lastModified: '2026-11-01T00:00:00.000Z' };
@@ -17,6 +17,9 @@ const cases: Array<{ proves: string; source?: ContentFacts; destination: Content
   { proves: 'SSE-KMS destination written before the source changed is stale', destination: { size: 10, eTag: 'kms', lastModified: earlier }, kms: true, same: false },
   { proves: 'multipart source ETag against a single-part copy: modification time decides', source: { size: 10, eTag: 'aaa-3', lastModified: earlier }, destination: { size: 10, eTag: 'ddd', lastModified: later }, same: true },
   { proves: 'without modification times the layout case cannot be told: copy again', destination: { size: 10, eTag: 'kms' }, kms: true, same: false },
+  { proves: 'a HeadObject saying SSE-KMS (a bucket default the route does not name): size and time decide', destination: { size: 10, eTag: 'kms', lastModified: later, encryption: 'aws:kms' }, same: true },
+  { proves: 'DSSE-KMS is SSE-KMS too', destination: { size: 10, eTag: 'kms', lastModified: later, encryption: 'aws:kms:dsse' }, same: true },
+  { proves: 'SSE-S3 keeps ETags: another ETag is other content', destination: { size: 10, eTag: 'bbb', lastModified: later, encryption: 'AES256' }, same: false },
 ];
 
 describe('sameContent', () => {
@@ -25,6 +28,26 @@ describe('sameContent', () => {
       expect(sameContent(c.source ?? source, c.destination, { kms: c.kms === true }) !== undefined).toBe(c.same);
     });
   }
+});
+
+describe('contentOptionsFor', () => {
+  it('SSE-KMS on either side, as the route names it, means ETags cannot match', () => {
+    expect(contentOptionsFor({})).toEqual({ kms: false });
+    expect(contentOptionsFor({ kmsKey: 'k' })).toEqual({ kms: true });
+    expect(contentOptionsFor({ sourceKmsKey: 'k' })).toEqual({ kms: true });
+  });
+});
+
+describe('encryptionUnknown: when a listing pair is worth a HeadObject before the copy', () => {
+  const cases: Array<{ proves: string; destination: ContentFacts; kms?: boolean; worth: boolean }> = [
+    { proves: 'same size, other ETag, nothing known: a bucket-default KMS key may explain it', destination: { size: 10, eTag: 'bbb' }, worth: true },
+    { proves: 'another size is other content whatever the encryption', destination: { size: 11, eTag: 'bbb' }, worth: false },
+    { proves: 'the same ETag needs no HeadObject', destination: { size: 10, eTag: 'aaa' }, worth: false },
+    { proves: 'the route names the key: size and time already decided', destination: { size: 10, eTag: 'bbb' }, kms: true, worth: false },
+    { proves: 'a multipart ETag: size and time already decided', destination: { size: 10, eTag: 'bbb-2' }, worth: false },
+    { proves: 'the encryption is known (a HeadObject answered): nothing more to learn', destination: { size: 10, eTag: 'bbb', encryption: 'AES256' }, worth: false },
+  ];
+  for (const c of cases) it(c.proves, () => expect(encryptionUnknown(source, c.destination, { kms: c.kms === true })).toBe(c.worth));
 });
 
 const full = (values: ObjectChecksums['values']): ObjectChecksums => ({ type: 'FULL_OBJECT', values });

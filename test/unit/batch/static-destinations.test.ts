@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { staticDestinations } from '../../../engine/batch/static-destinations.ts';
 import { compileRoutes } from '../pipeline/fake-world.ts';
 
-const route = (body: string) =>
-  compileRoutes({ 'routes/r.yaml': `name: rr\nsource: { bucket: src, prefix: data/, trigger: manual }\nallow: { buckets: [{ bucket: "dst-*", kmsKey: "arn:aws:kms:us-east-1:111111111111:key/k" }, plain] }\n${body}` })[0];
+const route = (body: string, source = '{ bucket: src, prefix: data/, trigger: manual }') =>
+  compileRoutes({ 'routes/r.yaml': `name: rr\nsource: ${source}\nallow: { buckets: [{ bucket: "dst-*", kmsKey: "arn:aws:kms:us-east-1:111111111111:key/k" }, plain] }\n${body}` })[0];
 
-const cases: Array<{ proves: string; body: string; expected: unknown }> = [
+const cases: Array<{ proves: string; body: string; source?: string; expected: unknown }> = [
   {
     proves: 'fixed buckets keeping the key, with a fixed role: static, KMS from the allow-list',
     body: 'actions:\n  - copy: { to: [dst-a, plain], key: $key, skipExisting: true, assumeRole: { arn: "arn:aws:iam::222222222222:role/w", externalId: x } }\n',
@@ -20,6 +20,12 @@ const cases: Array<{ proves: string; body: string; expected: unknown }> = [
     body: 'actions:\n  - copy: { to: dst-a, key: $key, skipExisting: checksum }\n',
     expected: [{ bucket: 'dst-a', kms: true, confirmByChecksum: true }],
   },
+  {
+    proves: 'an SSE-KMS source makes every copy KMS for the comparison: its ETags are not the plain copies\' either',
+    body: 'actions:\n  - copy: { to: plain, key: $key, skipExisting: true }\n',
+    source: '{ bucket: src, prefix: data/, trigger: manual, kmsKey: "arn:aws:kms:us-east-1:111111111111:key/s" }',
+    expected: [{ bucket: 'plain', kms: true, confirmByChecksum: false }],
+  },
   { proves: 'a key that changes: not static', body: "actions:\n  - copy: { to: plain, key: \"='archive/' & $key\", skipExisting: true }\n", expected: undefined },
   { proves: 'a destination from an expression: not static', body: 'actions:\n  - copy: { to: "=$key", key: $key, skipExisting: true }\n', expected: undefined },
   { proves: 'a tag condition decides per object: not static', body: 'match: { tags: { team: { exists: true } } }\nactions:\n  - copy: { to: plain, key: $key, skipExisting: true }\n', expected: undefined },
@@ -29,7 +35,7 @@ const cases: Array<{ proves: string; body: string; expected: unknown }> = [
 describe('staticDestinations', () => {
   for (const c of cases) {
     it(c.proves, () => {
-      const compiled = route(c.body);
+      const compiled = route(c.body, c.source);
       expect(compiled).toBeDefined();
       expect(staticDestinations(compiled!)).toEqual(c.expected);
     });

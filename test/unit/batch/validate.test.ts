@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { commonPrefix, pick } from '../../../engine/batch/validate.ts';
+import { SOURCE_ETAG } from '../../../engine/actions/same-content.ts';
+import type { ExpectedCopy } from '../../../engine/batch/transfer-object.ts';
+import { commonPrefix, pick, validateCopies } from '../../../engine/batch/validate.ts';
+import type { ObjectHead, Ports } from '../../../engine/ports/types.ts';
 
 describe('commonPrefix', () => {
   const cases = [
@@ -28,6 +31,35 @@ describe('pick', () => {
       expect(sample).toHaveLength(c.size);
       expect(new Set(sample).size).toBe(c.size);
       for (const item of sample) expect(items).toContain(item);
+    });
+  }
+});
+
+
+describe('validateCopies: the sampled HeadObject', () => {
+  /** A destination holding one object: validation lists it and reads its head. */
+  const portsWith = (head: ObjectHead): Ports =>
+    ({
+      storage: {
+        list: async () => ({ objects: [{ key: 'out/a.bin', size: head.size, eTag: head.eTag }] }),
+        head: async () => head,
+      },
+    }) as unknown as Ports;
+  const copy = (fields: Partial<ExpectedCopy>): ExpectedCopy => ({ bucket: 'dst', key: 'out/a.bin', size: 100, eTag: 'aaa', ...fields });
+  const cases: Array<{ name: string; copy: ExpectedCopy; head: ObjectHead; status: 'passed' | 'failed' }> = [
+    { name: 'same size and ETag pass', copy: copy({}), head: { size: 100, eTag: 'aaa', metadata: {} }, status: 'passed' },
+    { name: 'another ETag where S3 keeps ETags is a mismatch', copy: copy({}), head: { size: 100, eTag: 'bbb', metadata: {} }, status: 'failed' },
+    { name: 'a multipart source copied in one request: its ETag cannot be kept, the size decides', copy: copy({ eTag: 'aaa-3' }), head: { size: 100, eTag: 'bbb', metadata: {} }, status: 'passed' },
+    { name: 'SSE-KMS by the route: the size decides', copy: copy({ kms: true }), head: { size: 100, eTag: 'bbb', metadata: {} }, status: 'passed' },
+    { name: 'SSE-KMS by a bucket default, as the HeadObject says: the size decides', copy: copy({}), head: { size: 100, eTag: 'bbb', metadata: {}, encryption: 'aws:kms' }, status: 'passed' },
+    { name: 'SSE-KMS with another size is a mismatch', copy: copy({ kms: true }), head: { size: 99, eTag: 'bbb', metadata: {} }, status: 'failed' },
+    { name: "the source's ETag recorded on the copy decides, even under SSE-KMS", copy: copy({ kms: true }), head: { size: 100, eTag: 'bbb', metadata: { [SOURCE_ETAG]: 'zzz' } }, status: 'failed' },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const result = await validateCopies(portsWith(c.head), [c.copy], { manifestObjects: 1, concurrency: 1 });
+      expect(result).toMatchObject({ status: c.status, foundCopies: 1, sampled: 1 });
+      expect(result.mismatches).toHaveLength(c.status === 'passed' ? 0 : 1);
     });
   }
 });
