@@ -51,7 +51,7 @@ function wireShape(request: ObservedRequest | undefined): Record<string, unknown
 }
 
 describe('direct CopyObject', () => {
-  const awkwardKeys = ['in/report.pdf', 'in/red flower.jpg', 'in/a+b=c.jpg', 'in/café/naïve ü.pdf', "in/100% done?!'()*.txt", 'in/no #1 & co~.txt', 'in/日本語 ファイル.txt'];
+  const awkwardKeys = ['in/report.pdf', 'in/red flower.jpg', 'in/a+b=c.jpg', 'in/café/naïve ü.pdf', "in/100% done?!'()*.txt", 'in/no #1 & co~.txt', 'in/日本語 ファイル.txt', 'in/x/../dots/./y.txt'];
 
   it.each(awkwardKeys)('sends for %j the request the SDK sends, in one request, and the copy keeps bytes, metadata, headers and tags', async (key) => {
     const body = randomBytes(2048);

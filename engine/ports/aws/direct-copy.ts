@@ -80,8 +80,8 @@ export class DirectCopier {
   async copy(input: DirectCopyInput): Promise<DirectCopyResult | undefined> {
     const addressing = await (this.#addressing ??= this.addressing());
     if (addressing === undefined) return undefined;
-    const url = directCopyUrl(addressing, input.bucket, input.key);
-    if (url === undefined) return undefined;
+    const target = directCopyTarget(addressing, input.bucket, input.key);
+    if (target === undefined) return undefined;
     this.#signer ??= new SignatureV4({
       service: 's3',
       region: addressing.region,
@@ -93,13 +93,13 @@ export class DirectCopier {
     });
     const signed = await this.#signer.sign({
       method: 'PUT',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port !== '' ? { port: Number(url.port) } : {}),
-      path: url.pathname,
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port !== undefined ? { port: target.port } : {}),
+      path: target.path,
       query: {},
       headers: {
-        host: url.host,
+        host: target.host,
         'content-length': '0',
         'x-amz-content-sha256': EMPTY_PAYLOAD,
         'x-amz-copy-source': input.copySource,
@@ -109,7 +109,7 @@ export class DirectCopier {
         ...(input.acl !== undefined ? { 'x-amz-acl': input.acl } : {}),
       },
     });
-    const answer = await this.send(url, signed.headers);
+    const answer = await this.send(target, signed.headers);
     return answerOf(answer);
   }
 
@@ -130,11 +130,12 @@ export class DirectCopier {
     return { region };
   }
 
-  private send(url: URL, headers: Record<string, string>): Promise<{ status: number; body: string; requestId?: string }> {
-    const transport = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? this.#agents.https : this.#agents.http;
+  private send(target: DirectTarget, headers: Record<string, string>): Promise<{ status: number; body: string; requestId?: string }> {
+    const transport = target.protocol === 'https:' ? https : http;
+    const agent = target.protocol === 'https:' ? this.#agents.https : this.#agents.http;
+    const options = { protocol: target.protocol, hostname: target.hostname, ...(target.port !== undefined ? { port: target.port } : {}), path: target.path, method: 'PUT', headers, agent };
     return new Promise((resolve, reject) => {
-      const request = transport.request(url, { method: 'PUT', headers, agent }, (response) => {
+      const request = transport.request(options, (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => void (body += chunk));
@@ -145,7 +146,7 @@ export class DirectCopier {
         });
       });
       request.setTimeout(SOCKET_TIMEOUT_MS, () => {
-        const timeout = new Error(`no answer from ${url.host} within ${SOCKET_TIMEOUT_MS / 1000} s`);
+        const timeout = new Error(`no answer from ${target.host} within ${SOCKET_TIMEOUT_MS / 1000} s`);
         timeout.name = 'TimeoutError';
         request.destroy(timeout);
       });
@@ -155,15 +156,32 @@ export class DirectCopier {
   }
 }
 
-/** Where the request goes: path-style on a custom endpoint, virtual-hosted on AWS; undefined where only the SDK knows. */
-export function directCopyUrl(addressing: Addressing, bucket: string, key: string): URL | undefined {
+/** Where a CopyObject request goes. The path is kept as a string, exactly as signed and sent. */
+export interface DirectTarget {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port?: number;
+  /** `host` header: the hostname, with the port when it is not the protocol's default. */
+  host: string;
+  path: string;
+}
+
+/**
+ * Where the request goes: path-style on a custom endpoint, virtual-hosted on AWS; undefined
+ * where only the SDK knows. Never through a WHATWG URL for the key: it would resolve `.` and
+ * `..` segments (also `%2E`), and `a/../b` would be written to `b`.
+ */
+export function directCopyTarget(addressing: Addressing, bucket: string, key: string): DirectTarget | undefined {
   const path = encodeKeyPath(key);
   if (addressing.endpoint !== undefined) {
-    const base = addressing.endpoint.pathname.replace(/\/$/, '');
-    return new URL(`${base}/${bucket}/${path}`, addressing.endpoint);
+    const endpoint = addressing.endpoint;
+    const base = endpoint.pathname.replace(/\/$/, '');
+    const protocol = endpoint.protocol === 'https:' ? 'https:' : 'http:';
+    return { protocol, hostname: endpoint.hostname, ...(endpoint.port !== '' ? { port: Number(endpoint.port) } : {}), host: endpoint.host, path: `${base}/${bucket}/${path}` };
   }
   if (!VIRTUAL_HOSTED_BUCKET.test(bucket)) return undefined;
-  return new URL(`https://${bucket}.s3.${addressing.region}.amazonaws.com/${path}`);
+  const hostname = `${bucket}.s3.${addressing.region}.amazonaws.com`;
+  return { protocol: 'https:', hostname, host: hostname, path: `/${path}` };
 }
 
 /**
