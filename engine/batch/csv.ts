@@ -40,7 +40,11 @@ export function csvFields(line: string): string[] {
   return fields;
 }
 
-/** Keys in inventory reports and Batch Operations manifests are URL-encoded (a space may be `+` or `%20`). */
-export function decodeKey(encoded: string): string {
-  return decodeURIComponent(encoded.replaceAll('+', ' '));
+/** Keys in inventory reports and Batch Operations manifests are URL-encoded (a space may be `+` or `%20`); undefined when not (a bare `%`). */
+export function decodeKey(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
 }

@@ -20,6 +20,8 @@ export interface Manifest {
   entries: ManifestEntry[];
   /** Objects under the prefix the route's match rules (suffix, match.prefix …) leave out, and keys a CSV manifest names that do not exist. */
   excluded: number;
+  /** What the operator should know about the input (rows of other buckets, versions not copied). */
+  notes?: string[];
 }
 
 export interface ListOptions {
@@ -33,7 +35,7 @@ export interface ListOptions {
 
 export async function listManifest(route: CompiledRoute, ports: Ports, options: ListOptions): Promise<Manifest> {
   const bucket = route.definition.source.bucket;
-  const { objects, missing } = await candidates(route, ports, options);
+  const { objects, missing, notes } = await candidates(route, ports, options);
   const matcher = new RouteMatcher([route]);
   const now = ports.clock.now();
   const entries: ManifestEntry[] = [];
@@ -51,22 +53,27 @@ export async function listManifest(route: CompiledRoute, ports: Ports, options: 
 
   const body = entries.length === 0 ? '' : `${entries.map(manifestLine).join('\n')}\n`;
   await ports.storage.put(options.location.bucket, options.location.manifestKey, body, 'application/x-ndjson');
-  return { uri: s3Uri(options.location.bucket, options.location.manifestKey), entries, excluded };
+  return { uri: s3Uri(options.location.bucket, options.location.manifestKey), entries, excluded, ...(notes.length > 0 ? { notes } : {}) };
 }
 
-async function candidates(route: CompiledRoute, ports: Ports, options: ListOptions): Promise<{ objects: ListedObject[]; missing: number }> {
+async function candidates(route: CompiledRoute, ports: Ports, options: ListOptions): Promise<{ objects: ListedObject[]; missing: number; notes: string[] }> {
   const bucket = route.definition.source.bucket;
   const access = sourceAccess(route);
   const input = options.input ?? { kind: 'listing' };
   if (input.kind === 'inventory') {
     const { objects, other } = await inventoryObjects(ports.storage, input.uri, bucket, access);
-    return { objects, missing: other };
+    return { objects, missing: other, notes: [] };
   }
+  // A CSV manifest is read first: a malformed one fails before the source is listed.
+  const wanted = input.kind === 'csv' ? await csvManifestKeys(ports.storage, input.uri, bucket, access) : undefined;
   const listed = await listEverything(ports.storage, bucket, options.sourcePrefix, { ...(access ? { access } : {}), ...(options.onPage ? { onPage: options.onPage } : {}) });
-  if (input.kind === 'listing') return { objects: listed, missing: 0 };
-  const wanted = await csvManifestKeys(ports.storage, input.uri, bucket, access);
-  const objects = listed.filter((o) => wanted.has(o.key));
-  return { objects, missing: wanted.size - objects.length };
+  if (wanted === undefined || input.kind !== 'csv') return { objects: listed, missing: 0, notes: [] };
+  const objects = listed.filter((o) => wanted.keys.has(o.key));
+  const notes = [
+    ...(wanted.otherBuckets > 0 ? [`${wanted.otherBuckets} row(s) of ${input.uri} name another bucket than ${bucket}: not copied, counted as excluded`] : []),
+    ...(wanted.versioned > 0 ? [`${wanted.versioned} row(s) of ${input.uri} name a version: the current version of each key is copied`] : []),
+  ];
+  return { objects, missing: wanted.keys.size - objects.length + wanted.otherBuckets, notes };
 }
 
 /** The manifest of an earlier run, in its order (a resumed run's positions refer to it). */

@@ -10,7 +10,7 @@
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.ts';
 import type { Access, ListedObject, StoragePort } from '../ports/types.ts';
-import { csvRows, decodeKey } from './csv.ts';
+import { csvFields, csvRows, decodeKey } from './csv.ts';
 
 export type ManifestInput = { kind: 'listing' } | { kind: 'inventory'; uri: string } | { kind: 'csv'; uri: string };
 
@@ -58,7 +58,11 @@ export async function inventoryManifest(storage: StoragePort, uri: string, acces
   throw new InputError('SY324', `no S3 Inventory report (a dated folder with manifest.json) under ${uri}: check batch.inventory against the inventory configuration's destination, or wait for its first report`);
 }
 
-/** The objects an inventory report lists in `bucket`; rows of other buckets (or without key or size) are counted in `other`. */
+/**
+ * The objects an inventory report lists in `bucket`; rows of other buckets, without key or
+ * size, or of versions that are not the current object (older versions, delete markers, in a
+ * versioned inventory) are counted in `other`.
+ */
 export async function inventoryObjects(storage: StoragePort, uri: string, bucket: string, access?: Access): Promise<{ objects: ListedObject[]; other: number }> {
   const at = await inventoryManifest(storage, uri, access);
   const manifest = JSON.parse((await storage.getBody(at, access)).toString('utf8')) as InventoryManifest;
@@ -67,7 +71,15 @@ export async function inventoryObjects(storage: StoragePort, uri: string, bucket
   }
   const schema = (manifest.fileSchema ?? '').split(',').map((f) => f.trim());
   const column = (name: string): number => schema.indexOf(name);
-  const [bucketAt, keyAt, sizeAt, eTagAt, modifiedAt] = ['Bucket', 'Key', 'Size', 'ETag', 'LastModifiedDate'].map(column) as [number, number, number, number, number];
+  const [bucketAt, keyAt, sizeAt, eTagAt, modifiedAt, latestAt, deleteMarkerAt] = ['Bucket', 'Key', 'Size', 'ETag', 'LastModifiedDate', 'IsLatest', 'IsDeleteMarker'].map(column) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (keyAt < 0 || sizeAt < 0) {
     throw new InputError('SY322', `inventory ${uri} has no ${keyAt < 0 ? 'Key' : 'Size'} column (fileSchema '${manifest.fileSchema ?? ''}'): add Size, ETag and LastModifiedDate to the inventory configuration's fields`);
   }
@@ -77,7 +89,8 @@ export async function inventoryObjects(storage: StoragePort, uri: string, bucket
     const raw = await storage.getBody({ bucket: at.bucket, key: file.key }, access);
     const text = (file.key.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
     for (const row of csvRows(text)) {
-      const object = inventoryObject({ Bucket: row[bucketAt], Key: row[keyAt], Size: row[sizeAt], ETag: row[eTagAt], LastModifiedDate: row[modifiedAt] }, bucket);
+      const item = { Bucket: row[bucketAt], Key: row[keyAt], Size: row[sizeAt], ETag: row[eTagAt], LastModifiedDate: row[modifiedAt], IsLatest: row[latestAt], IsDeleteMarker: row[deleteMarkerAt] };
+      const object = inventoryObject(item, bucket);
       if (object) objects.push(object);
       else other++;
     }
@@ -92,26 +105,54 @@ export interface InventoryItem {
   Size?: string;
   ETag?: string;
   LastModifiedDate?: string;
+  /** In an inventory of all versions: `false` for older versions. */
+  IsLatest?: string;
+  /** In an inventory of all versions: `true` for a delete marker (no object, no size). */
+  IsDeleteMarker?: string;
 }
 
-/** The object of an inventory row in `bucket`; undefined for another bucket's row or a row without key or size. */
+/**
+ * The object of an inventory row in `bucket`; undefined for another bucket's row, a row without
+ * key or size, and a row that is not the current object (an older version or a delete marker):
+ * a backfill copies what the bucket holds now, once per key.
+ */
 export function inventoryObject(item: InventoryItem, bucket: string): ListedObject | undefined {
   if (item.Bucket !== undefined && item.Bucket !== bucket) return undefined;
+  if (item.IsLatest?.toLowerCase() === 'false' || item.IsDeleteMarker?.toLowerCase() === 'true') return undefined;
   const size = Number(item.Size);
   const key = decodeKey(item.Key ?? '');
-  if (key === '' || item.Size === undefined || !Number.isFinite(size)) return undefined;
+  if (key === undefined || key === '' || item.Size === undefined || item.Size.trim() === '' || !Number.isFinite(size)) return undefined;
   return { key, size, eTag: item.ETag ?? '', ...(item.LastModifiedDate ? { lastModified: item.LastModifiedDate } : {}) };
 }
 
-/** The keys a `bucket,key[,versionId]` manifest names in `bucket`. */
-export async function csvManifestKeys(storage: StoragePort, uri: string, bucket: string, access?: Access): Promise<Set<string>> {
+export interface CsvManifest {
+  /** The keys named in the route's bucket. */
+  keys: Set<string>;
+  /** Rows naming another bucket: not the route's, counted so a typo or a stray BOM does not pass unseen. */
+  otherBuckets: number;
+  /** Rows naming a version: the current version of the key is copied, as from a listing. */
+  versioned: number;
+}
+
+/** The keys a `bucket,key[,versionId]` manifest names in `bucket`; a malformed row is an error naming its line. */
+export async function csvManifestKeys(storage: StoragePort, uri: string, bucket: string, access?: Access): Promise<CsvManifest> {
   const at = parseS3Uri(uri, 'CSV manifest');
   const raw = await storage.getBody(at, access);
-  const text = (at.key.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-  const keys = new Set<string>();
-  for (const row of csvRows(text)) {
-    if (row.length < 2) throw new InputError('SY323', `CSV manifest ${uri}: a row has ${row.length} field(s); each row is bucket,key[,versionId]`);
-    if (row[0] === bucket) keys.add(decodeKey(row[1] ?? ''));
+  const text = (at.key.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').replace(/^\uFEFF/, '');
+  const manifest: CsvManifest = { keys: new Set(), otherBuckets: 0, versioned: 0 };
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === '') continue;
+    const row = csvFields(line);
+    const where = `CSV manifest ${uri} line ${index + 1}`;
+    if (row.length < 2) throw new InputError('SY323', `${where}: ${row.length} field(s); each row is bucket,key[,versionId]`);
+    if (row[0] !== bucket) {
+      manifest.otherBuckets++;
+      continue;
+    }
+    const key = decodeKey(row[1] ?? '');
+    if (key === undefined) throw new InputError('SY325', `${where}: the key '${row[1] ?? ''}' is not URL-encoded (a '%' must be written %25, as S3 Batch Operations manifests encode keys)`);
+    manifest.keys.add(key);
+    if ((row[2] ?? '') !== '') manifest.versioned++;
   }
-  return keys;
+  return manifest;
 }

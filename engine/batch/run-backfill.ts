@@ -85,6 +85,10 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
     ? await hubWrite(ports, () => readManifest(ports, location))
     : await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, input: options.input ?? defaultInput(route), onPage: (n) => progress.listing(n) }));
   log.write('info', options.resume ? 'manifest read back' : 'manifest written', { route: route.name, runId, manifest: manifest.uri, objects: manifest.entries.length, excluded: manifest.excluded });
+  for (const note of manifest.notes ?? []) {
+    progress.note(note);
+    log.write('warn', note, { route: route.name, runId });
+  }
 
   const recorded = options.dryRun ? recordingWrites(ports) : undefined;
   const previous = options.resume ? await hubWrite(ports, () => readCheckpoint(ports, location)) : undefined;
