@@ -14,6 +14,11 @@ export interface RunLocation {
   reportKey: string;
 }
 
+/** Written first in a dry run's folder: its manifest is a preview, never a run to resume. */
+export const DRY_RUN_MARKER = 'dry-run.json';
+/** The items a Step Functions run's Distributed Map reads: the run belongs to its execution. */
+export const STEP_FUNCTIONS_ITEMS = 'items.json';
+
 export function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }

@@ -15,7 +15,7 @@ import { sourceAccess } from '../resolve/bindings.ts';
 import { listManifest } from './list-manifest.ts';
 import { inventoryManifest, inventoryObject } from './manifest-input.ts';
 import { batchEvent, entryOf } from './manifest-entry.ts';
-import { runLocation, s3Uri, type RunLocation } from './location.ts';
+import { runLocation, s3Uri, STEP_FUNCTIONS_ITEMS, type RunLocation } from './location.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
 import { buildReport, writeReport } from './report.ts';
 import { announce, effectivePrefix, validateSafely } from './run-backfill.ts';
@@ -81,7 +81,7 @@ async function listPhase(input: ListPhaseInput, { routes, ports, log }: PhaseDep
   const route = batchRoute(input.route, routes);
   const location = runLocation(route, input.runId);
   const sourcePrefix = effectivePrefix(route, input.input?.prefix);
-  const itemsKey = `${location.prefix}items.json`;
+  const itemsKey = `${location.prefix}${STEP_FUNCTIONS_ITEMS}`;
   const inventory = route.definition.batch?.inventory;
   if (inventory !== undefined) {
     // The Map reads the report itself (ItemReader MANIFEST): millions of rows never pass through here.

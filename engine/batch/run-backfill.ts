@@ -14,7 +14,7 @@ import { CheckpointRecorder, donePositions, readCheckpoint } from './checkpoint.
 import { listManifest, readManifest } from './list-manifest.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
 import type { ManifestInput } from './manifest-input.ts';
-import { newRunId, runLocation, s3Uri } from './location.ts';
+import { DRY_RUN_MARKER, newRunId, runLocation, s3Uri } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
 import { concurrencyFor, destinationIndex, transferAll, type TransferTotals } from './transfer.ts';
@@ -81,6 +81,10 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
 
   // Dry runs list through the recording ports below; every other run starts the destination listing beside the source's.
   const destinations = options.dryRun ? undefined : destinationIndex(route, ports.storage, sourcePrefix);
+  if (options.dryRun) {
+    const marker = JSON.stringify({ runId, dryRun: true, note: 'a dry run: its manifest is a preview, never resumed' });
+    await hubWrite(ports, () => ports.storage.put(location.bucket, `${location.prefix}${DRY_RUN_MARKER}`, marker, 'application/json'));
+  }
   const manifest = options.resume
     ? await hubWrite(ports, () => readManifest(ports, location))
     : await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location, input: options.input ?? defaultInput(route), onPage: (n) => progress.listing(n) }));
@@ -92,6 +96,8 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
 
   const recorded = options.dryRun ? recordingWrites(ports) : undefined;
   const previous = options.resume ? await hubWrite(ports, () => readCheckpoint(ports, location)) : undefined;
+  // Copies this run made before it stopped were written after its manifest (S3's clock for both).
+  const resumedFrom = options.resume ? (await hubWrite(ports, () => ports.storage.head({ bucket: location.bucket, key: location.manifestKey })))?.lastModified : undefined;
   const checkpoint = recorded ? undefined : new CheckpointRecorder(ports, location, { runId, manifest: manifest.uri, total: manifest.entries.length }, log, previous);
   const already = donePositions(previous, manifest.entries.length);
   const positions = new Map<ManifestEntry, number>();
@@ -112,6 +118,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
       destinationPrefix: sourcePrefix,
       ...(destinations ? { destinations } : {}),
       ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
+      ...(resumedFrom ? { resumedFrom } : {}),
       onObject: (outcome) => {
         counts.done++;
         counts.bytesDone += outcome.entry.size;

@@ -4,7 +4,7 @@
  * (runCopy with its retry policy; skip-existing makes a re-run copy nothing).
  */
 import { executeStep, type ActionResult } from '../actions/execute.ts';
-import { sourceReader, type PlannedStep } from '../actions/planned-action.ts';
+import { sourceReader, type PlannedCopy, type PlannedStep } from '../actions/planned-action.ts';
 import { confirmByChecksum, contentOptionsFor, encryptionUnknown, SIZE_AND_TIME, sameContent } from '../actions/same-content.ts';
 import { ActionError, errorMessage } from '../errors.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
@@ -67,6 +67,13 @@ export interface TransferObjectOptions {
   destinations?: DestinationIndex;
   /** The route's destinations when they do not depend on the object (static-destinations.ts). */
   fixed?: StaticDestination[];
+  /**
+   * A resumed run: when its manifest was written. A copy the destination listing shows with the
+   * source's content, written since, is this run's own from before it stopped, and is not made
+   * again, with or without skipExisting (the checkpoint is saved every few seconds; the objects
+   * finished after it are found this way).
+   */
+  resumedFrom?: Date;
 }
 
 export async function transferObject(route: CompiledRoute, entry: ManifestEntry, options: TransferObjectOptions): Promise<ObjectOutcome> {
@@ -126,7 +133,8 @@ async function knownAtDestination(
 ): Promise<{ step: PlannedStep; result?: ActionResult }> {
   const action = step.action;
   const index = options.destinations;
-  if (!index || action.type !== 'copy' || !action.skipExisting) return { step };
+  if (!index || action.type !== 'copy') return { step };
+  if (!action.skipExisting) return options.resumedFrom ? copiedBeforeTheStop(step, action, source.entry, index, options.resumedFrom) : { step };
   const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
   if (known.state === 'unknown') return { step };
   const contentOptions = contentOptionsFor(action);
@@ -146,16 +154,19 @@ async function knownAtDestination(
     }
   }
   if (!same) return { step: { ...step, action: { ...action, skipExisting: false } } };
-  const result: ActionResult = {
-    actionId: action.actionId,
-    type: 'copy',
-    destination: `s3://${action.bucket}/${action.key}`,
-    outcome: 'skipped',
-    attempts: 0,
-    durationMs: 0,
-    detail: `${same} already at the destination (listing)`,
-  };
-  return { step, result };
+  return { step, result: skippedByListing(action, `${same} already at the destination (listing)`) };
+}
+
+/** Without skipExisting, a resumed run still does not copy twice what it copied before it stopped. */
+async function copiedBeforeTheStop(step: PlannedStep, action: PlannedCopy, entry: ManifestEntry, index: DestinationIndex, resumedFrom: Date): Promise<{ step: PlannedStep; result?: ActionResult }> {
+  const known = await index.lookup(action.bucket, action.key, action.destinationAccess);
+  if (known.state !== 'present' || known.lastModified === undefined || new Date(known.lastModified) < resumedFrom) return { step };
+  const same = sameContent(entry, known, contentOptionsFor(action));
+  return same ? { step, result: skippedByListing(action, `copied by this run before it stopped (${same})`) } : { step };
+}
+
+function skippedByListing(action: PlannedCopy, detail: string): ActionResult {
+  return { actionId: action.actionId, type: 'copy', destination: `s3://${action.bucket}/${action.key}`, outcome: 'skipped', attempts: 0, durationMs: 0, detail };
 }
 
 /** A re-run's shortcut: the listing shows the object at every fixed destination already, so the route is not evaluated for it. */

@@ -27,6 +27,8 @@ export interface TransferOptions {
   destinations?: DestinationIndex;
   /** Called as each object finishes, in completion order. */
   onObject?: (outcome: ObjectOutcome) => void;
+  /** A resumed run: when its manifest was written (see TransferObjectOptions.resumedFrom). */
+  resumedFrom?: Date;
 }
 
 export interface TransferTotals {
@@ -62,6 +64,7 @@ export async function transferAll(route: CompiledRoute, ports: Ports, entries: I
       ...(destinations ? { destinations } : {}),
       ...(fixed ? { fixed } : {}),
       ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
+      ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
     });
     add(totals, outcome);
     for (const failure of outcome.failures) log.write('error', 'object not transferred', { route: route.name, ...failure });

@@ -4,7 +4,8 @@
  * SIGKILLed once a checkpoint is saved and part of the objects are copied. The log holds the
  * requests moto answered, i.e. carried out. The resumed run must
  * leave every object at the destination with its bytes, and the log must show exactly one
- * CopyObject per object over both runs: nothing copied twice, nothing missed.
+ * CopyObject per object over both runs: nothing copied twice, nothing missed. Both with
+ * skipExisting and without it: a resumed run never copies again what it copied before it stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,13 +22,17 @@ import { capture } from '../support/captured-output.ts';
 
 const OBJECTS = 200;
 const SOURCE = 'resume-source';
-const DESTINATION = 'resume-destination';
 const MANIFESTS = 'resume-manifests';
-const ROUTE_YAML = `
-name: resume-demo
+/** Two routes over the same source: with skipExisting, and without (the resumed run must not copy twice either way). */
+const CASES = [
+  { route: 'resume-demo', destination: 'resume-destination', skipExisting: true },
+  { route: 'resume-plain', destination: 'resume-plain-destination', skipExisting: false },
+];
+const routeYaml = (c: (typeof CASES)[number]): string => `
+name: ${c.route}
 source: { bucket: ${SOURCE}, prefix: data/, trigger: manual }
 actions:
-  - copy: { id: copy, to: ${DESTINATION}, key: $key, skipExisting: true }
+  - copy: { id: copy, to: ${c.destination}, key: $key, skipExisting: ${c.skipExisting} }
 batch: { manifests: s3://${MANIFESTS}/, concurrency: 4 }
 `;
 const keyOf = (i: number): string => `data/g${i % 4}/object ${String(i).padStart(3, '0')}.bin`;
@@ -43,14 +48,14 @@ beforeAll(async () => {
   moto = await startMoto();
   env = createAwsTestEnv(moto.endpoint);
   proxy = await startFaultProxy(moto.endpoint, [], { onAnswered: (request) => forwarded.push(request) });
-  for (const bucket of [SOURCE, DESTINATION, MANIFESTS]) await env.createBucket(bucket);
+  for (const bucket of [SOURCE, MANIFESTS, ...CASES.map((c) => c.destination)]) await env.createBucket(bucket);
   await mapLimit(
     Array.from({ length: OBJECTS }, (_, i) => i),
     16,
     (i) => env.s3.send(new PutObjectCommand({ Bucket: SOURCE, Key: keyOf(i), Body: bodyOf(i) })),
   );
   routesDir = mkdtempSync(path.join(tmpdir(), 'switchyard-resume-'));
-  writeFileSync(path.join(routesDir, 'resume-demo.yaml'), ROUTE_YAML);
+  for (const c of CASES) writeFileSync(path.join(routesDir, `${c.route}.yaml`), routeYaml(c));
 }, 60_000);
 
 afterAll(async () => {
@@ -59,19 +64,17 @@ afterAll(async () => {
   if (routesDir) rmSync(routesDir, { recursive: true, force: true });
 });
 
-/** The destination key of a CopyObject moto received (path-style: /bucket/key?x-id=CopyObject). */
-function copiedKey(request: ForwardedRequest): string | undefined {
+/** The destination key of a CopyObject into `destination` moto received (path-style: /bucket/key?x-id=CopyObject). */
+function copiedKey(request: ForwardedRequest, destination: string): string | undefined {
   if (request.method !== 'PUT' || request.headers['x-amz-copy-source'] === undefined) return undefined;
   const pathname = new URL(request.url, 'http://proxy').pathname;
-  return decodeURIComponent(pathname.slice(`/${DESTINATION}/`.length));
+  if (!pathname.startsWith(`/${destination}/`)) return undefined;
+  return decodeURIComponent(pathname.slice(`/${destination}/`.length));
 }
 
-const copies = (): string[] => forwarded.flatMap((r) => copiedKey(r) ?? []);
-const checkpointSaved = (): boolean => forwarded.some((r) => r.method === 'PUT' && r.url.includes('checkpoint.json'));
-
-function startCli(): ChildProcess {
+function startCli(route: string): ChildProcess {
   const cli = path.resolve('cli/switchyard.ts');
-  return spawn(process.execPath, ['--import', 'tsx', cli, 'backfill', '--route', 'resume-demo', '--routes', routesDir, '--endpoint', proxy.endpoint, '--region', TEST_REGION, '--json'], {
+  return spawn(process.execPath, ['--import', 'tsx', cli, 'backfill', '--route', route, '--routes', routesDir, '--endpoint', proxy.endpoint, '--region', TEST_REGION, '--json'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env },
   });
@@ -81,7 +84,7 @@ async function until(condition: () => boolean, child: ChildProcess, stderr: () =
   const deadline = Date.now() + 40_000;
   while (!condition()) {
     if (child.exitCode !== null) throw new Error(`the backfill ended before it could be killed (exit ${child.exitCode}): ${stderr().slice(-1500)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting to kill the backfill; ${copies().length} copies so far: ${stderr().slice(-1500)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting to kill the backfill: ${stderr().slice(-1500)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -95,13 +98,13 @@ async function settled(): Promise<void> {
   }
 }
 
-async function landed(keys: Set<string>): Promise<void> {
+async function landed(destination: string, keys: Set<string>): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const present = new Set<string>();
     let token: string | undefined;
     do {
-      const page = await env.s3.send(new ListObjectsV2Command({ Bucket: DESTINATION, ContinuationToken: token }));
+      const page = await env.s3.send(new ListObjectsV2Command({ Bucket: destination, ContinuationToken: token }));
       for (const o of page.Contents ?? []) present.add(o.Key ?? '');
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
@@ -112,11 +115,13 @@ async function landed(keys: Set<string>): Promise<void> {
 }
 
 
-describe('backfill killed with SIGKILL and resumed', () => {
+describe.each(CASES)('backfill killed with SIGKILL and resumed (skipExisting: $skipExisting)', ({ route, destination }) => {
   it('copies every object exactly once over both runs', async () => {
+    const copies = (): string[] => forwarded.flatMap((r) => copiedKey(r, destination) ?? []);
+    const checkpointSaved = (): boolean => forwarded.some((r) => r.method === 'PUT' && r.url.includes(`/${route}/`) && r.url.includes('checkpoint.json'));
     // At most 4 × 20 copies/s: the first checkpoint (after 2 s) comes well before the last copy.
     proxy.setRules([{ method: 'PUT', header: { name: 'x-amz-copy-source' }, action: { delayMs: 50 } }]);
-    const child = startCli();
+    const child = startCli(route);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -127,13 +132,13 @@ describe('backfill killed with SIGKILL and resumed', () => {
     // whose client is gone): wait until every CopyObject moto answered has, as an operator resuming a
     // moment later would find it. Only then does the resumed run's listing decide.
     await settled();
-    await landed(new Set(copies()));
+    await landed(destination, new Set(copies()));
     const beforeResume = copies().length;
     expect(beforeResume).toBeLessThan(OBJECTS);
     proxy.setRules([]);
 
     const out = capture();
-    const code = await backfillCommand({ route: 'resume-demo', routes: routesDir, endpoint: proxy.endpoint, region: TEST_REGION, dryRun: false, json: true, resume: 'latest' }, out);
+    const code = await backfillCommand({ route, routes: routesDir, endpoint: proxy.endpoint, region: TEST_REGION, dryRun: false, json: true, resume: 'latest' }, out);
 
     expect(out.err.filter((line) => line.includes('"level":"error"'))).toEqual([]);
     expect(code).toBe(0);
@@ -154,7 +159,7 @@ describe('backfill killed with SIGKILL and resumed', () => {
       Array.from({ length: OBJECTS }, (_, i) => i),
       16,
       async (i) => {
-        const answer = await env.s3.send(new GetObjectCommand({ Bucket: DESTINATION, Key: keyOf(i) }));
+        const answer = await env.s3.send(new GetObjectCommand({ Bucket: destination, Key: keyOf(i) }));
         expect(Buffer.from((await answer.Body?.transformToByteArray()) ?? []).equals(bodyOf(i)), keyOf(i)).toBe(true);
       },
     );

@@ -197,7 +197,7 @@ afterAll(async () => {
 });
 
 describe('backfill --route cross-account-batch on moto', () => {
-  it('--dry-run writes the manifest, plans every copy (multipart above the threshold) and copies nothing', async () => {
+  it('--dry-run writes the manifest (marked as a dry run), plans every copy (multipart above the threshold) and copies nothing', async () => {
     const out = capture();
 
     const code = await backfillCommand(options(moto.endpoint, { dryRun: true }), out);
@@ -212,6 +212,8 @@ describe('backfill --route cross-account-batch on moto', () => {
     expect(await listKeys(DESTINATION)).toEqual([]);
     const manifest = keyOfUri(summary.manifest);
     expect((await read(manifest.bucket, manifest.key)).body.toString('utf8').trim().split('\n')).toHaveLength(objects.length);
+    // Marked, so `--resume` never takes this preview for a run to carry on.
+    expect(JSON.parse((await read(manifest.bucket, manifest.key.replace(/manifest\.jsonl$/, 'dry-run.json'))).body.toString('utf8'))).toMatchObject({ dryRun: true });
   });
 
   it('copies every object under exports/ byte for byte with metadata and tags, and nothing else', async () => {
