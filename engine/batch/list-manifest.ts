@@ -12,6 +12,7 @@ import { sourceAccess } from '../resolve/bindings.ts';
 import { s3Uri, type RunLocation } from './location.ts';
 import { csvManifestKeys, inventoryObjects, type ManifestInput } from './manifest-input.ts';
 import { batchEvent, entryOf, manifestLine, type ManifestEntry } from './manifest-entry.ts';
+import { joinedBytes, linesOf } from './chunked-text.ts';
 import { listEverything } from './partitioned-listing.ts';
 
 export interface Manifest {
@@ -51,7 +52,7 @@ export async function listManifest(route: CompiledRoute, ports: Ports, options: 
     else entries.push(entry);
   }
 
-  const body = entries.length === 0 ? '' : `${entries.map(manifestLine).join('\n')}\n`;
+  const body = entries.length === 0 ? '' : joinedBytes(entries, manifestLine, '\n', '', '\n');
   await ports.storage.put(options.location.bucket, options.location.manifestKey, body, 'application/x-ndjson');
   return { uri: s3Uri(options.location.bucket, options.location.manifestKey), entries, excluded, ...(notes.length > 0 ? { notes } : {}) };
 }
@@ -78,10 +79,8 @@ async function candidates(route: CompiledRoute, ports: Ports, options: ListOptio
 
 /** The manifest of an earlier run, in its order (a resumed run's positions refer to it). */
 export async function readManifest(ports: Ports, location: RunLocation): Promise<Manifest> {
-  const text = (await ports.storage.getBody({ bucket: location.bucket, key: location.manifestKey })).toString('utf8');
-  const entries = text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as ManifestEntry);
+  const bytes = await ports.storage.getBody({ bucket: location.bucket, key: location.manifestKey });
+  const entries: ManifestEntry[] = [];
+  for (const line of linesOf(bytes)) entries.push(JSON.parse(line) as ManifestEntry);
   return { uri: s3Uri(location.bucket, location.manifestKey), entries, excluded: 0 };
 }

@@ -15,6 +15,7 @@ import { sourceAccess } from '../resolve/bindings.ts';
 import { listManifest } from './list-manifest.ts';
 import { inventoryManifest, inventoryObject } from './manifest-input.ts';
 import { batchEvent, entryOf } from './manifest-entry.ts';
+import { joinedBytes } from './chunked-text.ts';
 import { runLocation, s3Uri, STEP_FUNCTIONS_ITEMS, type RunLocation } from './location.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
 import { buildReport, writeReport } from './report.ts';
@@ -92,7 +93,7 @@ async function listPhase(input: ListPhaseInput, { routes, ports, log }: PhaseDep
   }
   const manifest = await hubWrite(ports, () => listManifest(route, ports, { sourcePrefix, location }));
   // The Distributed Map's ItemReader takes a JSON array; the JSON-lines manifest stays the record.
-  await hubWrite(ports, () => ports.storage.put(location.bucket, itemsKey, JSON.stringify(manifest.entries), 'application/json'));
+  await hubWrite(ports, () => ports.storage.put(location.bucket, itemsKey, joinedBytes(manifest.entries, (entry) => JSON.stringify(entry), ',', '[', ']'), 'application/json'));
   log.write('info', 'batch manifest written', { route: route.name, runId: input.runId, manifest: manifest.uri, objects: manifest.entries.length });
   return { runId: input.runId, manifest: manifest.uri, itemsBucket: location.bucket, itemsKey, count: manifest.entries.length, excluded: manifest.excluded, sourcePrefix };
 }
