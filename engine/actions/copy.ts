@@ -21,6 +21,8 @@ export async function runCopy(storage: StoragePort, event: ObjectEvent, route: s
   if (copy.bucket === event.bucket && copy.key === event.key) {
     throw new ActionError('CopyOntoItself', `refusing to copy s3://${event.bucket}/${event.key} onto itself`, 'config');
   }
+  const outdated = await superseded(storage, event, copy);
+  if (outdated) return { method: 'skipped', bytes: 0, detail: outdated };
   const known = sourceHead ?? headFromEvent(event);
   const source = { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) };
   if (copy.skipExisting && known) {
@@ -66,6 +68,31 @@ function addedMetadata(route: string, copy: PlannedCopy, known: ObjectHead | und
   const sourceETag: Record<string, string> = known?.eTag && (copy.skipExisting || multipart) ? { [SOURCE_ETAG]: known.eTag } : {};
   if (copy.loopMarker !== false) return { addMetadata: { [LOOP_MARKER]: route, ...sourceETag } };
   return multipart ? { addMetadata: sourceETag } : {};
+}
+
+/** Per event and reader: the source's current version, read once for all of the event's destinations. */
+const currentVersions = new WeakMap<ObjectEvent, Map<string, Promise<ObjectHead | undefined>>>();
+
+/**
+ * Why an event's version must not be copied: it is no longer the object's current version.
+ * S3 events are not delivered in order (standard SQS, EventBridge), and a redelivery or a
+ * re-drive can come long after a newer write: copying the event's own version then would put an
+ * older version over a newer one at the destination. The newer version's event copies it. Only
+ * events naming a version (versioned buckets) are checked: one HeadObject per event.
+ */
+async function superseded(storage: StoragePort, event: ObjectEvent, copy: PlannedCopy): Promise<string | undefined> {
+  if (event.versionId === undefined || (event.origin !== 's3-notification' && event.origin !== 'eventbridge')) return undefined;
+  const reader = sourceReader(copy);
+  let byReader = currentVersions.get(event);
+  if (!byReader) currentVersions.set(event, (byReader = new Map()));
+  const id = `${reader?.roleArn ?? ''}\u0000${reader?.externalId ?? ''}`;
+  let current = byReader.get(id);
+  if (!current) byReader.set(id, (current = storage.head({ bucket: event.bucket, key: event.key }, reader)));
+  const head = await current;
+  const object = `s3://${event.bucket}/${event.key}`;
+  if (!head) return `${object} has no current version any more (deleted since the event): version ${event.versionId} is not copied`;
+  if (head.versionId === undefined || head.versionId === event.versionId) return undefined;
+  return `superseded: the current version of ${object} is ${head.versionId}, not the event's ${event.versionId}; the newer version's own event copies it`;
 }
 
 /**
