@@ -302,6 +302,23 @@ describe('assumed roles', () => {
     expect(refreshed).not.toBe(first);
   });
 
+  it('a request still on the replaced clients finishes: they are closed only after it', async () => {
+    let now = Date.now();
+    const resolver = new AccessResolver({ region: TEST_REGION, endpoint: world.proxy.endpoint }, () => now);
+    const first = await resolver.clientsFor(role);
+    world.proxy.setRules([{ method: 'GET', path: /uploads/, action: { delayMs: 400 } }]);
+
+    const inFlight = first.s3.send(new ListMultipartUploadsCommand({ Bucket: 'src-bucket' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now += 56 * 60 * 1000;
+    const refreshed = await resolver.clientsFor(role);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(refreshed).not.toBe(first);
+    await expect(inFlight).resolves.toMatchObject({ Bucket: 'src-bucket' });
+    expect(world.proxy.stats.byRule).toEqual([1]);
+  });
+
   it('copies through the storage port with the assumed role', async () => {
     await putSource('in/x.pdf', 'x');
 

@@ -9,6 +9,12 @@ import { toActionError } from './classify.ts';
 import { loadSdk } from './sdk.ts';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+/**
+ * Replaced clients stay open this long for the requests still on them (a copy, a send): closing
+ * their sockets at once would fail those as network errors, and a send S3/SQS/SES had accepted
+ * would be retried and delivered twice. Well inside the five minutes the credentials have left.
+ */
+const DRAIN_MS = 2 * 60 * 1000;
 const ASSUMED_ROLE_SECONDS = 3600;
 
 interface CachedRole {
@@ -100,11 +106,13 @@ export class AccessResolver {
     return entry.credentials;
   }
 
+  /** New calls get new clients at once; the old ones close after DRAIN_MS. */
   private forgetClients(stale: CachedRole): void {
     void stale.credentials.then(
       (credentials) => {
-        this.#clients.get(credentials.accessKeyId)?.destroy();
+        const clients = this.#clients.get(credentials.accessKeyId);
         this.#clients.delete(credentials.accessKeyId);
+        if (clients) setTimeout(() => clients.destroy(), DRAIN_MS).unref();
       },
       () => undefined,
     );
