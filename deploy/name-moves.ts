@@ -6,7 +6,27 @@
  * own name (function, role, rules, intake queues) never move and never order anything.
  */
 
-/** `AWS::SQS::Queue QueueName=orders-q` for every resource property named `…Name` with a literal string value. */
+/**
+ * The property that sets a resource type's physical name, for every type the generator emits
+ * (grep `Type: 'AWS::` in generators/cloudformation) that has one. Explicit, because other
+ * `…Name` properties are not names of anything the stack owns: an alarm's `MetricName` is
+ * `Errors` in every shard.
+ */
+const PHYSICAL_NAME_PROPERTY: ReadonlyMap<string, string> = new Map([
+  ['AWS::SQS::Queue', 'QueueName'],
+  ['AWS::SNS::Topic', 'TopicName'],
+  ['AWS::StepFunctions::StateMachine', 'StateMachineName'],
+  ['AWS::Logs::LogGroup', 'LogGroupName'],
+  ['AWS::IAM::Role', 'RoleName'],
+  ['AWS::IAM::ManagedPolicy', 'ManagedPolicyName'],
+  ['AWS::Lambda::Function', 'FunctionName'],
+  ['AWS::S3::Bucket', 'BucketName'],
+  ['AWS::CloudWatch::Alarm', 'AlarmName'],
+  ['AWS::CloudWatch::Dashboard', 'DashboardName'],
+  ['AWS::Events::Rule', 'Name'],
+]);
+
+/** `AWS::SQS::Queue QueueName=orders-q` for every resource whose physical name is a literal string. */
 export function namedResources(body: string): Set<string> {
   const names = new Set<string>();
   let resources: Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>;
@@ -16,9 +36,9 @@ export function namedResources(body: string): Set<string> {
     return names;
   }
   for (const resource of Object.values(resources)) {
-    for (const [property, value] of Object.entries(resource.Properties ?? {})) {
-      if (property.endsWith('Name') && typeof value === 'string') names.add(`${String(resource.Type)} ${property}=${value}`);
-    }
+    const property = typeof resource.Type === 'string' ? PHYSICAL_NAME_PROPERTY.get(resource.Type) : undefined;
+    const value = property === undefined ? undefined : resource.Properties?.[property];
+    if (typeof value === 'string') names.add(`${String(resource.Type)} ${property}=${value}`);
   }
   return names;
 }

@@ -15,7 +15,7 @@ import type { Output } from '../cli/output.ts';
 import { errorMessage } from '../engine/errors.ts';
 import type { ChangeSetRef } from './changeset.ts';
 import { DeployError } from './errors.ts';
-import { isMissingStack } from './stack-state.ts';
+import { isMissingStack, recoveryAdvice } from './stack-state.ts';
 import { pollUntil, type WaitOptions } from './wait.ts';
 
 export interface ExecutionResult {
@@ -108,19 +108,13 @@ function firstFailure(stackName: string, events: StackEvent[]): StackEvent | und
 }
 
 export function rollbackAdvice(stackName: string, status: string): string {
+  const recovery = recoveryAdvice(stackName, status);
+  if (recovery !== undefined) return recovery;
   switch (status) {
     case 'UPDATE_ROLLBACK_COMPLETE':
       return 'CloudFormation rolled the stack back to the previous deployment, which is running again. Fix the cause and deploy again.';
-    case 'UPDATE_ROLLBACK_FAILED':
-      return `The rollback itself failed. Run 'aws cloudformation continue-update-rollback --stack-name ${stackName}' (with --resources-to-skip for resources that cannot roll back), then deploy again.`;
     case 'UPDATE_FAILED':
       return `Roll back with 'aws cloudformation rollback-stack --stack-name ${stackName}', fix the cause and deploy again.`;
-    case 'DELETE_FAILED':
-      return `Some resources could not be deleted (see the reason above). Fix that and run deploy again, or keep them with 'aws cloudformation delete-stack --stack-name ${stackName} --retain-resources <LogicalId>'.`;
-    case 'ROLLBACK_COMPLETE':
-    case 'ROLLBACK_FAILED':
-    case 'CREATE_FAILED':
-      return `The stack was never created. Delete it with 'aws cloudformation delete-stack --stack-name ${stackName}', fix the cause and deploy again.`;
     default:
       return `Look at 'aws cloudformation describe-stack-events --stack-name ${stackName}' for the cause before deploying again.`;
   }

@@ -25,22 +25,33 @@ export async function stackState(cfn: CloudFormationClient, stackName: string): 
 export function changeSetTypeFor(stackName: string, state: StackState): ChangeSetType {
   if (!state.exists || state.status === 'REVIEW_IN_PROGRESS') return 'CREATE';
   const { status } = state;
-  if (['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED'].includes(status)) {
-    throw new DeployError(
-      'StackNotUpdatable',
-      `stack ${stackName} is ${status}: its creation failed and it cannot be updated. Look at the failure with 'aws cloudformation describe-stack-events --stack-name ${stackName}', delete it with 'aws cloudformation delete-stack --stack-name ${stackName}', then deploy again`,
-    );
-  }
-  if (status === 'UPDATE_ROLLBACK_FAILED') {
-    throw new DeployError(
-      'StackNotUpdatable',
-      `stack ${stackName} is UPDATE_ROLLBACK_FAILED: finish the rollback with 'aws cloudformation continue-update-rollback --stack-name ${stackName}', then deploy again`,
-    );
-  }
+  const advice = recoveryAdvice(stackName, status);
+  if (advice !== undefined) throw new DeployError('StackNotUpdatable', `stack ${stackName} is ${status}, which no change set can start from. ${advice}`);
   if (status.endsWith('_IN_PROGRESS')) {
     throw new DeployError('StackNotUpdatable', `stack ${stackName} is ${status}: another operation is running; wait for it to finish and deploy again`);
   }
   return 'UPDATE';
+}
+
+/**
+ * How to get a stack out of a status no change set can start from: the one wording, whether
+ * deploy finds the stack there before a change set (above) or leaves it there (progress.ts).
+ */
+export function recoveryAdvice(stackName: string, status: string): string | undefined {
+  const events = `'aws cloudformation describe-stack-events --stack-name ${stackName}'`;
+  const remove = `'aws cloudformation delete-stack --stack-name ${stackName}'`;
+  switch (status) {
+    case 'ROLLBACK_COMPLETE':
+    case 'ROLLBACK_FAILED':
+    case 'CREATE_FAILED':
+      return `The stack was never created. Delete it with ${remove}, fix the cause (${events} shows it) and deploy again.`;
+    case 'DELETE_FAILED':
+      return `A deletion of the stack left resources it could not delete (${events} says why). Fix that and delete it again with ${remove}, or keep those resources with 'aws cloudformation delete-stack --stack-name ${stackName} --retain-resources <LogicalId>', then deploy again.`;
+    case 'UPDATE_ROLLBACK_FAILED':
+      return `The rollback itself failed. Run 'aws cloudformation continue-update-rollback --stack-name ${stackName}' (with --resources-to-skip for resources that cannot roll back), then deploy again.`;
+    default:
+      return undefined;
+  }
 }
 
 /** CloudFormation answers DescribeStacks for an unknown name with a ValidationError "Stack with id X does not exist". */

@@ -18,7 +18,7 @@ import { stackTemplate } from './cloudformation/template.ts';
 import { eventRules } from './cloudformation/triggers.ts';
 import type { CfnTemplate, GenerateOptions, GeneratorContext, PatternDetail, TemplatePart } from './cloudformation/types.ts';
 import { placeRoutes, shardSuffix, type Shard } from './placement.ts';
-import { measureStack, QUOTAS, stackBreach, type QuotaBreach, type StackMeasure } from './quotas.ts';
+import { measureStack, QUOTAS, stackBreach, stackWarnings, type QuotaBreach, type StackMeasure } from './quotas.ts';
 
 export interface StackTemplate {
   /** CloudFormation stack name, e.g. `<deployment>-core`, `<deployment>-shard-01`. */
@@ -35,6 +35,8 @@ export interface StackTemplate {
   dependsOn: string[];
   /** How close the template is to each AWS quota. */
   measure: StackMeasure;
+  /** What the stack deploys with but may not run well with (quotas.ts stackWarnings), for generate to print. */
+  warnings: string[];
 }
 
 export interface Deployment {
@@ -161,6 +163,7 @@ function obviouslyOver(routes: CompiledRoute[]): QuotaBreach | undefined {
 function stackOf(context: GeneratorContext, kind: 'core' | 'shard', dependsOn: string[], extraParts: readonly TemplatePart[] = []): StackTemplate {
   const template = stackTemplate(context, extraParts);
   const body = toJson(template);
+  const measure = measureStack(template, body);
   return {
     name: context.stackName,
     kind,
@@ -169,6 +172,7 @@ function stackOf(context: GeneratorContext, kind: 'core' | 'shard', dependsOn: s
     template,
     body,
     dependsOn,
-    measure: measureStack(template, body),
+    measure,
+    warnings: stackWarnings(measure, kind === 'core' ? 0 : context.routes.length),
   };
 }

@@ -2,7 +2,7 @@
  * AWS quotas a generated stack must stay within, and how close a template is to each. The
  * generator measures every template it writes and places routes so that none is over.
  */
-import type { CfnTemplate, CfnValue } from './cloudformation/types.ts';
+import type { CfnResource, CfnTemplate, CfnValue } from './cloudformation/types.ts';
 
 export const QUOTAS = {
   /** CloudFormation, per stack. */
@@ -24,6 +24,12 @@ export const QUOTAS = {
   patternChars: 2_048,
   /** S3: lifecycle rules a bucket (the state bucket). */
   lifecycleRules: 1_000,
+  /** CloudWatch: widgets and metrics a dashboard; characters a Logs Insights query. */
+  dashboardWidgets: 500,
+  dashboardMetrics: 2_500,
+  logsQueryChars: 10_000,
+  /** Lambda: an SQS event source's ScalingConfig.MaximumConcurrency. */
+  eventSourceConcurrency: { min: 2, max: 1_000 },
 } as const;
 
 /** A deployed `${X.Arn}` is longer than its text: count each at this length, pseudo parameters at their longest. */
@@ -42,6 +48,15 @@ export interface StackMeasure {
   rules: number;
   wildcardRules: number;
   largestPatternChars: number;
+  /** SQS event sources of the function (intake queues and queues routes read). */
+  sqsEventSources: number;
+  /** The function's reserved concurrency; 0 when it reserves none. */
+  reservedConcurrency: number;
+  /** The largest dashboard's widgets and metric entries, its longest Logs Insights query, and the routes with a widget of their own. */
+  dashboardWidgets: number;
+  dashboardMetrics: number;
+  longestQueryChars: number;
+  dashboardRoutes: number;
 }
 
 export interface QuotaBreach {
@@ -58,9 +73,8 @@ export function measureStack(template: CfnTemplate, body: string): StackMeasure 
   // Schedules (batch.schedule) are rules on the default bus too: they count toward its 300.
   const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
   const patterns = rules.filter((r) => r.Properties?.EventPattern !== undefined).map((r) => JSON.stringify(r.Properties?.EventPattern));
-  const environments = resources
-    .filter((r) => r.Type === 'AWS::Lambda::Function')
-    .map((r) => environmentBytes((r.Properties?.Environment as { Variables?: Record<string, CfnValue> } | undefined)?.Variables ?? {}));
+  const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
+  const environments = functions.map((r) => environmentBytes((r.Properties?.Environment as { Variables?: Record<string, CfnValue> } | undefined)?.Variables ?? {}));
   return {
     resources: resources.length,
     outputs: Object.keys(template.Outputs).length,
@@ -73,6 +87,31 @@ export function measureStack(template: CfnTemplate, body: string): StackMeasure 
     rules: rules.length,
     wildcardRules: patterns.filter((p) => p.includes('"wildcard"')).length,
     largestPatternChars: Math.max(0, ...patterns.map((p) => p.length)),
+    sqsEventSources: resources.filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping').length,
+    reservedConcurrency: Math.max(0, ...functions.map((r) => Number(r.Properties?.ReservedConcurrentExecutions ?? 0))),
+    ...dashboardMeasure(resources.filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')),
+  };
+}
+
+interface DashboardWidget {
+  properties?: { metrics?: unknown[][]; query?: string };
+}
+
+type DashboardMeasure = Pick<StackMeasure, 'dashboardWidgets' | 'dashboardMetrics' | 'longestQueryChars' | 'dashboardRoutes'>;
+
+/** Read from each dashboard's body (JSON inside its Fn::Sub; the `${…}` left in strings keep it JSON). */
+function dashboardMeasure(dashboards: CfnResource[]): DashboardMeasure {
+  const bodies = dashboards.map((d) => {
+    const body = d.Properties?.DashboardBody;
+    const text = typeof body === 'string' ? body : body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body['Fn::Sub'] === 'string' ? body['Fn::Sub'] : '{}';
+    return (JSON.parse(text) as { widgets?: DashboardWidget[] }).widgets ?? [];
+  });
+  const metrics = (widgets: DashboardWidget[]): unknown[][] => widgets.flatMap((w) => w.properties?.metrics ?? []);
+  return {
+    dashboardWidgets: Math.max(0, ...bodies.map((widgets) => widgets.length)),
+    dashboardMetrics: Math.max(0, ...bodies.map((widgets) => metrics(widgets).length)),
+    longestQueryChars: Math.max(0, ...bodies.flatMap((widgets) => widgets.map((w) => w.properties?.query?.length ?? 0))),
+    dashboardRoutes: Math.max(0, ...bodies.map((widgets) => new Set(metrics(widgets).flatMap((m) => (m[2] === 'Route' ? [m[3]] : []))).size)),
   };
 }
 
@@ -88,9 +127,33 @@ export function stackBreach(m: StackMeasure): QuotaBreach | undefined {
     [`${QUOTAS.inlinePolicyChars} inline policy characters a role`, QUOTAS.inlinePolicyChars, m.inlinePolicyChars],
     [`${QUOTAS.environmentBytes} bytes of Lambda environment`, QUOTAS.environmentBytes, m.environmentBytes],
     [`${QUOTAS.patternChars} characters an EventBridge pattern`, QUOTAS.patternChars, m.largestPatternChars],
+    [`${QUOTAS.dashboardWidgets} widgets a dashboard`, QUOTAS.dashboardWidgets, m.dashboardWidgets],
+    [`${QUOTAS.dashboardMetrics} metrics a dashboard`, QUOTAS.dashboardMetrics, m.dashboardMetrics],
+    [`${QUOTAS.logsQueryChars} characters a Logs Insights query`, QUOTAS.logsQueryChars, m.longestQueryChars],
   ];
   const over = checks.find(([, limit, actual]) => actual > limit);
   return over === undefined ? undefined : { quota: over[0], limit: over[1], actual: over[2] };
+}
+
+/**
+ * What a stack deploys with but may not run or show well, in the operator's words: each SQS
+ * event source polls with at least 2 executions (AWS's floor), so with more sources than half
+ * the reserved concurrency they can together poll for more than the function may run, and
+ * throttled receives push good messages toward the dead-letter queues; and a dashboard without
+ * a widget for every route of the stack.
+ */
+export function stackWarnings(m: StackMeasure, routes: number): string[] {
+  const floor = QUOTAS.eventSourceConcurrency.min;
+  const warnings: string[] = [];
+  if (m.reservedConcurrency > 0 && m.sqsEventSources * floor > m.reservedConcurrency) {
+    warnings.push(
+      `${m.sqsEventSources} SQS event sources share a reserved concurrency of ${m.reservedConcurrency}: each polls with at least ${floor}, so together up to ${m.sqsEventSources * floor}, and throttled receives count toward the dead-letter queue; raise --reserved-concurrency to ${m.sqsEventSources * floor} or more, or pass 0 to reserve none`,
+    );
+  }
+  if (m.dashboardWidgets > 0 && m.dashboardRoutes < routes) {
+    warnings.push(`the dashboard has a widget for ${m.dashboardRoutes} of the stack's ${routes} routes (CloudWatch takes ${QUOTAS.dashboardWidgets} widgets and ${QUOTAS.dashboardMetrics} metrics a dashboard); one widget shows all routes together`);
+  }
+  return warnings;
 }
 
 /** Characters IAM counts: the policy as compact JSON, each `Fn::Sub` as its text with substitutions at their allowance. */

@@ -43,6 +43,7 @@ export function generateCommand(options: GenerateCommandOptions, out: Output): n
     for (const line of summary(deployment)) out.stdout(line);
     if (!options.account) warnPlaceholder(files.filter((f) => !f.description.startsWith('removed')).map((f) => path.join(options.out, f.path)), out);
     warnConcurrency(deployment, out);
+    for (const stack of deployment.stacks) for (const warning of stack.warnings) out.stderr(`switchyard generate: warning: stack ${stack.name}: ${warning}`);
     return 0;
   } catch (error) {
     if (error instanceof SwitchyardError) {

@@ -5,7 +5,7 @@
  * matches each route again, so a wider trigger is never wrong, only busier.
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
-import { logicalId, queueName } from './names.ts';
+import { fitName, queueName, uniqueIdStems } from './names.ts';
 import type { PatternDetail } from './types.ts';
 
 /** One `key` condition of an EventBridge pattern. */
@@ -26,6 +26,8 @@ export interface NotificationSource {
   suffix?: string;
   /** S3 event names, e.g. `s3:ObjectCreated:*`. */
   events: string[];
+  /** What the logical ids of the bucket's queues, policy, mapping and outputs start with (names.ts uniqueIdStems). */
+  idStem: string;
   queueId: string;
   queueName: string;
   deadLetterQueueId: string;
@@ -35,6 +37,8 @@ export interface NotificationSource {
 
 export interface QueueSource {
   queueArn: string;
+  /** What the logical id of the queue's mapping starts with: its name's, unique among the stack's queues. */
+  idStem: string;
   routes: string[];
 }
 
@@ -93,20 +97,24 @@ export function eventBridgeSources(routes: CompiledRoute[]): EventBridgeSource[]
 }
 
 export function notificationSources(stackName: string, routes: CompiledRoute[]): NotificationSource[] {
-  return [...byBucket(routes, 's3-notification').entries()].map(([bucket, group]) => {
+  const buckets = byBucket(routes, 's3-notification');
+  const stems = uniqueIdStems([...buckets.keys()]);
+  return [...buckets.entries()].map(([bucket, group]) => {
     const filters = group.map(notificationFilterOf);
     const prefix = commonPrefix(filters.map((f) => f.prefix));
     const suffix = commonSuffix(filters.map((f) => f.suffix));
     const account = group.find((r) => r.definition.source.account !== undefined)?.definition.source.account;
+    const idStem = stems.get(bucket) ?? '';
     return {
       bucket,
       ...(account !== undefined ? { account } : {}),
       ...(prefix !== '' ? { prefix } : {}),
       ...(suffix !== '' ? { suffix } : {}),
       events: [...new Set(group.flatMap(eventsOf).map((e) => S3_EVENTS[e]))].sort(),
-      queueId: logicalId(bucket, 'NotificationQueue'),
+      idStem,
+      queueId: `${idStem}NotificationQueue`,
       queueName: queueName(stackName, bucket, 'events'),
-      deadLetterQueueId: logicalId(bucket, 'NotificationDeadLetterQueue'),
+      deadLetterQueueId: `${idStem}NotificationDeadLetterQueue`,
       deadLetterQueueName: queueName(stackName, bucket, 'events-dlq'),
       routes: group.map((r) => r.name),
     };
@@ -119,7 +127,8 @@ export function queueSources(routes: CompiledRoute[]): QueueSource[] {
     const arn = route.definition.source.trigger === 'sqs' ? route.definition.source.queueArn : undefined;
     if (arn !== undefined) groups.set(arn, [...(groups.get(arn) ?? []), route.name]);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queueArn, names]) => ({ queueArn, routes: names }));
+  const stems = uniqueIdStems([...groups.keys()], (arn) => fitName(arn.split(':').pop() ?? arn, 200));
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queueArn, names]) => ({ queueArn, idStem: stems.get(queueArn) ?? '', routes: names }));
 }
 
 /**

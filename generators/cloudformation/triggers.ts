@@ -8,7 +8,8 @@
  */
 import { getAtt } from './arn.ts';
 import { rulesFor, type EventRule } from './eventbridge-pattern.ts';
-import { ASYNC_DLQ_ID, FUNCTION_ID, fitName, logicalId, queueName } from './names.ts';
+import { QUOTAS } from '../quotas.ts';
+import { ASYNC_DLQ_ID, FUNCTION_ID, queueName } from './names.ts';
 import { deadLetterQueue, QUEUE_POLICIES } from './queues.ts';
 import { coarsened, eventBridgeSources, notificationSources, queueSources } from './sources.ts';
 import type { CfnResource, CfnValue, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
@@ -24,9 +25,11 @@ const functionArn: CfnValue = { 'Fn::GetAtt': [FUNCTION_ID, 'Arn'] };
 
 export function triggersPart(context: GeneratorContext): PartOutput {
   const part: PartOutput = { resources: {}, outputs: {}, statements: [] };
+  const sqsSources = notificationSources(context.stackName, context.routes).length + queueSources(context.routes).length;
+  const concurrency = eventSourceConcurrency(context.function.reservedConcurrency, sqsSources);
   eventBridgeTriggers(context, part);
-  notificationTriggers(context, part);
-  queueTriggers(context, part);
+  notificationTriggers(context, part, concurrency);
+  queueTriggers(context, part, concurrency);
   asyncFailures(context, part);
   return part;
 }
@@ -85,7 +88,20 @@ export function eventRules(context: GeneratorContext): EventRule[] {
   return rulesFor(eventBridgeSources(context.routes).map((source) => coarsened(source, context.patternDetail ?? 'keys')));
 }
 
-function notificationTriggers(context: GeneratorContext, part: PartOutput): void {
+/**
+ * Each SQS event source's MaximumConcurrency: the function's reserved concurrency shared among
+ * the stack's SQS event sources, so that together they never poll for more executions than the
+ * function may run (a throttled receive still counts toward the message's receive count, and
+ * good messages end in the dead-letter queue). Within AWS's 2–1000; at the floor of 2 the sources
+ * may together exceed the reservation, and generate says so (quotas.ts stackWarnings).
+ */
+export function eventSourceConcurrency(reservedConcurrency: number, sqsSources: number): number {
+  const { min, max } = QUOTAS.eventSourceConcurrency;
+  if (reservedConcurrency <= 0) return max;
+  return Math.max(min, Math.min(max, Math.floor(reservedConcurrency / Math.max(1, sqsSources))));
+}
+
+function notificationTriggers(context: GeneratorContext, part: PartOutput, concurrency: number): void {
   const consumed: string[] = [];
   for (const source of notificationSources(context.stackName, context.routes)) {
     part.resources[source.deadLetterQueueId] = deadLetterQueue(source.deadLetterQueueName);
@@ -101,7 +117,7 @@ function notificationTriggers(context: GeneratorContext, part: PartOutput): void
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [source.deadLetterQueueId, 'Arn'] }, maxReceiveCount: NOTIFICATION_MAX_RECEIVE_COUNT },
       },
     };
-    part.resources[logicalId(source.bucket, 'NotificationQueuePolicy')] = queuePolicy(source.queueId, {
+    part.resources[`${source.idStem}NotificationQueuePolicy`] = queuePolicy(source.queueId, {
       Sid: 'S3Notifications',
       Effect: 'Allow',
       Principal: { Service: 's3.amazonaws.com' },
@@ -112,13 +128,13 @@ function notificationTriggers(context: GeneratorContext, part: PartOutput): void
         StringEquals: { 'aws:SourceAccount': source.account ?? { Ref: 'AWS::AccountId' } },
       },
     });
-    part.resources[logicalId(source.bucket, 'NotificationMapping')] = mapping({ 'Fn::GetAtt': [source.queueId, 'Arn'] }, context);
+    part.resources[`${source.idStem}NotificationMapping`] = mapping({ 'Fn::GetAtt': [source.queueId, 'Arn'] }, concurrency);
     consumed.push(getAtt(source.queueId, 'Arn'));
-    part.outputs[logicalId(source.bucket, 'NotificationQueueArn')] = {
+    part.outputs[`${source.idStem}NotificationQueueArn`] = {
       Description: `Queue the bucket ${source.bucket} must notify (see bucket-config/)`,
       Value: { 'Fn::GetAtt': [source.queueId, 'Arn'] },
     };
-    part.outputs[logicalId(source.bucket, 'NotificationDeadLetterQueueUrl')] = {
+    part.outputs[`${source.idStem}NotificationDeadLetterQueueUrl`] = {
       Description: `Notifications of ${source.bucket} that failed ${NOTIFICATION_MAX_RECEIVE_COUNT} times`,
       Value: { Ref: source.deadLetterQueueId },
     };
@@ -129,10 +145,9 @@ function notificationTriggers(context: GeneratorContext, part: PartOutput): void
   if (consumed.length > 0) part.statements.push(consumeStatement(consumed));
 }
 
-function queueTriggers(context: GeneratorContext, part: PartOutput): void {
+function queueTriggers(context: GeneratorContext, part: PartOutput, concurrency: number): void {
   for (const source of queueSources(context.routes)) {
-    const name = source.queueArn.split(':').pop() ?? source.queueArn;
-    part.resources[logicalId(fitName(name, 200), 'QueueMapping')] = mapping(source.queueArn, context);
+    part.resources[`${source.idStem}QueueMapping`] = mapping(source.queueArn, concurrency);
   }
 }
 
@@ -161,7 +176,7 @@ function asyncFailures(context: GeneratorContext, part: PartOutput): void {
   };
 }
 
-function mapping(queueArn: CfnValue, context: GeneratorContext): CfnResource {
+function mapping(queueArn: CfnValue, maximumConcurrency: number): CfnResource {
   return {
     Type: 'AWS::Lambda::EventSourceMapping',
     Properties: {
@@ -169,8 +184,7 @@ function mapping(queueArn: CfnValue, context: GeneratorContext): CfnResource {
       FunctionName: { Ref: FUNCTION_ID },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      // Never poll faster than the reserved concurrency lets the function run (throttled receives count toward the DLQ).
-      ScalingConfig: { MaximumConcurrency: context.function.reservedConcurrency > 0 ? Math.max(2, Math.min(1000, context.function.reservedConcurrency)) : 1000 },
+      ScalingConfig: { MaximumConcurrency: maximumConcurrency },
     },
   };
 }

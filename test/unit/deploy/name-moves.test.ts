@@ -11,6 +11,16 @@ describe('namedResources', () => {
   });
 
   it('a body that is not JSON names nothing', () => expect(namedResources('Resources: {}').size).toBe(0));
+
+  const cases: Array<{ name: string; resource: { Type: string; Properties?: Record<string, unknown> }; expected: string[] }> = [
+    { name: "an alarm's MetricName is the metric it watches, not a name the stack owns", resource: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors', Namespace: 'AWS/Lambda' } }, expected: [] },
+    { name: "an alarm's AlarmName is its physical name", resource: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'orders-errors', MetricName: 'Errors' } }, expected: ['AWS::CloudWatch::Alarm AlarmName=orders-errors'] },
+    { name: "a permission's FunctionName names another resource, even as a literal", resource: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: 'router', Action: 'lambda:InvokeFunction' } }, expected: [] },
+    { name: "a state machine's StateMachineName is its physical name", resource: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: 'sy-backfill' } }, expected: ['AWS::StepFunctions::StateMachine StateMachineName=sy-backfill'] },
+    { name: "a log group's LogGroupName is its physical name", resource: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/vendedlogs/states/sy-backfill' } }, expected: ['AWS::Logs::LogGroup LogGroupName=/aws/vendedlogs/states/sy-backfill'] },
+    { name: 'a type without a physical name names nothing', resource: { Type: 'AWS::KMS::Key', Properties: { KeyName: 'x' } }, expected: [] },
+  ];
+  for (const c of cases) it(c.name, () => expect([...namedResources(body({ R: c.resource }))]).toEqual(c.expected));
 });
 
 describe('nameReleases', () => {
@@ -26,6 +36,14 @@ describe('nameReleases', () => {
       { name: 'r-s3', body: body({ M: queue('moving-q') }) },
     ];
     expect(nameReleases(desired, deployed)).toEqual(new Map([['r-s3', new Map([['r-s1', ['AWS::SQS::Queue QueueName=moving-q']]])]]));
+  });
+
+  it('shards that each watch their own function with Errors, Duration and Throttles alarms wait for nobody', () => {
+    const alarm = (metric: string) => ({ Type: 'AWS::CloudWatch::Alarm', Properties: { Namespace: 'AWS/Lambda', MetricName: metric, Statistic: 'Sum' } });
+    const shard = (queueName: string) => body({ Q: queue(queueName), E: alarm('Errors'), D: alarm('Duration'), T: alarm('Throttles') });
+    const live = new Map([['r-shard-0', shard('r-shard-0-a-events')], ['r-shard-1', shard('r-shard-1-b-events')]]);
+    const desired = [...live].map(([name, b]) => ({ name, body: b })).concat({ name: 'r-shard-11', body: shard('r-shard-11-c-events') });
+    expect(nameReleases(desired, live).size).toBe(0);
   });
 
   it('nothing moves, nothing is ordered', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rollbackAdvice } from '../../../deploy/progress.ts';
 import { changeSetTypeFor, stackState, type StackState } from '../../../deploy/stack-state.ts';
 import { fakeCloudFormation, serviceError } from './fake-cloudformation.ts';
 
@@ -13,11 +14,20 @@ describe('changeSetTypeFor', () => {
     { name: 'a stack whose creation rolled back must be deleted first', state: exists('ROLLBACK_COMPLETE'), expected: /delete-stack --stack-name router/ },
     { name: 'a failed update rollback must be continued first', state: exists('UPDATE_ROLLBACK_FAILED'), expected: /continue-update-rollback --stack-name router/ },
     { name: 'a stack busy with another operation is refused', state: exists('UPDATE_IN_PROGRESS'), expected: /another operation is running/ },
+    { name: 'a stack whose deletion failed is told to finish the deletion, not that its creation failed', state: exists('DELETE_FAILED'), expected: /^(?!.*(creation failed|never created)).*delete-stack --stack-name router --retain-resources/ },
   ];
   for (const c of cases) {
     it(c.name, () => {
       if (c.expected instanceof RegExp) expect(() => changeSetTypeFor('router', c.state)).toThrow(c.expected);
       else expect(changeSetTypeFor('router', c.state)).toBe(c.expected);
+    });
+  }
+});
+
+describe('a stack no change set can start from', () => {
+  for (const status of ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED', 'UPDATE_ROLLBACK_FAILED']) {
+    it(`${status}: deploy refuses it with the advice it prints when a deployment ends there`, () => {
+      expect(() => changeSetTypeFor('router', { exists: true, stackId: 'id', status })).toThrow(rollbackAdvice('router', status));
     });
   }
 });
