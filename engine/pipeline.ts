@@ -9,6 +9,7 @@ import { destinationOf, type PlannedStep, type Refusal } from './actions/planned
 import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
 import { isReplayRequest, isRequested, isRequestedRefusal, replayRequestProblems, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage, type FailureClass } from './errors.ts';
+import { missingDirectSource } from './events/direct-invocation.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
 import type { InputRecord, ObjectEvent } from './events/object-event.ts';
 import { createLimiter, forEachLimit } from './limiter.ts';
@@ -24,10 +25,11 @@ import { resolveRoute } from './resolve/resolve-route.ts';
 import { evaluate } from './resolve/evaluate.ts';
 import { failureMessage } from './report/failure-message.ts';
 import { destinationFailures, failureRecordKey, type DestinationFailure } from './report/failure-record.ts';
-import { resolveFailureRecord, writeFailureRecords, type FailureStore, type WrittenRecord } from './report/failure-store.ts';
+import { markAnnounced, resolveFailureRecord, writeFailureRecords, type FailureStore, type WrittenRecord } from './report/failure-store.ts';
 import { silentLog, type Log } from './report/log.ts';
 import { countResults, emfLine } from './report/metrics.ts';
 import { trackingKey, trackingRecord } from './report/tracking.ts';
+import { unroutedReason, type RouteVerdict } from './report/unrouted.ts';
 import { withRetry, type RetryPolicy } from './retry.ts';
 import { parseDuration } from './units.ts';
 import type { Retry } from '../schema/route.ts';
@@ -90,6 +92,7 @@ export interface InvocationContext {
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
+const REPORT_FAILED = 'ReportFailed';
 
 export class Pipeline {
   private readonly matcher: RouteMatcher;
@@ -127,7 +130,7 @@ export class Pipeline {
     const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise);
     const reports: RecordReport[] = [];
     await forEachLimit(normalised.records, this.options.eventConcurrency ?? 4, async (record) => {
-      reports.push(await this.processRecord(record, context));
+      reports.push(await this.processRecordAlone(record, context));
     });
     const order = new Map(normalised.records.map((r, i) => [r.recordId, i]));
     reports.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
@@ -136,6 +139,20 @@ export class Pipeline {
       records: reports,
       batchItemFailures: reports.filter((r) => r.status === 'failed' || r.status === 'rejected').map((r) => ({ itemIdentifier: r.recordId })),
     };
+  }
+
+  /**
+   * Whatever one record throws fails that record only: an error escaping here would fail the whole
+   * SQS batch, and the records that succeeded would be delivered (and acted on) again.
+   */
+  private async processRecordAlone(record: InputRecord, context: InvocationContext): Promise<RecordReport> {
+    try {
+      return await this.processRecord(record, context);
+    } catch (error) {
+      const reason = `failed unexpectedly: ${errorMessage(error)}`;
+      this.log.write('error', `record ${reason}. Only this record fails: the trigger delivers it again, then dead-letters it. Report this line as a Switchyard bug`, { recordId: record.recordId, code: 'RecordFailedUnexpectedly' });
+      return { recordId: record.recordId, status: 'failed', reason, events: [] };
+    }
   }
 
   private async processRecord(record: InputRecord, context: InvocationContext): Promise<RecordReport> {
@@ -149,7 +166,22 @@ export class Pipeline {
     }
     const events: EventReport[] = [];
     for (const event of record.events) events.push(await this.processEvent(event, record.redelivered ? { ...context, redelivered: true } : context));
+    const unrouted = events.find((e) => e.event.origin === 'direct' && !e.routes.some((r) => r.matched));
+    if (unrouted) {
+      const reason = unroutedReason(unrouted.event, this.verdicts(unrouted));
+      this.log.write('error', `input rejected: ${reason}`, { recordId: record.recordId, bucket: unrouted.event.bucket, key: unrouted.event.key });
+      return { recordId: record.recordId, status: 'rejected', reason, events };
+    }
     return { recordId: record.recordId, status: events.some((e) => e.failed) ? 'failed' : 'processed', events };
+  }
+
+  /** Each route's verdict on an event: the pipeline's where it tried the route (tags, when, loop guard), else the structural one. */
+  private verdicts(report: EventReport): RouteVerdict[] {
+    return this.matcher.explain(report.event).map(({ route, reason }) => ({
+      name: route.name,
+      bucket: route.structural.bucket,
+      reason: report.routes.find((r) => r.name === route.name)?.reason ?? reason,
+    }));
   }
 
   /**
@@ -233,22 +265,46 @@ export class Pipeline {
       Object.assign(report, { steps: resolution.steps, refused: resolution.refused, skipped: resolution.skipped, values: resolution.values });
       report.results = await this.act(route, event, facts, resolution.steps, context);
     } catch (error) {
-      const gone = await this.deletedSinceEvent(route, event, error);
-      if (gone) return gone;
-      const e = error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
+      const gone = await this.sourceGone(route, event, error);
+      if (gone && event.origin !== 'direct') return this.skippedAsDeleted(route, event, gone);
+      const e = gone ? missingDirectSource(event, error) : error instanceof ActionError ? error : new ActionError('UnexpectedError', errorMessage(error), 'unknown');
       report.error = { code: e.code, message: e.message, failureClass: e.failureClass };
     }
     report.failed = routeFailed(route, report);
-    await this.reportRoute(route, event, report, started);
-    if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery');
+    await this.reportOrFail(route, event, report, started, context);
     return report;
   }
 
-  /** A lookup of the object (tags, body, head) found nothing because the object was deleted after the event: skipped, with the reason. */
-  private async deletedSinceEvent(route: CompiledRoute, event: ObjectEvent, error: unknown): Promise<RouteReport | undefined> {
+  /**
+   * Reporting runs after the actions. What it throws (a failure template calling a helper that
+   * does not exist, a bug) fails this event only, and says so: the event is then redelivered and
+   * dead-lettered instead of failing every record of its batch.
+   */
+  private async reportOrFail(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, context: InvocationContext): Promise<void> {
+    try {
+      await this.reportRoute(route, event, report, started);
+      if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery');
+    } catch (error) {
+      const message = `reporting failed after the actions ran: ${errorMessage(error)}`;
+      report.failed = true;
+      report.error ??= { code: REPORT_FAILED, message, failureClass: 'unknown' };
+      this.log.write(
+        'error',
+        `route ${route.name}: ${message}. The event fails: the trigger delivers it again, then dead-letters it. Fix the cause (for a template, 'switchyard validate' names it), then re-drive with 'switchyard replay --route ${route.name}'`,
+        { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, code: REPORT_FAILED },
+      );
+    }
+  }
+
+  /** The not-found error when a lookup of the object (tags, body, head) found nothing because the object is not there. */
+  private async sourceGone(route: CompiledRoute, event: ObjectEvent, error: unknown): Promise<ActionError | undefined> {
     if (!isNotFound(error) || event.kind !== 'created' || this.options.ports.partialWorld) return undefined;
     const exists = await sourceStillExists(this.options.ports.storage, event, sourceAccess(route)).catch(() => true);
-    if (exists) return undefined;
+    return exists ? undefined : error;
+  }
+
+  /** The object of an S3 or EventBridge event was deleted after the event: skipped, with the reason. */
+  private skippedAsDeleted(route: CompiledRoute, event: ObjectEvent, error: ActionError): RouteReport {
     const reason = sourceGoneReason(event);
     this.log.write('warn', `route ${route.name} skipped: ${reason}`, { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, error: { code: error.code, message: error.message } });
     return { ...emptyReport(route.name, true, reason), skipped: [{ actionId: '*', reason }] };
@@ -309,6 +365,10 @@ export class Pipeline {
       await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where);
     }
     const onFailure = route.definition.notify?.onFailure;
+    if (onFailure && onlyRepeats(report, failures, records)) {
+      this.log.write('info', `failure notification not sent: every failure is a repeat, with the same error, of one an earlier delivery of this event announced (a repeat is not re-announced)`, { ...where, records: records.map((r) => r.uri) });
+      return;
+    }
     // A partial failure (failWhen: all, some destinations delivered) is told too: nobody must find out by chance.
     if ((report.failed || failures.length > 0) && onFailure) {
       const message = failureMessage(
@@ -324,15 +384,24 @@ export class Pipeline {
         },
         route.failureTemplate,
       );
+      let told = true;
       if (onFailure.sns) {
         const topic = onFailure.sns;
-        await this.withPolicy(onFailure.retry, () => this.options.ports.notifications.publish(topic, message.subject, message.body), `failure notification to ${topic}`, where);
+        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.notifications.publish(topic, message.subject, message.body), `failure notification to ${topic}`, where)) && told;
       }
       if (onFailure.email) {
         const { from, to } = onFailure.email;
-        await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where);
+        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where)) && told;
       }
+      if (told) await this.markAnnounced(records.filter((r) => !r.repeat), where);
     }
+  }
+
+  private async markAnnounced(records: WrittenRecord[], where: Record<string, unknown>): Promise<void> {
+    const bucket = this.options.stateBucket;
+    if (!bucket || records.length === 0) return;
+    const error = await markAnnounced(this.failureStore(bucket), records.map((r) => r.key));
+    if (error) this.log.write('warn', `failure notification sent, but its failure records could not be marked announced (${error.message}): a redelivery failing the same way notifies again`, { ...where, records: records.map((r) => r.uri) });
   }
 
   /**
@@ -355,7 +424,10 @@ export class Pipeline {
         report.failed,
       );
       report.failureRecords = written.map((r) => r.uri);
-      for (const r of written) this.log.write('warn', `failure recorded for ${r.failure.destination.id}: re-drive it with 'switchyard replay' once the cause is fixed`, { ...where, action: r.failure.actionId, destination: r.failure.destination.id, record: r.uri, eventFailed: report.failed });
+      for (const r of written) {
+        const again = r.repeat ? ' again, with the error an earlier delivery recorded' : '';
+        this.log.write('warn', `failure recorded${again} for ${r.failure.destination.id}: re-drive it with 'switchyard replay' once the cause is fixed`, { ...where, action: r.failure.actionId, destination: r.failure.destination.id, record: r.uri, eventFailed: report.failed, repeat: r.repeat });
+      }
       return written;
     } catch (error) {
       const message = errorMessage(error);
@@ -370,10 +442,11 @@ export class Pipeline {
     return { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined) };
   }
 
-  /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). */
-  private async withPolicy(retry: Retry | undefined, fn: () => Promise<unknown>, what: string, where: Record<string, unknown>): Promise<void> {
+  /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). True when the write went through. */
+  private async withPolicy(retry: Retry | undefined, fn: () => Promise<unknown>, what: string, where: Record<string, unknown>): Promise<boolean> {
     const outcome = await withRetry(fn, reportRetryPolicy(retry), { sleep: (ms) => this.options.ports.clock.sleep(ms) });
     if (!outcome.ok) this.log.write('error', `${what} could not be written: ${outcome.error.message}`, { ...where, attempts: outcome.attempts });
+    return outcome.ok;
   }
 }
 
@@ -391,6 +464,15 @@ export function reportRetryPolicy(retry: Retry | undefined): RetryPolicy {
     jitter: retry?.jitter ?? 'none',
     on: (retry?.on ?? ['throttling', 'network', '5xx']) as FailureClass[],
   };
+}
+
+/**
+ * Redeliveries (SQS up to maxReceiveCount) must not repeat the same notification: it is sent
+ * when a destination fails for the first time or with another error. Without a record to
+ * compare with (no state bucket, a record not written, a route error) it is always sent.
+ */
+function onlyRepeats(report: RouteReport, failures: DestinationFailure[], records: WrittenRecord[]): boolean {
+  return !report.error && failures.length > 0 && records.length === failures.length && records.every((r) => r.repeat);
 }
 
 function emptyReport(name: string, matched: boolean, reason: string): RouteReport {

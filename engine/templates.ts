@@ -13,18 +13,26 @@ export type Template = Handlebars.TemplateDelegate;
 
 /** Handlebars' first compile stage (AST → opcodes): exported at run time, missing from its typings. */
 interface OpcodeCompiler {
-  compile(program: hbs.AST.Program, options: { data: boolean }): unknown;
+  compile(program: hbs.AST.Program, options: { data: boolean; knownHelpers: Record<string, boolean>; knownHelpersOnly: boolean }): unknown;
 }
 const { Compiler } = templates as unknown as { Compiler: new () => OpcodeCompiler };
 
+/** Handlebars' own helpers that a template may use, and ours; its `*Missing` hooks are not for templates. */
+export function templateHelperNames(): string[] {
+  return Object.keys(templates.helpers).filter((name) => !name.endsWith('Missing'));
+}
+
 /**
- * Throws with Handlebars' own message when the text does not parse or compile. It runs the two
- * stages that find errors (parse, then AST → opcodes) and skips precompile's last one, which
- * only writes the opcodes out as JavaScript: that stage is most of the cost of loading a route
- * set (about 25 ms of a cold CLI start for the seed templates, a third of each template after).
+ * Throws with Handlebars' own message when the text does not parse or compile, or when it
+ * calls a helper that is not registered (which would otherwise pass here and throw `Missing
+ * helper` only when rendered, e.g. in a failure notification). It runs the two stages that
+ * find errors (parse, then AST → opcodes) and skips precompile's last one, which only writes
+ * the opcodes out as JavaScript: that stage is most of the cost of loading a route set (about
+ * 25 ms of a cold CLI start for the seed templates, a third of each template after).
  */
 export function checkTemplate(text: string): void {
-  new Compiler().compile(templates.parse(text), { data: true });
+  const knownHelpers = Object.fromEntries(templateHelperNames().map((name) => [name, true]));
+  new Compiler().compile(templates.parse(text), { data: true, knownHelpers, knownHelpersOnly: true });
 }
 
 /** The text and escaping of each compiled template: the Lambda bundle carries those, not closures. */

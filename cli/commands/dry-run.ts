@@ -64,9 +64,10 @@ function unfinished(view: PlanView, event: string, options: DryRunOptions, out: 
   if (failed.length === 0 && view.rejected.length === 0) return 0;
   const parts = [
     ...(failed.length > 0 ? [`${failed.length} route(s) could not finish (${[...new Set(failed)].join(', ')}); see the error under each`] : []),
-    ...(view.rejected.length > 0 ? [`${view.rejected.length} record(s) of ${event} were not understood`] : []),
+    ...(view.rejected.length > 0 ? [`${view.rejected.length} record(s) of ${event} were rejected (the reason is above)`] : []),
   ];
-  const hint = options.test === undefined ? '; lookups answer from --fixtures <file> (a fixtures file or a route test file), or run a route test case with --test <name>' : '';
+  // Lookups are what fixtures answer: the hint helps a route that could not finish, not a rejected record.
+  const hint = failed.length > 0 && options.test === undefined ? '; lookups answer from --fixtures <file> (a fixtures file or a route test file), or run a route test case with --test <name>' : '';
   out.stderr(`switchyard: ${parts.join('; ')}${hint}`);
   return 1;
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ActionError, type FailureClass } from '../errors.ts';
+import { missingDirectSource } from '../events/direct-invocation.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 import type { ObjectHead, Ports } from '../ports/types.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
@@ -85,7 +86,10 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
             return { detail: result.method === 'skipped' ? result.detail : `${result.method}, ${result.bytes} bytes`, skipped: result.method === 'skipped' };
           } catch (error) {
             if (!isNotFound(error)) throw error;
-            if (!(await sourceStillExists(ports.storage, event, action.sourceAccess))) return { detail: sourceGoneReason(event), skipped: true };
+            if (!(await sourceStillExists(ports.storage, event, action.sourceAccess))) {
+              if (event.origin === 'direct') throw missingDirectSource(event, error);
+              return { detail: sourceGoneReason(event), skipped: true };
+            }
             throw destinationMissing(error, action.bucket);
           }
         }

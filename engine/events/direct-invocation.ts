@@ -1,8 +1,10 @@
+import { ActionError } from '../errors.ts';
 import type { NormaliseContext } from './context.ts';
 import type { JsonObject } from './shape.ts';
 import { buildObjectEvent } from './build-event.ts';
 import { checkedKey } from './decode-key.ts';
 import { objectEventId } from './event-id.ts';
+import type { ObjectEvent } from './object-event.ts';
 import { type Outcome, RejectedInput, eventsOutcome, outcomeOf } from './outcome.ts';
 import { describeValue } from './shape.ts';
 
@@ -66,4 +68,20 @@ function destinationList(value: unknown): string[] | undefined {
     const got = bucket === '' ? 'an empty string' : describeValue(bucket);
     throw new RejectedInput(`${LABEL} has destinationBuckets[${index}] as ${got}, expected a bucket name`);
   });
+}
+
+export const DIRECT_SOURCE_NOT_FOUND = 'SourceNotFound';
+
+/**
+ * A manual invocation names an object that has to be there: when it is not, the caller made a
+ * mistake (an event-driven copy would read it as a delete racing the event, and skip).
+ */
+export function missingDirectSource(event: Pick<ObjectEvent, 'bucket' | 'key'>, cause: unknown): ActionError {
+  return new ActionError(
+    DIRECT_SOURCE_NOT_FOUND,
+    `s3://${event.bucket}/${event.key} does not exist: the ${LABEL} names no object, nothing was copied. Check sourceBucket and sourceKey: the key is taken as written (full path, exact case, not URL-encoded)`,
+    'not-found',
+    { bucket: event.bucket, key: event.key },
+    { cause },
+  );
 }

@@ -267,7 +267,7 @@ class RouteCompiler {
     } catch (error) {
       const problem = describeTemplateError(error);
       const at = problem.line === 1 && problem.column !== undefined ? this.positionInside(path, text, problem.column) : undefined;
-      this.diagnostics.push(diagnostic('SY027', this.parsed.file, at ?? this.parsed.positionOf(path), `template does not compile: ${problem.message}`, HANDLEBARS_HINT));
+      this.diagnostics.push(diagnostic('SY027', this.parsed.file, at ?? this.parsed.positionOf(path), `template does not compile: ${problem.message}`, problem.hint ?? HANDLEBARS_HINT));
     }
     return compileTemplate(text, false);
   }
@@ -285,7 +285,7 @@ class RouteCompiler {
       checkTemplate(text);
     } catch (error) {
       const problem = describeTemplateError(error);
-      this.diagnostics.push(diagnostic('SY027', this.parsed.file, this.parsed.positionOf(path), `template '${relativePath}' does not compile: ${problem.message}`, HANDLEBARS_HINT));
+      this.diagnostics.push(diagnostic('SY027', this.parsed.file, this.parsed.positionOf(path), `template '${relativePath}' does not compile: ${problem.message}`, problem.hint ?? HANDLEBARS_HINT));
     }
     return compileTemplate(text, path.at(-1) === 'html');
   }

@@ -2,12 +2,16 @@
  * Handlebars' parse errors are written for its own developers ("Expecting 'CLOSE_RAW_BLOCK',
  * 'CLOSE', … got 'INVALID'" over four lines). This says the same in one line, with where.
  */
+import { templateHelperNames } from '../templates.ts';
+
 export interface TemplateProblem {
   message: string;
   /** 1-based line inside the template, when Handlebars says. */
   line?: number;
   /** 0-based column inside that line, when Handlebars says. */
   column?: number;
+  /** What to change, when it is more specific than the Handlebars guide. */
+  hint?: string;
 }
 
 export function describeTemplateError(error: unknown): TemplateProblem {
@@ -22,6 +26,16 @@ export function describeTemplateError(error: unknown): TemplateProblem {
           ? "a tag is not closed with '}}'"
           : `unexpected ${got?.toLowerCase().replace(/_/g, ' ')}`;
     return { message: `line ${line}: ${what}`, line: Number(line), column: dashes?.length ?? 0 };
+  }
+  const unknownHelper = /^You specified knownHelpersOnly, but used the unknown helper (\S+) - (\d+):(\d+)$/.exec(text);
+  if (unknownHelper) {
+    const [, name, line, column] = unknownHelper;
+    return {
+      message: `line ${line}, column ${Number(column) + 1}: calls helper '${name}', which Switchyard does not have (rendering would fail with 'Missing helper')`,
+      line: Number(line),
+      column: Number(column),
+      hint: `the helpers are ${templateHelperNames().join(', ')}; anything else has to be a value of the template's data`,
+    };
   }
   const mismatch = /^(\S+) doesn't match (\S+) - (\d+):(\d+)$/.exec(text);
   if (mismatch) {

@@ -42,6 +42,8 @@ export interface FailureRecord {
   /** Set once the destination got what it should have after all (a replay or a later delivery): kept for the history, not re-driven. */
   resolvedAt?: string;
   resolvedBy?: 'replay' | 'redelivery';
+  /** The failure notification told of this error: a later delivery failing the same way does not tell again. */
+  announced?: boolean;
 }
 
 /** One destination of one event that did not get what it should have. */
@@ -149,7 +151,13 @@ export function failureRecord(route: string, event: ObjectEvent, failure: Destin
     firstFailedAt: previous?.firstFailedAt ?? now,
     lastFailedAt: now,
     eventFailed,
+    ...(isAnnouncedRepeat(previous, failure) ? { announced: true } : {}),
   };
+}
+
+/** The unresolved previous record holds the same error, and a notification told of it: an earlier delivery failed the same way. */
+export function isAnnouncedRepeat(previous: FailureRecord | undefined, failure: DestinationFailure): boolean {
+  return previous?.announced === true && previous.resolvedAt === undefined && previous.error.code === failure.error.code && previous.error.message === failure.error.message;
 }
 
 export class FailureRecordError extends Error {

@@ -7,7 +7,7 @@ import { ActionError } from '../errors.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 import type { StoragePort } from '../ports/types.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
-import { failureRecord, failureRecordKey, FailureRecordError, parseFailureRecord, type DestinationFailure, type FailureRecord } from './failure-record.ts';
+import { failureRecord, failureRecordKey, FailureRecordError, isAnnouncedRepeat, parseFailureRecord, type DestinationFailure, type FailureRecord } from './failure-record.ts';
 
 export interface FailureStore {
   storage: StoragePort;
@@ -19,8 +19,12 @@ export interface FailureStore {
 
 export interface WrittenRecord {
   failure: DestinationFailure;
+  /** `failures/…` in the state bucket. */
+  key: string;
   /** `s3://<state bucket>/failures/…` */
   uri: string;
+  /** An earlier delivery failed this destination with the same error and announced it (see `markAnnounced`): not to be told again. */
+  repeat: boolean;
 }
 
 /** Reads one record; undefined when there is none (or what is there is not a record: it is replaced). */
@@ -50,16 +54,19 @@ export async function writeFailureRecords(store: FailureStore, route: string, ev
   const lost: string[] = [];
   for (const failure of failures) {
     const key = failureRecordKey(route, event, failure.actionId, failure.destination);
+    // From the first read only: a put that timed out but landed must not make its own record look earlier.
+    let before: { previous: FailureRecord | undefined } | undefined;
     const outcome = await withRetry(
       async () => {
         const previous = await readFailureRecord(store.storage, store.bucket, key);
+        before ??= { previous };
         const record = failureRecord(route, event, failure, eventFailed, store.now(), previous);
         await store.storage.put(store.bucket, key, JSON.stringify(record, null, 2), 'application/json');
       },
       store.retry,
       { sleep: store.sleep },
     );
-    if (outcome.ok) written.push({ failure, uri: `s3://${store.bucket}/${key}` });
+    if (outcome.ok) written.push({ failure, key, uri: `s3://${store.bucket}/${key}`, repeat: isAnnouncedRepeat(before?.previous, failure) });
     else lost.push(`${failure.destination.id} (${outcome.error.code}: ${outcome.error.message})`);
   }
   if (lost.length > 0) {
@@ -71,6 +78,26 @@ export async function writeFailureRecords(store: FailureStore, route: string, ev
     );
   }
   return written;
+}
+
+/**
+ * Notes on each record that the failure notification went out. Only after it did: a notification
+ * that failed to render or publish is sent again by the next delivery. Returns the first error.
+ */
+export async function markAnnounced(store: FailureStore, keys: string[]): Promise<Error | undefined> {
+  for (const key of keys) {
+    const outcome = await withRetry(
+      async () => {
+        const record = await readFailureRecord(store.storage, store.bucket, key);
+        if (!record || record.announced) return;
+        await store.storage.put(store.bucket, key, JSON.stringify({ ...record, announced: true }, null, 2), 'application/json');
+      },
+      store.retry,
+      { sleep: store.sleep },
+    );
+    if (!outcome.ok) return outcome.error;
+  }
+  return undefined;
 }
 
 /**

@@ -55,12 +55,13 @@ describe('seed 003: cross-account batch transfer (one object)', () => {
     // TaggingDirective COPY across accounts finds none. Same-account copies check tags in seeds 000–002 and 004.
   });
 
-  it('an object outside exports/ is not taken by the route', async () => {
+  it('an object outside exports/ is not taken by the route: a direct invocation that nothing routes is rejected, with why', async () => {
     const { ports } = await motoPorts(moto.endpoint);
 
     const report = await new Pipeline({ routes, ports }).processInput({ sourceBucket: 'transfer-source', sourceKey: 'private/payroll.csv' });
 
     expect(report.records[0]?.events[0]?.routes).toEqual([]);
-    expect(report.records[0]?.status).toBe('processed');
+    expect(report.records[0]?.status).toBe('rejected');
+    expect(report.records[0]?.reason).toContain('cross-account-batch');
   });
 });
