@@ -10,6 +10,7 @@ import type { ManifestInput } from '../../engine/batch/manifest-input.ts';
 import { runToResume } from '../../engine/batch/resume.ts';
 import type { Output } from '../output.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
+import { MAX_COPY_OBJECT_BYTES } from '../../engine/s3-limits.ts';
 
 export interface BackfillCommandOptions {
   route: string;
@@ -89,11 +90,14 @@ function inputOf(options: BackfillCommandOptions): ManifestInput | undefined {
 
 function thresholdOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
+  let bytes: number;
   try {
-    return parseSize(text);
+    bytes = parseSize(text);
   } catch (error) {
     throw new UsageError('SY305', `--multipart-threshold: ${(error as Error).message}`);
   }
+  if (bytes > MAX_COPY_OBJECT_BYTES) throw new UsageError('SY305', `--multipart-threshold ${text}: one CopyObject copies at most 5 GiB, so larger objects would fail: give 5GiB or less`);
+  return bytes;
 }
 
 function progressSink(out: Output): ProgressSink {

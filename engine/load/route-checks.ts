@@ -2,7 +2,8 @@
  * Semantic checks that the schema cannot express: across files (unique names, loops between
  * routes) and inside a route (allow-lists, trigger settings, action ids).
  */
-import type { CompiledRoute } from './compiled-route.ts';
+import { MAX_COPY_OBJECT_BYTES, MAX_PART_SIZE } from '../s3-limits.ts';
+import type { CompiledCopyAction, CompiledRoute } from './compiled-route.ts';
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
 import routeSchema from '../../schema/route.schema.json' with { type: 'json' };
 import { isExpressionValue, literalPrefixOf } from './expressions.ts';
@@ -49,6 +50,7 @@ function checkOne({ parsed, route }: LoadedRoute): Diagnostic[] {
   const sourceRole = def.source.assumeRole?.arn;
   if (sourceRole !== undefined && !isExpressionValue(sourceRole)) out.push(...roleArnProblems(parsed, ['source', 'assumeRole', 'arn'], sourceRole));
   const ids = new Map<string, number>();
+  for (const action of route.actions) if (action.type === 'copy') out.push(...copySizeProblems(parsed, action, def.actions[action.index]?.copy ?? {}));
   for (const action of route.actions) {
     const seen = ids.get(action.id);
     if (seen !== undefined) {
@@ -89,6 +91,19 @@ function checkOne({ parsed, route }: LoadedRoute): Diagnostic[] {
 const ROLE_ARN = new RegExp(routeSchema.definitions.RoleArn.pattern);
 
 /** `assumeRole.arn` may be an expression, so the schema cannot check a literal one; this does. */
+/** Sizes S3 would refuse: CopyObject copies at most 5 GiB, a part is at most 5 GiB. */
+function copySizeProblems(parsed: ParsedFile, action: CompiledCopyAction, written: { multipartThreshold?: string; partSize?: string }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const path = ['actions', action.index, 'copy'];
+  if (action.multipartThreshold > MAX_COPY_OBJECT_BYTES) {
+    out.push(diagnostic('SY013', parsed.file, parsed.positionOf([...path, 'multipartThreshold']), `multipartThreshold is ${written.multipartThreshold ?? action.multipartThreshold}, but one CopyObject copies at most 5 GiB: larger objects would fail`, 'set it to 5GiB or less (the default, 5GB, is below it)'));
+  }
+  if (action.partSize > MAX_PART_SIZE) {
+    out.push(diagnostic('SY013', parsed.file, parsed.positionOf([...path, 'partSize']), `partSize is ${written.partSize ?? action.partSize}, but S3 takes parts of at most 5 GiB`, 'set it to 5GiB or less (100MB is the default)'));
+  }
+  return out;
+}
+
 function roleArnProblems(parsed: ParsedFile, path: PathSegment[], arn: string): Diagnostic[] {
   if (ROLE_ARN.test(arn)) return [];
   return [diagnostic('SY013', parsed.file, parsed.positionOf(path), `${path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[')} is '${arn}', which is not an IAM role ARN`, `for example '${routeSchema.definitions.RoleArn.examples[0]}'`)];

@@ -326,4 +326,8 @@ describe('backfill through the fault proxy', () => {
     expect(written.failures).toEqual([expect.objectContaining({ key: 'exports/faults/denied.csv', code: 'AccessDenied', failureClass: 'access-denied', reason: 'not-retryable', attempts: 1 })]);
     expect(out.err.some((line) => line.includes('denied.csv'))).toBe(true);
   });
+
+  it('--multipart-threshold above what one CopyObject copies is a usage error, before anything is listed', async () => {
+    await expect(backfillCommand(options(proxy.endpoint, { multipartThreshold: '6GiB' }), capture())).rejects.toThrow(/--multipart-threshold 6GiB: one CopyObject copies at most 5 GiB/);
+  });
 });

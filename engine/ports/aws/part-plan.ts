@@ -2,9 +2,9 @@
  * How a multipart copy splits an object: S3 allows parts of 5 MiB to 5 GiB and at most
  * 10,000 parts, so the requested part size grows for very large objects.
  */
+import { MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../../s3-limits.ts';
+
 const MIB = 1024 * 1024;
-export const MIN_PART_SIZE = 5 * MIB;
-export const MAX_PARTS = 10_000;
 
 export interface CopyPart {
   partNumber: number;
@@ -14,7 +14,7 @@ export interface CopyPart {
 }
 
 export function partSizeFor(objectSize: number, requestedPartSize: number): number {
-  const needed = Math.max(requestedPartSize, Math.ceil(objectSize / MAX_PARTS));
+  const needed = Math.max(Math.min(requestedPartSize, MAX_PART_SIZE), Math.ceil(objectSize / MAX_PARTS));
   return Math.max(MIN_PART_SIZE, Math.ceil(needed / MIB) * MIB);
 }
 

@@ -24,6 +24,7 @@ import { toActionError, type AwsErrorContext } from './classify.ts';
 import { copySource } from './copy-source.ts';
 import type { DirectCopier } from './direct-copy.ts';
 import { planParts } from './part-plan.ts';
+import { MAX_COPY_OBJECT_BYTES } from '../../s3-limits.ts';
 
 export interface CopyClients {
   /** Reads the source (HeadObject, GetObjectTagging). */
@@ -157,8 +158,9 @@ export function taggingHeader(tagSet: ReadonlyArray<{ Key?: string; Value?: stri
   return tagSet.map((t) => `${encodeURIComponent(t.Key ?? '')}=${encodeURIComponent(t.Value ?? '')}`).join('&');
 }
 
+/** At or above the threshold, and always above what one CopyObject may copy. */
 function isMultipart(size: number, threshold: number): boolean {
-  return size > 0 && size >= threshold;
+  return size > 0 && (size >= threshold || size > MAX_COPY_OBJECT_BYTES);
 }
 
 function contentHeaders(head: HeadObjectCommandOutput): ContentHeaders {

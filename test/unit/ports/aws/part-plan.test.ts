@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PARTS, planParts, partSizeFor } from '../../../../engine/ports/aws/part-plan.ts';
+import { planParts, partSizeFor } from '../../../../engine/ports/aws/part-plan.ts';
+import { MAX_PARTS } from '../../../../engine/s3-limits.ts';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -15,6 +16,7 @@ describe('partSizeFor', () => {
       requested: 100 * MIB,
       expected: Math.ceil((5000 * GIB) / MAX_PARTS / MIB) * MIB,
     },
+    { proves: 'a requested size above S3’s 5 GiB part limit is lowered to it', size: 50 * GIB, requested: 10 * GIB, expected: 5 * GIB },
   ];
   it.each(cases)('$proves', ({ size, requested, expected }) => {
     expect(partSizeFor(size, requested)).toBe(expected);
