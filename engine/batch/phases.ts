@@ -100,12 +100,12 @@ async function listPhase(input: ListPhaseInput, { routes, ports, log }: PhaseDep
 
 /**
  * A batch's items as manifest entries. Inventory rows (from the MANIFEST reader) of another
- * bucket, outside the prefix, or that the route's match rules leave out are not the route's:
+ * bucket, outside the run's prefix (`--prefix`, else the route's), or that the route's match rules leave out are not the route's:
  * they count as excluded, as the listing would have left them out.
  */
-function batchEntries(route: CompiledRoute, items: TransferPhaseInput['Items'], now: Date): { entries: ManifestEntry[]; excluded: number } {
+function batchEntries(route: CompiledRoute, items: TransferPhaseInput['Items'], sourcePrefix: string | undefined, now: Date): { entries: ManifestEntry[]; excluded: number } {
   const bucket = route.definition.source.bucket;
-  const prefix = route.definition.source.prefix ?? '';
+  const prefix = sourcePrefix ?? route.definition.source.prefix ?? '';
   const matcher = new RouteMatcher([route]);
   const entries: ManifestEntry[] = [];
   for (const item of items) {
@@ -131,7 +131,7 @@ function batchResultKey(location: RunLocation, items: TransferPhaseInput['Items'
 async function transferPhase(input: TransferPhaseInput, { routes, ports, log }: PhaseDeps): Promise<TransferPhaseOutput> {
   const route = batchRoute(input.BatchInput.route, routes);
   const location = runLocation(route, input.BatchInput.runId);
-  const { entries, excluded } = batchEntries(route, input.Items, ports.clock.now());
+  const { entries, excluded } = batchEntries(route, input.Items, input.BatchInput.sourcePrefix, ports.clock.now());
   const totals = await transferAll(route, ports, entries, { concurrency: Math.min(BATCH_OBJECT_CONCURRENCY, concurrencyFor(route)), log });
   const result: BatchResult = { items: entries.length, excluded, totals };
   await hubWrite(ports, () => ports.storage.put(location.bucket, batchResultKey(location, input.Items), JSON.stringify(result), 'application/json'));

@@ -41,7 +41,8 @@ export interface ListPhaseOutput {
 /** One ItemBatcher batch: `Items` from the manifest (or inventory rows), `BatchInput` fixed by the state machine. */
 export interface TransferPhaseInput {
   Items: Array<ManifestEntry | InventoryItem>;
-  BatchInput: { switchyard: typeof BATCH_PAYLOAD; phase: 'transfer'; route: string; runId: string };
+  /** `sourcePrefix`: the run's (`--prefix`), from the list phase; state machines deployed before it was passed leave it out. */
+  BatchInput: { switchyard: typeof BATCH_PAYLOAD; phase: 'transfer'; route: string; runId: string; sourcePrefix?: string };
 }
 
 export interface TransferPhaseOutput {

@@ -55,7 +55,7 @@ export const TRANSFER_RETRY: Retrier[] = [
 type PayloadParameters<T, Dynamic extends keyof T & string> = Required<Pick<T, Exclude<keyof T, Dynamic>>> & { [K in Dynamic as `${K}.$`]: string };
 
 export type ListParameters = PayloadParameters<ListPhaseInput, 'runId' | 'input'>;
-export type BatchInputParameters = PayloadParameters<TransferPhaseInput['BatchInput'], 'runId'>;
+export type BatchInputParameters = PayloadParameters<TransferPhaseInput['BatchInput'], 'runId' | 'sourcePrefix'>;
 export type ValidateParameters = PayloadParameters<ValidatePhaseInput, 'runId'>;
 export type ReportParameters = PayloadParameters<ReportPhaseInput, 'runId' | 'startedAt' | 'state'>;
 
@@ -72,7 +72,7 @@ export function stateMachineDefinition(settings: StateMachineSettings): { [key: 
   const { route, batch } = settings;
   const functionArn = settings.functionArn ?? FUNCTION_ARN_PLACEHOLDER;
   const list: ListParameters = { switchyard: BATCH_PAYLOAD, phase: 'list', route, 'runId.$': EXECUTION_NAME, 'input.$': '$' };
-  const batchInput: BatchInputParameters = { switchyard: BATCH_PAYLOAD, phase: 'transfer', route, 'runId.$': '$.list.runId' };
+  const batchInput: BatchInputParameters = { switchyard: BATCH_PAYLOAD, phase: 'transfer', route, 'runId.$': '$.list.runId', 'sourcePrefix.$': '$.list.sourcePrefix' };
   const validate: ValidateParameters = { switchyard: BATCH_PAYLOAD, phase: 'validate', route, 'runId.$': EXECUTION_NAME };
   const report: ReportParameters = {
     switchyard: BATCH_PAYLOAD,

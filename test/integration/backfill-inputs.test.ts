@@ -106,6 +106,20 @@ describe('backfill inputs', () => {
     expect(await destinationKeys()).toEqual(keys.filter((_, i) => i % 2 === 0).sort());
   });
 
+  it('batch.inventory on Step Functions with --prefix: the batches copy only the rows under the run’s prefix', async () => {
+    await writeInventory();
+    const deps = { routes: [route(true)], ports: createAwsPorts({ endpoint: moto.endpoint, region: 'us-east-1' }), log: silentLog };
+    const runId = '2026-11-30T11-00-00Z-pfx';
+
+    const list = (await runBatchPhase({ switchyard: 'batch', phase: 'list', route: 'ledger-copy', runId, input: { prefix: 'data/1/' } }, deps)) as ListPhaseOutput;
+    const items = keys.filter((_, i) => i % 2 === 0).map((key) => ({ Bucket: 'src', Key: encode(key), Size: '1', LastModifiedDate: '2026-11-28T10:00:00.000Z', ETag: 'e' }));
+    // The state machine passes the list phase's sourcePrefix to every batch (state-machine-definition.ts).
+    await runBatchPhase({ Items: items, BatchInput: { switchyard: 'batch', phase: 'transfer', route: 'ledger-copy', runId, sourcePrefix: list.sourcePrefix } }, deps);
+
+    expect(list.sourcePrefix).toBe('data/1/');
+    expect(await destinationKeys()).toEqual(keys.filter((key, i) => i % 2 === 0 && key.startsWith('data/1/')).sort());
+  });
+
   it('--csv: copies exactly the objects a bucket,key manifest names (URL-encoded keys), and counts names that do not exist and rows of other buckets', async () => {
     for (const [i, key] of keys.entries()) await put('src', key, `ledger ${i}\n`);
     const chosen = [keys[1], keys[5], keys[10]] as string[];

@@ -69,7 +69,7 @@ describe('the state machine of seed 003 (cross-account-batch)', () => {
     expect(transfer.ItemProcessor).toMatchObject({ ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'TransferBatch' });
     expect(transfer.ItemBatcher).toEqual({
       MaxItemsPerBatch: 20,
-      BatchInput: { switchyard: 'batch', phase: 'transfer', route: 'cross-account-batch', 'runId.$': '$.list.runId' },
+      BatchInput: { switchyard: 'batch', phase: 'transfer', route: 'cross-account-batch', 'runId.$': '$.list.runId', 'sourcePrefix.$': '$.list.sourcePrefix' },
     });
     expect(transfer.MaxConcurrency).toBe(40);
     expect(transfer.ToleratedFailurePercentage).toBe(0);
@@ -143,7 +143,8 @@ describe('data between the states (a walk through the definition)', () => {
     const w = walk(seedDefinition, { prefix: 'exports/2024/' }, answers('succeeded'), context);
     expect(w.visited).toEqual(['List', 'ListResult', 'Transfer', 'Validate', 'ValidateResult', 'Report', 'ReportResult', 'RunSucceeded?', 'RunSucceeded']);
     expect((w.calls[0]?.parameters as Obj).Payload).toEqual({ switchyard: 'batch', phase: 'list', route: 'cross-account-batch', runId: context.executionName, input: { prefix: 'exports/2024/' } });
-    expect(w.batchInputs.Transfer).toEqual({ switchyard: 'batch', phase: 'transfer', route: 'cross-account-batch', runId: context.executionName });
+    // The run's prefix reaches every batch (inventory rows outside it are left out there).
+    expect(w.batchInputs.Transfer).toEqual({ switchyard: 'batch', phase: 'transfer', route: 'cross-account-batch', runId: context.executionName, sourcePrefix: list.sourcePrefix });
     expect(reportState(w)).toEqual({ prefix: 'exports/2024/', list, validation });
     expect(((w.calls.at(-1)?.parameters as Obj).Payload as Obj).startedAt).toBe(context.startTime);
     expect(w.end).toEqual({ type: 'Succeed', output: { prefix: 'exports/2024/', list, validation, report: { status: 'succeeded', report: 's3://transfer-manifests/x/report.json', problems: [] } } });
