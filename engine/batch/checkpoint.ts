@@ -17,10 +17,17 @@ export interface Checkpoint {
   manifest: string;
   /** Objects in the manifest. */
   total: number;
+  /** Objects the listing left out (the manifest holds only the others): the resumed run's report counts them. */
+  excluded?: number;
   /** Every position below this one is done … */
   doneBelow: number;
-  /** … and so are these, above it. */
-  done: number[];
+  /**
+   * … and so are these ranges above it (`[first, end)`): one failed object early on keeps
+   * `doneBelow` low, and a list of every position after it would grow with the run.
+   */
+  doneRanges?: Array<[number, number]>;
+  /** Single positions, as checkpoints written before doneRanges list them (read, never written). */
+  done?: number[];
   counts: { copied: number; skipped: number; bytes: number };
   savedAt: string;
 }
@@ -40,8 +47,24 @@ export function donePositions(checkpoint: Checkpoint | undefined, total: number)
   const done = new Uint8Array(total);
   if (!checkpoint) return done;
   done.fill(1, 0, Math.min(checkpoint.doneBelow, total));
-  for (const position of checkpoint.done) if (position < total) done[position] = 1;
+  for (const [first, end] of checkpoint.doneRanges ?? []) done.fill(1, Math.min(first, total), Math.min(end, total));
+  for (const position of checkpoint.done ?? []) if (position < total) done[position] = 1;
   return done;
+}
+
+/** The done positions at or above `from`, as `[first, end)` ranges. */
+export function doneRanges(doneAt: Uint8Array, from: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let first = -1;
+  for (let p = from; p <= doneAt.length; p++) {
+    const done = p < doneAt.length && doneAt[p] === 1;
+    if (done && first < 0) first = p;
+    else if (!done && first >= 0) {
+      ranges.push([first, p]);
+      first = -1;
+    }
+  }
+  return ranges;
 }
 
 export class CheckpointRecorder {
@@ -55,7 +78,7 @@ export class CheckpointRecorder {
   constructor(
     private readonly ports: Ports,
     private readonly location: RunLocation,
-    private readonly run: { runId: string; manifest: string; total: number },
+    private readonly run: { runId: string; manifest: string; total: number; excluded?: number },
     private readonly log: Log,
     previous?: Checkpoint,
   ) {
@@ -93,9 +116,7 @@ export class CheckpointRecorder {
   private async save(): Promise<void> {
     if (!this.dirty || this.writing) return;
     this.dirty = false;
-    const done: number[] = [];
-    for (let p = this.doneBelow; p < this.doneAt.length; p++) if (this.doneAt[p] === 1) done.push(p);
-    const checkpoint: Checkpoint = { ...this.run, doneBelow: this.doneBelow, done, counts: { ...this.counts }, savedAt: this.ports.clock.now().toISOString() };
+    const checkpoint: Checkpoint = { ...this.run, doneBelow: this.doneBelow, doneRanges: doneRanges(this.doneAt, this.doneBelow), counts: { ...this.counts }, savedAt: this.ports.clock.now().toISOString() };
     this.writing = this.ports.storage
       .put(this.location.bucket, checkpointKey(this.location), JSON.stringify(checkpoint), 'application/json')
       .catch((error: unknown) => {

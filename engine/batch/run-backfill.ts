@@ -98,7 +98,9 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
   const previous = options.resume ? await hubWrite(ports, () => readCheckpoint(ports, location)) : undefined;
   // Copies this run made before it stopped were written after its manifest (S3's clock for both).
   const resumedFrom = options.resume ? (await hubWrite(ports, () => ports.storage.head({ bucket: location.bucket, key: location.manifestKey })))?.lastModified : undefined;
-  const checkpoint = recorded ? undefined : new CheckpointRecorder(ports, location, { runId, manifest: manifest.uri, total: manifest.entries.length }, log, previous);
+  // A resumed manifest is only the objects to copy: what the first listing left out is in the checkpoint.
+  const excluded = options.resume ? (previous?.excluded ?? manifest.excluded) : manifest.excluded;
+  const checkpoint = recorded ? undefined : new CheckpointRecorder(ports, location, { runId, manifest: manifest.uri, total: manifest.entries.length, excluded }, log, previous);
   const already = donePositions(previous, manifest.entries.length);
   const positions = new Map<ManifestEntry, number>();
   const todo = manifest.entries.filter((entry, position) => {
@@ -145,7 +147,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
     runId,
     dryRun: options.dryRun === true,
     listed: manifest.entries.length,
-    excluded: manifest.excluded,
+    excluded,
     copied: totals.copied,
     skipped: totals.skipped,
     failed: totals.failed,
@@ -176,7 +178,7 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
     finished: ports.clock.now(),
     concurrency,
     listed: manifest.entries.length,
-    excluded: manifest.excluded,
+    excluded,
     totals,
     validation,
   });

@@ -1,6 +1,6 @@
 /** The checkpoint keeps exactly the finished manifest positions, compactly, and a resumed run reads them back. */
 import { describe, expect, it } from 'vitest';
-import { CheckpointRecorder, donePositions, readCheckpoint, type Checkpoint } from '../../../engine/batch/checkpoint.ts';
+import { CheckpointRecorder, doneRanges, donePositions, readCheckpoint, type Checkpoint } from '../../../engine/batch/checkpoint.ts';
 import type { RunLocation } from '../../../engine/batch/location.ts';
 import { silentLog } from '../../../engine/report/log.ts';
 import { fakeWorld } from '../pipeline/fake-world.ts';
@@ -15,18 +15,30 @@ describe('checkpoint', () => {
     await recorder.stop();
 
     const saved = (await readCheckpoint(world.ports, location)) as Checkpoint;
-    expect(saved).toMatchObject({ total: 6, doneBelow: 2, done: [3], counts: { copied: 2, skipped: 1, bytes: 30 } });
+    expect(saved).toMatchObject({ total: 6, doneBelow: 2, doneRanges: [[3, 4]], counts: { copied: 2, skipped: 1, bytes: 30 } });
     expect([...donePositions(saved, 6)]).toEqual([1, 1, 0, 1, 0, 0]);
   });
 
-  it('a run resumed twice keeps the first attempt’s positions and counts', async () => {
+  it('a run resumed twice keeps the first attempt’s positions, counts and exclusions (an older checkpoint’s `done` list too)', async () => {
     const world = fakeWorld();
-    const previous: Checkpoint = { runId: 'run-1', manifest: 'm', total: 4, doneBelow: 1, done: [2], counts: { copied: 2, skipped: 0, bytes: 20 }, savedAt: '' };
-    const recorder = new CheckpointRecorder(world.ports, location, { runId: 'run-1', manifest: 'm', total: 4 }, silentLog, previous);
+    const previous: Checkpoint = { runId: 'run-1', manifest: 'm', total: 4, excluded: 7, doneBelow: 1, done: [2], counts: { copied: 2, skipped: 0, bytes: 20 }, savedAt: '' };
+    const recorder = new CheckpointRecorder(world.ports, location, { runId: 'run-1', manifest: 'm', total: 4, excluded: 7 }, silentLog, previous);
     recorder.finished(1, { status: 'copied', bytes: 5 });
     await recorder.stop();
 
-    expect(await readCheckpoint(world.ports, location)).toMatchObject({ doneBelow: 3, done: [], counts: { copied: 3, bytes: 25 } });
+    expect(await readCheckpoint(world.ports, location)).toMatchObject({ excluded: 7, doneBelow: 3, doneRanges: [], counts: { copied: 3, bytes: 25 } });
+  });
+
+  it('one early failure does not make the checkpoint list every later position: ranges stay few', () => {
+    const doneAt = new Uint8Array(1_000_000).fill(1);
+    doneAt[5] = 0;
+    doneAt[700_000] = 0;
+    expect(doneRanges(doneAt, 5)).toEqual([
+      [6, 700_000],
+      [700_001, 1_000_000],
+    ]);
+    const saved: Checkpoint = { runId: 'r', manifest: 'm', total: 1_000_000, doneBelow: 5, doneRanges: doneRanges(doneAt, 5), counts: { copied: 0, skipped: 0, bytes: 0 }, savedAt: '' };
+    expect(donePositions(saved, 1_000_000)).toEqual(doneAt);
   });
 
   it('no checkpoint means nothing is done yet', () => {
