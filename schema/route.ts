@@ -324,7 +324,7 @@ export interface CopyAction {
  */
 export interface Retry {
   /**
-   * Retries after the first attempt: a number, or a Value expression (seed 001 reads it from its config table).
+   * Retries after the first attempt: a number, or a Value expression (seed 001 reads it from its config table); an expression that yields nothing (the config has no such key) means the default, 3.
    */
   retries?: number | Value;
   delay?: Duration;

@@ -119,7 +119,19 @@ describe('seed 001: retries from $exportConfig.retry', () => {
     const routeReport = report.records[0]?.events[0]?.routes[0];
 
     expect(routeReport?.error).toMatchObject({ code: 'RouteError', failureClass: 'config' });
-    expect(routeReport?.error?.message).toMatch(/^action export: retry\.retries resolved to NaN/);
+    expect(routeReport?.error?.message).toMatch(/^action export: retry\.retries resolved to "twice", not a whole number from 0 to 20/);
     expect(world.copies).toEqual([]);
+  });
+
+  it('a config without a retry count means the default, 3 retries, not a failed export', async () => {
+    const world = fakeWorld();
+    world.putObject('artifacts-config', 'export-config.json', JSON.stringify({ customers: [{ org: 'org1', destinationBucket: 'org1-export' }] }));
+    world.putObject('artifacts-source', 'org1/catalogue/2026/spring catalogue.PDF', 'hello world body 24 byte');
+    world.faults.push({ operation: 'copy', times: 3, code: 'SlowDown', failureClass: 'throttling' });
+    const pipeline = new Pipeline({ routes: [seedRoute('artifacts-export')], ports: world.ports });
+
+    const report = await pipeline.processInput(event('artifacts-org1-pdf.json'));
+
+    expect(report.records[0]?.events[0]?.routes[0]?.results[0]).toMatchObject({ outcome: 'succeeded', attempts: 4 });
   });
 });
