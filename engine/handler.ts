@@ -52,7 +52,8 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
   // Steps of a batch route's state machine (list, transfer batch, validate, report).
   if (isBatchPayload(event)) return runBatchPhase(event, { routes, ports, log });
   const report: InputReport = await pipeline.processInput(event, {
-    ...(context.getRemainingTimeInMillis ? { remainingMs: context.getRemainingTimeInMillis } : {}),
+    // Called through the context, not detached from it: the deadline checks (retries, records, actions, report writes) all read it.
+    ...(context.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY } : {}),
   });
   if (report.viaSqs) return { batchItemFailures: report.batchItemFailures };
   const failed = report.records.filter((r) => r.status === 'failed' || r.status === 'rejected');

@@ -30,7 +30,7 @@ import { silentLog, type Log } from './report/log.ts';
 import { countResults, emfLine } from './report/metrics.ts';
 import { trackingKey, trackingRecord } from './report/tracking.ts';
 import { unroutedReason, type RouteVerdict } from './report/unrouted.ts';
-import { withRetry, type RetryPolicy } from './retry.ts';
+import { REPORT_RESERVE_MS, tooLateToStart, withRetry, type RetryOptions, type RetryPolicy } from './retry.ts';
 import { parseDuration } from './units.ts';
 import type { Retry } from '../schema/route.ts';
 
@@ -48,6 +48,8 @@ export interface PipelineOptions {
   explain?: boolean;
   /** Events processed at once within one invocation. */
   eventConcurrency?: number;
+  /** Time kept at the end of an invocation to report and answer: no record or action starts inside it (default 5 s). */
+  reportReserveMs?: number;
   normalise?: NormaliseOptions;
 }
 
@@ -93,6 +95,7 @@ export interface InvocationContext {
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 const REPORT_FAILED = 'ReportFailed';
+export const NOT_ATTEMPTED = 'NotAttempted';
 
 export class Pipeline {
   private readonly matcher: RouteMatcher;
@@ -130,7 +133,8 @@ export class Pipeline {
     const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise);
     const reports: RecordReport[] = [];
     await forEachLimit(normalised.records, this.options.eventConcurrency ?? 4, async (record) => {
-      reports.push(await this.processRecordAlone(record, context));
+      const left = record.status === 'events' ? this.tooLate(context) : undefined;
+      reports.push(left === undefined ? await this.processRecordAlone(record, context) : this.recordNotAttempted(record, left));
     });
     const order = new Map(normalised.records.map((r, i) => [r.recordId, i]));
     reports.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
@@ -139,6 +143,25 @@ export class Pipeline {
       records: reports,
       batchItemFailures: reports.filter((r) => r.status === 'failed' || r.status === 'rejected').map((r) => ({ itemIdentifier: r.recordId })),
     };
+  }
+
+  /** The time left when it is under the reserve kept for reporting (so nothing new may start), else undefined. */
+  private tooLate(context: InvocationContext): number | undefined {
+    return tooLateToStart(context.remainingMs, this.options.reportReserveMs ?? REPORT_RESERVE_MS);
+  }
+
+  /**
+   * A record not started because the invocation is about to time out: failed, untouched, so the
+   * trigger delivers it again, instead of a timeout losing the answer for the whole batch.
+   */
+  private recordNotAttempted(record: InputRecord, leftMs: number): RecordReport {
+    const reason = `not attempted: ${this.outOfTimeReason(leftMs)}; it is returned as failed, untouched, and the trigger delivers it again`;
+    this.log.write('warn', `record ${reason}. If this repeats, raise the function's timeout or lower the batch size: every redelivery counts towards the dead-letter queue`, { recordId: record.recordId, code: NOT_ATTEMPTED, remainingMs: leftMs });
+    return { recordId: record.recordId, status: 'failed', reason, events: [] };
+  }
+
+  private outOfTimeReason(leftMs: number): string {
+    return `${leftMs} ms of the invocation left, under the ${this.options.reportReserveMs ?? REPORT_RESERVE_MS} ms kept to report and answer before the timeout`;
   }
 
   /**
@@ -202,20 +225,20 @@ export class Pipeline {
     const event = wanted.event;
     this.log.write('info', 'replaying a recorded event', { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, destinations: wanted.destinations?.map((d) => d.destination.id) ?? 'all' });
     const report = await this.processRoute(route, event, new ObjectFacts(event, this.options.ports.storage), 'replay', context, wanted);
-    await this.resolveDelivered(route, event, report, 'replay', wanted);
+    await this.resolveDelivered(route, event, report, 'replay', context, wanted);
     const status = report.failed ? 'failed' : 'processed';
     return { viaSqs: false, records: [{ recordId, status, events: [{ event, routes: [report], failed: report.failed }] }], batchItemFailures: [] };
   }
 
   /** Each destination a replay or a redelivery delivered gets its failure record (if any) marked resolved. */
-  private async resolveDelivered(route: CompiledRoute, event: ObjectEvent, report: RouteReport, by: 'replay' | 'redelivery', request?: ReplayRequest): Promise<void> {
+  private async resolveDelivered(route: CompiledRoute, event: ObjectEvent, report: RouteReport, by: 'replay' | 'redelivery', context: InvocationContext, request?: ReplayRequest): Promise<void> {
     const bucket = this.options.stateBucket;
     if (!bucket) return;
     const delivered = report.steps.filter((step, i) => report.results[i] !== undefined && report.results[i].outcome !== 'failed').map((step) => step.action);
     const resolved = request?.destinations
       ? request.destinations.filter((wanted) => delivered.some((action) => isRequested({ ...request, destinations: [wanted] }, action)))
       : delivered.map((action) => ({ actionId: action.actionId, destination: { kind: action.type === 'copy' ? ('s3' as const) : action.type, id: destinationOf(action) } }));
-    const store = this.failureStore(bucket);
+    const store = this.failureStore(bucket, context);
     for (const { actionId, destination } of resolved) {
       const key = failureRecordKey(route.name, event, actionId, destination);
       const outcome = await resolveFailureRecord(store, key, by);
@@ -282,8 +305,8 @@ export class Pipeline {
    */
   private async reportOrFail(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, context: InvocationContext): Promise<void> {
     try {
-      await this.reportRoute(route, event, report, started);
-      if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery');
+      await this.reportRoute(route, event, report, started, context);
+      if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery', context);
     } catch (error) {
       const message = `reporting failed after the actions ran: ${errorMessage(error)}`;
       report.failed = true;
@@ -319,8 +342,10 @@ export class Pipeline {
     await forEachLimit(steps.map((step, i) => [step, i] as const), route.concurrency, async ([step, i]) => {
       let limit = perAction.get(step.action.actionId);
       if (!limit) perAction.set(step.action.actionId, (limit = createLimiter(step.concurrency)));
-      results[i] = await limit(() =>
-        executeStep(step, {
+      results[i] = await limit(() => {
+        const left = this.tooLate(context);
+        if (left !== undefined) return Promise.resolve(this.stepNotAttempted(step, left));
+        return executeStep(step, {
           ports: this.options.ports,
           route: route.name,
           event,
@@ -328,13 +353,20 @@ export class Pipeline {
           ...(sourceHead ? { sourceHead } : {}),
           ...(context.remainingMs ? { remainingMs: context.remainingMs } : {}),
           onRetry: (info) => this.log.write('warn', `retrying ${info.actionId} after ${info.failureClass} error`, { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, ...info }),
-        }),
-      );
+        });
+      });
     });
     return results;
   }
 
-  private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date): Promise<void> {
+  /** An action not started for lack of time: it fails the event (so the event is delivered again) and its log line says why. */
+  private stepNotAttempted(step: PlannedStep, leftMs: number): ActionResult {
+    const message = `not attempted: ${this.outOfTimeReason(leftMs)}. The event fails and is delivered again; this destination is tried then. If this repeats, raise the function's timeout`;
+    return { actionId: step.action.actionId, type: step.action.type, destination: destinationOf(step.action), outcome: 'failed', attempts: 0, durationMs: 0, error: { code: NOT_ATTEMPTED, message, failureClass: 'unknown', reason: 'deadline' } };
+  }
+
+  /** Report writes retry only while the invocation has time: a retry that would sleep past the deadline is not made. */
+  private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, context: InvocationContext): Promise<void> {
     const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
     for (const r of report.results) {
       this.log.write(r.outcome === 'failed' ? 'error' : r.warning ? 'warn' : 'info', `${r.type} ${r.outcome}`, {
@@ -352,7 +384,7 @@ export class Pipeline {
     for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
     if (report.error) this.log.write('error', `route failed before any action ran: ${report.error.message}`, { ...where, error: report.error });
     const failures = destinationFailures(report.results, report.steps.map((s) => s.action), report.refused);
-    const records = await this.recordFailures(route, event, report, failures, where);
+    const records = await this.recordFailures(route, event, report, failures, where, context);
     const counts = countResults(report.results, report.refused.length, report.failed);
     this.options.metricsSink?.(emfLine(route.name, counts, report.failed, this.options.ports.clock.now()));
 
@@ -362,7 +394,7 @@ export class Pipeline {
       const key = trackingKey(route.name, event);
       trackingUri = `s3://${this.options.stateBucket}/${key}`;
       const record = trackingRecord(route.name, event, report.results, report.refused, started, this.options.ports.clock.now(), report.error?.message);
-      await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where);
+      await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where, context);
     }
     const onFailure = route.definition.notify?.onFailure;
     if (onFailure && onlyRepeats(report, failures, records)) {
@@ -387,20 +419,20 @@ export class Pipeline {
       let told = true;
       if (onFailure.sns) {
         const topic = onFailure.sns;
-        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.notifications.publish(topic, message.subject, message.body), `failure notification to ${topic}`, where)) && told;
+        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.notifications.publish(topic, message.subject, message.body), `failure notification to ${topic}`, where, context)) && told;
       }
       if (onFailure.email) {
         const { from, to } = onFailure.email;
-        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where)) && told;
+        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where, context)) && told;
       }
-      if (told) await this.markAnnounced(records.filter((r) => !r.repeat), where);
+      if (told) await this.markAnnounced(records.filter((r) => !r.repeat), where, context);
     }
   }
 
-  private async markAnnounced(records: WrittenRecord[], where: Record<string, unknown>): Promise<void> {
+  private async markAnnounced(records: WrittenRecord[], where: Record<string, unknown>, context: InvocationContext): Promise<void> {
     const bucket = this.options.stateBucket;
     if (!bucket || records.length === 0) return;
-    const error = await markAnnounced(this.failureStore(bucket), records.map((r) => r.key));
+    const error = await markAnnounced(this.failureStore(bucket, context), records.map((r) => r.key));
     if (error) this.log.write('warn', `failure notification sent, but its failure records could not be marked announced (${error.message}): a redelivery failing the same way notifies again`, { ...where, records: records.map((r) => r.uri) });
   }
 
@@ -408,7 +440,7 @@ export class Pipeline {
    * A failure record per failed or refused destination. When one cannot be written the route
    * fails, so the trigger delivers the event again (or dead-letters it): never lost silently.
    */
-  private async recordFailures(route: CompiledRoute, event: ObjectEvent, report: RouteReport, failures: DestinationFailure[], where: Record<string, unknown>): Promise<WrittenRecord[]> {
+  private async recordFailures(route: CompiledRoute, event: ObjectEvent, report: RouteReport, failures: DestinationFailure[], where: Record<string, unknown>, context: InvocationContext): Promise<WrittenRecord[]> {
     if (failures.length === 0) return [];
     const bucket = this.options.stateBucket;
     if (!bucket) {
@@ -417,7 +449,7 @@ export class Pipeline {
     }
     try {
       const written = await writeFailureRecords(
-        this.failureStore(bucket),
+        this.failureStore(bucket, context),
         route.name,
         event,
         failures,
@@ -438,14 +470,16 @@ export class Pipeline {
     }
   }
 
-  private failureStore(bucket: string): FailureStore {
-    return { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined) };
+  private failureStore(bucket: string, context: InvocationContext): FailureStore {
+    return { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined), ...(context.remainingMs ? { remainingMs: context.remainingMs } : {}) };
   }
 
   /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). True when the write went through. */
-  private async withPolicy(retry: Retry | undefined, fn: () => Promise<unknown>, what: string, where: Record<string, unknown>): Promise<boolean> {
-    const outcome = await withRetry(fn, reportRetryPolicy(retry), { sleep: (ms) => this.options.ports.clock.sleep(ms) });
-    if (!outcome.ok) this.log.write('error', `${what} could not be written: ${outcome.error.message}`, { ...where, attempts: outcome.attempts });
+  private async withPolicy(retry: Retry | undefined, fn: () => Promise<unknown>, what: string, where: Record<string, unknown>, context: InvocationContext): Promise<boolean> {
+    const options: RetryOptions = { sleep: (ms) => this.options.ports.clock.sleep(ms), ...(context.remainingMs ? { remainingMs: context.remainingMs } : {}) };
+    const outcome = await withRetry(fn, reportRetryPolicy(retry), options);
+    const late = !outcome.ok && outcome.reason === 'deadline' ? ' (not retried: the invocation is about to time out)' : '';
+    if (!outcome.ok) this.log.write('error', `${what} could not be written${late}: ${outcome.error.message}`, { ...where, attempts: outcome.attempts });
     return outcome.ok;
   }
 }

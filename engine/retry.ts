@@ -59,6 +59,23 @@ export interface RetryOptions {
 
 export const DEFAULT_DEADLINE_MARGIN_MS = 1_000;
 
+/**
+ * Time kept free at the end of an invocation to report what was done and answer the trigger
+ * (an SQS batch's partial-batch response): no record or action starts inside it. Without it, a
+ * timeout loses the whole response and every message of the batch is delivered again.
+ */
+export const REPORT_RESERVE_MS = 5_000;
+
+/**
+ * The time left when it is too little to start new work (under `reserveMs`); undefined when
+ * there is enough, or when the invocation has no deadline (dry-run, local runs, tests).
+ */
+export function tooLateToStart(remainingMs: (() => number) | undefined, reserveMs: number): number | undefined {
+  if (!remainingMs) return undefined;
+  const left = remainingMs();
+  return left < reserveMs ? left : undefined;
+}
+
 /** The un-jittered delay before retry `n` (0-based): min(maxDelay, delay × backoff^n). */
 export function backoffDelay(n: number, delayMs: number, maxDelayMs: number, backoff: number): number {
   return Math.min(maxDelayMs, delayMs * backoff ** n);

@@ -3,14 +3,14 @@
  * emails are claimed first (idempotency markers); copies are idempotent by nature.
  */
 import { randomUUID } from 'node:crypto';
-import { ActionError, type FailureClass } from '../errors.ts';
+import { ActionError, errorMessage, type FailureClass } from '../errors.ts';
 import { missingDirectSource } from '../events/direct-invocation.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 import type { ObjectHead, Ports } from '../ports/types.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { runCopy } from './copy.ts';
 import { destinationMissing, isNotFound, sourceGoneReason, sourceStillExists } from './missing-object.ts';
-import { claim, idempotencyKey, markerKey, settle, type MarkerStore } from './idempotency.ts';
+import { claim, idempotencyKey, markerKey, recordDelivered, settle, type ClaimOptions, type MarkerStore } from './idempotency.ts';
 import { destinationOf, type PlannedEmail, type PlannedStep } from './planned-action.ts';
 
 export interface ActionResult {
@@ -23,7 +23,7 @@ export interface ActionResult {
   detail?: string;
   error?: { code: string; message: string; failureClass: string; reason?: string };
   /** Something the operator should know although the action did not fail (an in-doubt resend, an unsettled marker). */
-  warning?: { code: 'SendInDoubt' | 'MarkerNotSettled'; message: string };
+  warning?: { code: 'SendInDoubt' | 'MarkerNotSettled' | 'ProgressNotRecorded'; message: string };
 }
 
 /** Message attribute carrying the send's idempotency key: a consumer drops a message whose key it has seen. */
@@ -31,6 +31,8 @@ export const IDEMPOTENCY_ATTRIBUTE = 'switchyard-idempotency-key';
 /** Clock skew and the time after the deadline Lambda takes to stop an invocation. */
 const LEASE_MARGIN_MS = 10_000;
 const BOOKKEEPING_FAILURES: FailureClass[] = ['throttling', 'network', '5xx'];
+/** Stands for the SES message id of a recipient an earlier delivery of the event mailed. */
+const EARLIER_DELIVERY = 'earlier-delivery';
 
 export interface ExecuteOptions {
   ports: Ports;
@@ -52,6 +54,9 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   const marker = action.type !== 'copy' && options.markers ? markerKey(route, action.actionId, event, destination) : undefined;
   const warnings: NonNullable<ActionResult['warning']>[] = [];
   const claimToken = marker ? randomUUID() : '';
+  // Recipients already mailed, by an earlier delivery (the marker lists them) or an earlier attempt of this step: only the rest are mailed.
+  const mailed = new Map<string, string>();
+  let claimOptions: ClaimOptions | undefined;
   if (marker && options.markers) {
     const markers = options.markers;
     const remembered = markers.unsettled?.get(marker);
@@ -62,9 +67,10 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
     }
     // The claim reads and writes the state bucket: throttling and network trouble are retried like the send itself,
     // and a claim that cannot be made fails the action: a marker error is never a licence to send.
-    const leaseMs = options.remainingMs ? options.remainingMs() + LEASE_MARGIN_MS : markers.staleAfterMs;
-    const unsentClaim = remembered && !remembered.sent ? { unsentClaim: remembered.token } : {};
-    const claimed = await withRetry(() => claim(markers, marker, { token: claimToken, leaseMs, ...unsentClaim }), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
+    const unsentClaim = remembered && !remembered.sent ? { unsentClaim: remembered.token, knownDelivered: remembered.delivered } : {};
+    const claiming: ClaimOptions = { token: claimToken, leaseMs: leaseMsOf(options, markers), ...unsentClaim };
+    claimOptions = claiming;
+    const claimed = await withRetry(() => claim(markers, marker, claiming), step.retry, { sleep: (ms) => ports.clock.sleep(ms) });
     if (claimed.ok && remembered) markers.unsettled?.delete(marker);
     if (!claimed.ok) return failed(base, claimed.error, 0, started, claimed.reason);
     if (!claimed.value.claimed) {
@@ -72,10 +78,18 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
       return { ...base, outcome: 'duplicate', attempts: 0, durationMs: Date.now() - started, detail: `already sent${messageId ? ` as ${messageId}` : ''} (redelivered event)` };
     }
     if (claimed.value.inDoubt) warnings.push({ code: 'SendInDoubt', message: `sending again: ${claimed.value.inDoubt}; the message carries the same ${IDEMPOTENCY_ATTRIBUTE} so a consumer can drop a repeat` });
+    for (const to of claimed.value.delivered ?? []) mailed.set(to, EARLIER_DELIVERY);
   }
 
-  // Recipients already mailed by an earlier attempt of this step: a retry mails only the rest.
-  const mailed = new Map<string, string>();
+  const recordProgress = async (): Promise<void> => {
+    if (!marker || !options.markers || !claimOptions) return;
+    const progress = { ...claimOptions, leaseMs: leaseMsOf(options, options.markers) };
+    await recordDelivered(options.markers, marker, progress, [...mailed.keys()]).catch((error: unknown) => {
+      if (!warnings.some((w) => w.code === 'ProgressNotRecorded')) {
+        warnings.push({ code: 'ProgressNotRecorded', message: `the recipients mailed so far could not be recorded in the marker (${errorMessage(error)}): if this invocation dies before the marker is settled, a redelivery mails them again` });
+      }
+    });
+  };
 
   const outcome = await withRetry(
     async () => {
@@ -105,7 +119,7 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
           return { detail: `message ${sent.messageId}`, messageId: sent.messageId, skipped: false };
         }
         case 'email':
-          return sendEmail(ports, action, mailed);
+          return sendEmail(ports, action, mailed, recordProgress);
       }
     },
     step.retry,
@@ -120,12 +134,13 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   if (marker && options.markers) {
     const markers = options.markers;
     const messageId = outcome.ok && 'messageId' in outcome.value ? outcome.value.messageId : undefined;
-    const settled = await withRetry(() => settle(markers, marker, outcome.ok ? { sent: true, messageId: messageId ?? 'sent' } : { sent: false }), settleRetry(step.retry), { sleep: (ms) => ports.clock.sleep(ms) });
+    const delivered = [...mailed.keys()];
+    const settled = await withRetry(() => settle(markers, marker, outcome.ok ? { sent: true, messageId: messageId ?? 'sent', delivered } : { sent: false, delivered }), settleRetry(step.retry), { sleep: (ms) => ports.clock.sleep(ms) });
     if (!settled.ok && outcome.ok) {
       markers.unsettled?.set(marker, { sent: true, messageId: messageId ?? 'sent' });
       warnings.push({ code: 'MarkerNotSettled', message: `sent, but the 'sent' marker could not be written (${settled.error.message}): a redelivery to another container after this invocation ends sends again (in doubt), with the same ${IDEMPOTENCY_ATTRIBUTE}` });
     } else if (!settled.ok) {
-      markers.unsettled?.set(marker, { sent: false, token: claimToken });
+      markers.unsettled?.set(marker, { sent: false, token: claimToken, delivered });
       warnings.push({ code: 'MarkerNotSettled', message: `the 'failed' marker could not be written (${settled.error.message}): a redelivery sends once this invocation's lease has ended` });
     }
   }
@@ -142,20 +157,29 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   };
 }
 
+/** How long a claim may hold its marker: until the invocation must have ended (15 minutes when its time left is unknown). */
+function leaseMsOf(options: ExecuteOptions, markers: MarkerStore): number {
+  return options.remainingMs ? options.remainingMs() + LEASE_MARGIN_MS : markers.staleAfterMs;
+}
+
 /** Settling gets at least three retries of the bookkeeping classes: a marker left 'sending' costs a lease's wait or an in-doubt resend. */
 function settleRetry(policy: RetryPolicy): RetryPolicy {
   return { ...policy, retries: Math.max(policy.retries, 3), on: [...new Set([...policy.on, ...BOOKKEEPING_FAILURES])] };
 }
 
-async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, string>): Promise<{ detail: string; messageId: string; skipped: boolean }> {
+/**
+ * One message per recipient (contacts must not see each other, and list headers are per contact),
+ * skipping those in `mailed`. After each send but the last, `recordProgress` writes the recipients
+ * reached so far into the marker: a delivery after a failure or a crash mails only the others.
+ */
+async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, string>, recordProgress: () => Promise<void>): Promise<{ detail: string; messageId: string; skipped: boolean }> {
   const listed = email.contactList ? await ports.email.listContacts(email.contactList, email.topic, email.access) : [];
   const recipients = [...new Set([...email.to, ...listed])];
   if (recipients.length === 0) {
     return { detail: `no contact of ${email.contactList ?? 'the list'} is opted in to ${email.topic ?? 'the list'}: nothing to send`, messageId: 'none', skipped: true };
   }
-  // One message per recipient: contacts must not see each other, and list headers are per contact.
-  for (const to of recipients) {
-    if (mailed.has(to)) continue;
+  const pending = recipients.filter((to) => !mailed.has(to));
+  for (const [i, to] of pending.entries()) {
     const sent = await ports.email.send({
       from: email.from,
       to: [to],
@@ -167,8 +191,18 @@ async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, 
       ...(email.access ? { access: email.access } : {}),
     });
     mailed.set(to, sent.messageId);
+    // The last one needs no write of its own: settling the marker records it.
+    if (i < pending.length - 1) await recordProgress();
   }
-  return { detail: `sent to ${recipients.length} recipient${recipients.length === 1 ? '' : 's'}`, messageId: recipients.map((to) => mailed.get(to)).join(','), skipped: false };
+  return { detail: mailedDetail(recipients, mailed), messageId: recipients.map((to) => mailed.get(to)).join(','), skipped: false };
+}
+
+function mailedDetail(recipients: readonly string[], mailed: ReadonlyMap<string, string>): string {
+  const total = `${recipients.length} recipient${recipients.length === 1 ? '' : 's'}`;
+  const earlier = recipients.filter((to) => mailed.get(to) === EARLIER_DELIVERY).length;
+  if (earlier === 0) return `sent to ${total}`;
+  if (earlier === recipients.length) return `every one of ${total} was mailed by an earlier delivery of this event: nothing sent again`;
+  return `sent to ${recipients.length - earlier} of ${total}; ${earlier} mailed by an earlier delivery of this event were not mailed again`;
 }
 
 function failed(base: Pick<ActionResult, 'actionId' | 'type' | 'destination'>, error: unknown, attempts: number, started: number, reason?: string): ActionResult {

@@ -10,6 +10,11 @@
  * invocation must have ended; until then another delivery backs off (conflict), after it the
  * send is "in doubt" (the claimer may have sent and failed to settle, or died before sending)
  * and the next delivery sends again under the same idempotency key, which every message carries.
+ *
+ * An email goes to each recipient on its own, so one marker covers several sends: the marker
+ * lists the recipients `delivered` so far (written after each one, under the claim's lease), and a
+ * later claim — after a rejected recipient, a timeout mid-list or a crash — carries the list over
+ * and sends only to the others. At most the recipient being sent when an invocation died is in doubt.
  */
 import { createHash } from 'node:crypto';
 import { ActionError } from '../errors.ts';
@@ -31,7 +36,7 @@ export interface MarkerStore {
   unsettled?: Map<string, UnsettledClaim>;
 }
 
-export type UnsettledClaim = { sent: true; messageId: string } | { sent: false; token: string };
+export type UnsettledClaim = { sent: true; messageId: string } | { sent: false; token: string; delivered: string[] };
 
 export interface Marker {
   status: 'sending' | 'sent' | 'failed';
@@ -41,6 +46,8 @@ export interface Marker {
   claim?: string;
   /** Until when the claimer may still be sending (its invocation's deadline). */
   leaseUntil?: string;
+  /** Email recipients already sent to, by this claim or an earlier one: a later claim sends only to the others. */
+  delivered?: string[];
 }
 
 export function markerKey(route: string, actionId: string, event: ObjectEvent, destination: string): string {
@@ -54,7 +61,8 @@ export function idempotencyKey(route: string, actionId: string, event: ObjectEve
 }
 
 export type Claim =
-  | { claimed: true; inDoubt?: string }
+  /** `delivered`: recipients an earlier claim recorded (present only when there are some). */
+  | { claimed: true; inDoubt?: string; delivered?: string[] }
   | { claimed: false; messageId?: string };
 
 export interface ClaimOptions {
@@ -64,48 +72,91 @@ export interface ClaimOptions {
   leaseMs: number;
   /** The token of an earlier claim of this container whose send failed: its 'sending' marker is safe to take over. */
   unsentClaim?: string;
+  /** Recipients this container knows were sent to although the marker may not say so (its settle failed). */
+  knownDelivered?: readonly string[];
 }
 
 export async function claim(store: MarkerStore, key: string, options: ClaimOptions): Promise<Claim> {
-  const now = store.now();
-  const sending: Marker = { status: 'sending', at: now.toISOString(), claim: options.token, leaseUntil: new Date(now.getTime() + Math.min(options.leaseMs, store.staleAfterMs)).toISOString() };
-  const body = JSON.stringify(sending);
-  if (await createMarker(store, key, body)) return { claimed: true };
+  const sending = sendingMarker(store, options);
+  const known = options.knownDelivered ?? [];
+  const fresh = JSON.stringify(withDelivered(sending, known));
+  if (await createMarker(store, key, fresh)) return claimedWith(undefined, known);
   const existing = await readMarker(store, key);
   if (existing === 'absent') {
     // Gone between the create and the read (expired or removed): claim it the same careful way.
-    if (await createMarker(store, key, body)) return { claimed: true };
+    if (await createMarker(store, key, fresh)) return claimedWith(undefined, known);
     throw new ActionError('MarkerChanged', `marker ${key} appeared and vanished while claiming; will be retried`, 'conflict', { key });
   }
   const found = existing.marker;
+  const delivered = union(found === 'unreadable' ? [] : (found.delivered ?? []), known);
   if (found !== 'unreadable') {
-    if (found.claim === options.token) return { claimed: true };
+    if (found.claim === options.token) return claimedWith(undefined, delivered);
     if (found.status === 'sent') return { claimed: false, ...(found.messageId ? { messageId: found.messageId } : {}) };
     if (found.status === 'sending' && !isOwnUnsent(found, options)) {
       const leaseEnd = found.leaseUntil ? Date.parse(found.leaseUntil) : Date.parse(found.at) + store.staleAfterMs;
-      if (now.getTime() < leaseEnd) {
+      if (Date.parse(sending.at) < leaseEnd) {
         // Another invocation may be sending this very message right now: let the trigger redeliver later.
         throw new ActionError('SendInProgress', `another invocation is sending this message (marker ${key}, lease until ${new Date(leaseEnd).toISOString()}); will be retried`, 'conflict', { key });
       }
     }
   }
   // Only if the marker is still what was read: of two deliveries taking over the same marker, one wins and the other backs off.
-  if (!(await takeOverMarker(store, key, body, existing.eTag))) {
+  // The recipients it lists are carried over, so a claim that dies before sending anything loses none of them.
+  if (!(await takeOverMarker(store, key, JSON.stringify(withDelivered(sending, delivered)), existing.eTag))) {
     throw new ActionError('MarkerChanged', `marker ${key} was taken over by another delivery first; will be retried`, 'conflict', { key });
   }
-  if (existing.marker === 'unreadable') return { claimed: true, inDoubt: `marker ${key} was not readable as a marker` };
-  if (existing.marker.status === 'sending' && !isOwnUnsent(existing.marker, options)) return { claimed: true, inDoubt: `an earlier claim at ${existing.marker.at} was never settled (its invocation ended before it recorded whether it sent)` };
-  return { claimed: true };
+  if (found === 'unreadable') return claimedWith(`marker ${key} was not readable as a marker`, delivered);
+  if (found.status === 'sending' && !isOwnUnsent(found, options)) return claimedWith(neverSettled(found, delivered), delivered);
+  return claimedWith(undefined, delivered);
+}
+
+/**
+ * Records, under the claim's lease, the recipients an email reached so far. A plain PUT, like
+ * `settle`: while the lease runs no other delivery writes this marker, and the lease ends when the
+ * claiming invocation must have ended.
+ */
+export async function recordDelivered(store: MarkerStore, key: string, options: ClaimOptions, delivered: readonly string[]): Promise<void> {
+  try {
+    await store.storage.put(store.bucket, key, JSON.stringify(withDelivered(sendingMarker(store, options), delivered)), 'application/json');
+  } catch (error) {
+    throw markerError(error, 'record progress', key);
+  }
+}
+
+/** A 'sending' marker whose lease ends with the claimer's invocation (never later than `staleAfterMs`). */
+function sendingMarker(store: MarkerStore, options: ClaimOptions): Marker {
+  const now = store.now();
+  return { status: 'sending', at: now.toISOString(), claim: options.token, leaseUntil: new Date(now.getTime() + Math.min(options.leaseMs, store.staleAfterMs)).toISOString() };
+}
+
+function withDelivered(marker: Marker, delivered: readonly string[]): Marker {
+  return delivered.length > 0 ? { ...marker, delivered: [...delivered] } : marker;
+}
+
+function claimedWith(inDoubt: string | undefined, delivered: readonly string[]): Claim {
+  return { claimed: true, ...(inDoubt ? { inDoubt } : {}), ...(delivered.length > 0 ? { delivered: [...delivered] } : {}) };
+}
+
+function neverSettled(found: Marker, delivered: readonly string[]): string {
+  const kept = delivered.length > 0 ? `; the ${delivered.length} recipient(s) it recorded as sent to are not sent to again` : '';
+  return `an earlier claim at ${found.at} was never settled (its invocation ended before it recorded whether it sent)${kept}`;
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return b.length === 0 ? [...a] : [...new Set([...a, ...b])];
 }
 
 function isOwnUnsent(marker: Marker, options: ClaimOptions): boolean {
   return marker.claim !== undefined && marker.claim === options.unsentClaim;
 }
 
-export async function settle(store: MarkerStore, key: string, outcome: { sent: true; messageId: string } | { sent: false }): Promise<void> {
-  const marker: Marker = outcome.sent
-    ? { status: 'sent', at: store.now().toISOString(), messageId: outcome.messageId }
-    : { status: 'failed', at: store.now().toISOString() };
+/** `delivered`: the email recipients reached so far; a 'failed' marker keeps them so the next claim skips them. */
+export type Settlement = { sent: true; messageId: string; delivered?: readonly string[] } | { sent: false; delivered?: readonly string[] };
+
+export async function settle(store: MarkerStore, key: string, outcome: Settlement): Promise<void> {
+  const at = store.now().toISOString();
+  const settled: Marker = outcome.sent ? { status: 'sent', at, messageId: outcome.messageId } : { status: 'failed', at };
+  const marker = withDelivered(settled, outcome.delivered ?? []);
   try {
     await store.storage.put(store.bucket, key, JSON.stringify(marker), 'application/json');
   } catch (error) {
@@ -158,6 +209,7 @@ const MARKER_STEP = {
   create: 'created; nothing was sent',
   read: 'read; nothing was sent on its account',
   'take over': 'taken over; nothing was sent',
+  'record progress': 'updated with the recipients sent to so far',
   settle: 'settled after the send',
 } as const;
 

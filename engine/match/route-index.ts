@@ -2,18 +2,22 @@ import type { EventKind } from '../events/object-event.ts';
 import { foldCase } from './fold-case.ts';
 import { addToList, emptyNode, nodeFor, stepBackward, stepForward, type TrieNode } from './key-trie.ts';
 import type { StructuralEvent, StructuralMatch } from './structural.ts';
+import { channelOf, channelsHearing, type Channel } from './trigger.ts';
 
 /**
  * The structural predicates of every route compiled once into
- * bucket → event kind → key-prefix trie → (per prefix) key-suffix tries.
+ * bucket → channel (the route's trigger) → event kind → key-prefix trie → (per prefix) key-suffix tries.
  *
  * A lookup walks the key through one prefix trie and, at each prefix the key starts with,
  * through that prefix's suffix tries: its cost depends on the key's length and on the routes
- * that share the event's bucket, kind, a prefix and a suffix with it — never on the routes that
- * cannot match. `explainStructural` (explain.ts) is the plain per-route oracle it must agree with.
+ * that share the event's bucket, channel, kind, a prefix and a suffix with it — never on the
+ * routes that cannot match. An S3 notification or EventBridge event walks its own channel's trie
+ * (and that of specs without a trigger); a direct invocation or a backfill walks every channel of
+ * the bucket, as it may run any route there (trigger.ts). `explainStructural` (explain.ts) is the
+ * plain per-route oracle it must agree with.
  */
 export class RouteIndex {
-  private readonly buckets = new Map<string, KindTable>();
+  private readonly buckets = new Map<string, ChannelTable>();
   /** Per route, the lookup generation that last emitted or excluded it: de-duplicates without a Set. */
   private readonly stamps: Uint32Array;
   private generation = 0;
@@ -26,11 +30,23 @@ export class RouteIndex {
   /** Indexes (into the constructor's specs, ascending) of the routes whose structural predicates all hold. */
   candidates(event: StructuralEvent): number[] {
     const matches: number[] = [];
-    const index = this.buckets.get(event.bucket)?.[event.kind];
-    if (index === undefined) return matches;
+    const channels = this.buckets.get(event.bucket);
+    if (channels === undefined) return matches;
 
     const stamp = this.nextGeneration();
-    const key = event.key;
+    for (const channel of channelsHearing(event.origin)) {
+      const index = channels[channel]?.[event.kind];
+      if (index !== undefined) this.walk(index, event.key, stamp, matches);
+    }
+    if (matches.length > 1) matches.sort(ascending);
+    return matches;
+  }
+
+  /**
+   * Emits the routes of one channel's key index that `key` matches. A route lives in one channel
+   * only, so the excludes stamped here never hide a route of another channel.
+   */
+  private walk(index: KeyIndex, key: string, stamp: number, matches: number[]): void {
     if (index.excludes !== undefined) this.stampPrefixMatches(index.excludes, key, stamp);
 
     let foldedKey: string | undefined;
@@ -51,15 +67,13 @@ export class RouteIndex {
       node = edge.node;
       at += edge.label.length;
     }
-    if (matches.length > 1) matches.sort(ascending);
-    return matches;
   }
 
   private add(spec: StructuralMatch, id: number): void {
     const kinds = spec.kinds.length > 0 ? spec.kinds : ALL_KINDS;
     const prefixes = spec.prefixes.length > 0 ? spec.prefixes : [''];
     for (const kind of new Set(kinds)) {
-      const index = this.keyIndexFor(spec.bucket, kind);
+      const index = this.keyIndexFor(spec.bucket, channelOf(spec.trigger), kind);
       for (const excluded of spec.excludePrefixes) {
         index.excludes ??= emptyNode();
         addToList(index.excludes, excluded, false, id);
@@ -72,12 +86,13 @@ export class RouteIndex {
     }
   }
 
-  private keyIndexFor(bucket: string, kind: EventKind): KeyIndex {
-    let kinds = this.buckets.get(bucket);
-    if (kinds === undefined) {
-      kinds = { created: undefined, deleted: undefined };
-      this.buckets.set(bucket, kinds);
+  private keyIndexFor(bucket: string, channel: Channel, kind: EventKind): KeyIndex {
+    let channels = this.buckets.get(bucket);
+    if (channels === undefined) {
+      channels = {};
+      this.buckets.set(bucket, channels);
     }
+    const kinds = (channels[channel] ??= { created: undefined, deleted: undefined });
     return (kinds[kind] ??= { prefixes: emptyNode(), excludes: undefined });
   }
 
@@ -140,6 +155,9 @@ interface KeyIndex {
 }
 
 type KindTable = Record<EventKind, KeyIndex | undefined>;
+
+/** Only the channels some route of the bucket listens on are present. */
+type ChannelTable = Partial<Record<Channel, KindTable>>;
 
 const ALL_KINDS: readonly EventKind[] = ['created', 'deleted'];
 

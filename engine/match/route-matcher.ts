@@ -7,12 +7,16 @@ import type { ObjectEvent } from '../events/object-event.ts';
 import type { CompiledRoute } from '../load/compiled-route.ts';
 import { explainStructural } from './explain.ts';
 import { RouteIndex } from './route-index.ts';
+import type { StructuralMatch } from './structural.ts';
 
 export class RouteMatcher {
   private readonly index: RouteIndex;
+  /** Each route's structural predicates with its trigger, so events reach only the routes listening on their channel. */
+  private readonly specs: readonly StructuralMatch[];
 
   constructor(readonly routes: readonly CompiledRoute[]) {
-    this.index = new RouteIndex(routes.map((r) => r.structural));
+    this.specs = routes.map((r) => ({ ...r.structural, trigger: r.definition.source.trigger }));
+    this.index = new RouteIndex(this.specs);
   }
 
   candidates(event: ObjectEvent): CompiledRoute[] {
@@ -21,6 +25,6 @@ export class RouteMatcher {
 
   /** Why each route does or does not take the event structurally (dry-run and tests). */
   explain(event: ObjectEvent): Array<{ route: CompiledRoute; matched: boolean; reason: string }> {
-    return this.routes.map((route) => ({ route, ...explainStructural(route.structural, event) }));
+    return this.routes.map((route, i) => ({ route, ...explainStructural(this.specs[i] ?? route.structural, event) }));
   }
 }

@@ -1,8 +1,9 @@
-import type { EventKind } from '../events/object-event.ts';
+import type { EventKind, EventOrigin } from '../events/object-event.ts';
+import type { RouteTrigger } from './trigger.ts';
 
 /**
  * The structural part of one route's match rules, compiled from its YAML: the predicates
- * that can be indexed (bucket, key prefix, key suffix, event kind). Tag and JSONata
+ * that can be indexed (bucket, trigger, key prefix, key suffix, event kind). Tag and JSONata
  * conditions are evaluated later, only for the routes these leave.
  *
  * Every list means "no restriction" when empty, so a route that names nothing listens to
@@ -23,6 +24,12 @@ export interface StructuralMatch {
   ignoreCase: boolean;
   /** Event kinds the route listens to; empty = every kind. */
   kinds: EventKind[];
+  /**
+   * How events reach the route (`source.trigger`): it takes only events of that channel, plus
+   * direct invocations and backfills (trigger.ts). Absent = every channel, for specs built by
+   * hand; `RouteMatcher` always sets it from the route's source.
+   */
+  trigger?: RouteTrigger;
 }
 
 /** The fields of an event the structural predicates look at. */
@@ -30,4 +37,6 @@ export interface StructuralEvent {
   bucket: string;
   key: string;
   kind: EventKind;
+  /** How the event arrived; absent = raised by hand (reaches every route's channel). */
+  origin?: EventOrigin;
 }

@@ -6,7 +6,7 @@
 import { ActionError } from '../errors.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 import type { StoragePort } from '../ports/types.ts';
-import { withRetry, type RetryPolicy } from '../retry.ts';
+import { withRetry, type RetryOptions, type RetryPolicy } from '../retry.ts';
 import { failureRecord, failureRecordKey, FailureRecordError, isAnnouncedRepeat, parseFailureRecord, type DestinationFailure, type FailureRecord } from './failure-record.ts';
 
 export interface FailureStore {
@@ -15,6 +15,12 @@ export interface FailureStore {
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   retry: RetryPolicy;
+  /** The invocation's time left: a retry that would sleep past it is not made. */
+  remainingMs?: () => number;
+}
+
+function retryOptions(store: FailureStore): RetryOptions {
+  return { sleep: store.sleep, ...(store.remainingMs ? { remainingMs: store.remainingMs } : {}) };
 }
 
 export interface WrittenRecord {
@@ -64,7 +70,7 @@ export async function writeFailureRecords(store: FailureStore, route: string, ev
         await store.storage.put(store.bucket, key, JSON.stringify(record, null, 2), 'application/json');
       },
       store.retry,
-      { sleep: store.sleep },
+      retryOptions(store),
     );
     if (outcome.ok) written.push({ failure, key, uri: `s3://${store.bucket}/${key}`, repeat: isAnnouncedRepeat(before?.previous, failure) });
     else lost.push(`${failure.destination.id} (${outcome.error.code}: ${outcome.error.message})`);
@@ -93,7 +99,7 @@ export async function markAnnounced(store: FailureStore, keys: string[]): Promis
         await store.storage.put(store.bucket, key, JSON.stringify({ ...record, announced: true }, null, 2), 'application/json');
       },
       store.retry,
-      { sleep: store.sleep },
+      retryOptions(store),
     );
     if (!outcome.ok) return outcome.error;
   }
@@ -116,7 +122,7 @@ export async function resolveFailureRecord(store: FailureStore, key: string, by:
       return 'resolved' as const;
     },
     store.retry,
-    { sleep: store.sleep },
+    retryOptions(store),
   );
   return outcome.ok ? outcome.value : outcome.error;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { EventKind } from '../../../engine/events/object-event.ts';
+import type { EventKind, EventOrigin } from '../../../engine/events/object-event.ts';
 import { explainStructural } from '../../../engine/match/explain.ts';
 import { RouteIndex } from '../../../engine/match/route-index.ts';
 import type { StructuralEvent, StructuralMatch } from '../../../engine/match/structural.ts';
+import type { RouteTrigger } from '../../../engine/match/trigger.ts';
 import { seededRandom as randomSource } from '../../support/seeded-random.ts';
 
 function route(overrides: Partial<StructuralMatch> & { bucket: string }): StructuralMatch {
@@ -12,6 +13,13 @@ function route(overrides: Partial<StructuralMatch> & { bucket: string }): Struct
 function created(bucket: string, key: string): StructuralEvent {
   return { bucket, key, kind: 'created' };
 }
+
+function arrived(origin: EventOrigin, bucket = 'a', key = 'inbox/exports/x.csv'): StructuralEvent {
+  return { bucket, key, kind: 'created', origin };
+}
+
+/** One route of each trigger on bucket `a`, in this order: manual, s3-notification, sqs, eventbridge. */
+const everyTrigger: StructuralMatch[] = (['manual', 's3-notification', 'sqs', 'eventbridge'] as const).map((trigger) => route({ bucket: 'a', route: trigger, trigger }));
 
 function oracle(specs: readonly StructuralMatch[], event: StructuralEvent): number[] {
   return specs.flatMap((spec, id) => (explainStructural(spec, event).matched ? [id] : []));
@@ -161,6 +169,51 @@ const cases: { name: string; specs: StructuralMatch[]; event: StructuralEvent; e
     expected: [0, 1, 2, 3],
   },
   {
+    name: 'an S3 notification reaches the s3-notification and sqs routes, not the manual or eventbridge ones',
+    specs: everyTrigger,
+    event: arrived('s3-notification'),
+    expected: [1, 2],
+  },
+  {
+    name: 'an EventBridge event reaches only the eventbridge route',
+    specs: everyTrigger,
+    event: arrived('eventbridge'),
+    expected: [3],
+  },
+  {
+    name: 'a direct invocation reaches every route on the bucket, the manual one included',
+    specs: everyTrigger,
+    event: arrived('direct'),
+    expected: [0, 1, 2, 3],
+  },
+  {
+    name: 'a backfill reaches every route on the bucket',
+    specs: everyTrigger,
+    event: arrived('batch'),
+    expected: [0, 1, 2, 3],
+  },
+  {
+    name: 'a spec without a trigger hears every channel',
+    specs: [route({ bucket: 'a' }), route({ bucket: 'a', trigger: 'manual' })],
+    event: arrived('eventbridge'),
+    expected: [0],
+  },
+  {
+    name: "the trigger narrows only its own bucket's routes: the key rules still apply",
+    specs: [route({ bucket: 'a', trigger: 'eventbridge', prefixes: ['inbox/'] }), route({ bucket: 'a', trigger: 'eventbridge', prefixes: ['outbox/'] })],
+    event: arrived('eventbridge'),
+    expected: [0],
+  },
+  {
+    name: "an exclude of a route on one channel does not hide another channel's route (direct invocation)",
+    specs: [
+      route({ bucket: 'a', trigger: 'eventbridge', excludePrefixes: ['inbox/'] }),
+      route({ bucket: 'a', trigger: 's3-notification', prefixes: ['inbox/'] }),
+    ],
+    event: arrived('direct'),
+    expected: [1],
+  },
+  {
     name: 'an index without routes matches nothing',
     specs: [],
     event: created('a', 'x'),
@@ -191,6 +244,8 @@ const PREFIXES = ['', 'a', 'a/', 'a/b/', 'a/b/c/', 'customers/', 'customers/acme
 const SUFFIXES = ['', '.json', '.JSON', '.Json', '.jpg', '.JPG', 'g', '.gz', '.tar.gz', 'ΑΣ', 'Σ', 'σ', 'ς', 'İ', 'i̇', '😀', 'ß', 'SS'];
 const MIDDLES = ['', 'x', 'report', 'IMG_001', 'ファイル', 'naïve', 'über', '/', 'b/c/', 'acme/'];
 const KIND_CHOICES: EventKind[][] = [[], ['created'], ['deleted'], ['created', 'deleted'], ['created', 'created']];
+const TRIGGERS: Array<RouteTrigger | undefined> = [undefined, 's3-notification', 'sqs', 'eventbridge', 'manual'];
+const ORIGINS: Array<EventOrigin | undefined> = [undefined, 's3-notification', 'eventbridge', 'direct', 'batch'];
 
 function generator(seed: number) {
   const random = randomSource(seed);
@@ -214,19 +269,31 @@ function generator(seed: number) {
         suffixes: some(SUFFIXES, 3),
         ignoreCase: random() < 0.4,
         kinds: pick(KIND_CHOICES),
+        ...withTrigger(pick(TRIGGERS)),
       };
     },
     event: (): StructuralEvent => ({
       bucket: pick(BUCKETS),
       key: pick(PREFIXES) + pick(MIDDLES) + pick(MIDDLES) + mixCase(pick(SUFFIXES)),
       kind: pick<EventKind>(['created', 'deleted']),
+      ...withOrigin(pick(ORIGINS)),
     }),
   };
+}
+
+/** Absent (a spec built by hand) is one of the generated cases, not the same as a trigger. */
+function withTrigger(trigger: RouteTrigger | undefined): Pick<StructuralMatch, 'trigger'> {
+  return trigger === undefined ? {} : { trigger };
+}
+
+function withOrigin(origin: EventOrigin | undefined): Pick<StructuralEvent, 'origin'> {
+  return origin === undefined ? {} : { origin };
 }
 
 /** Which predicate decided a pair, read back from the oracle's reason. */
 function decidingPredicate(reason: string): string {
   if (reason.startsWith('bucket is')) return 'bucket';
+  if (reason.startsWith('route listens to') || reason.startsWith('route runs only by hand')) return 'trigger';
   if (reason.startsWith('event is')) return 'kind';
   if (reason.includes('is not under any of')) return 'prefix';
   if (reason.includes('is under excluded prefix')) return 'exclude';
@@ -264,7 +331,7 @@ describe('RouteIndex against the per-route oracle (generated routes × events)',
     }
     expect(pairs).toBe(routesPerSeed * eventsPerSeed);
     // The corpus is only worth something if every way to fail (and to match) occurs in it.
-    for (const reason of ['bucket', 'kind', 'prefix', 'exclude', 'suffix', 'ignoreCase', 'matched']) {
+    for (const reason of ['bucket', 'trigger', 'kind', 'prefix', 'exclude', 'suffix', 'ignoreCase', 'matched']) {
       expect(reasons.get(reason) ?? 0, `pairs decided by "${reason}"`).toBeGreaterThan(50);
     }
   });
