@@ -11,10 +11,7 @@ import type { PlannedAction, PlannedStep, Refusal } from '../actions/planned-act
 import type { Access } from '../ports/types.ts';
 import { asOptionalString, asStringList, evaluate, plain, type Bindings } from './evaluate.ts';
 import { sourceAccess } from './bindings.ts';
-import routeSchema from '../../schema/route.schema.json' with { type: 'json' };
 
-/** What the schema allows a literal retry count: an expression's value must keep to it too. */
-const MAX_RETRIES = routeSchema.definitions.Retry.properties.retries.anyOf[0]?.maximum ?? 20;
 
 export interface Resolution {
   steps: PlannedStep[];
@@ -78,13 +75,13 @@ export async function resolveRoute(route: CompiledRoute, event: ObjectEvent, bas
   return resolution;
 }
 
-/** Retries from an expression (seed 001's config): nothing there means the default; anything but 0..20 is the config's mistake. */
+/** Retries from an expression (seed 001's config): nothing there means the default; anything but a whole number ≥ 0 is the config's mistake. */
 async function retriesOf(expression: CompiledValue, fallback: number, bindings: Bindings, actionId: string): Promise<number> {
   const value = await valueOf(expression, bindings, `action ${actionId} retry.retries`);
   if (value === undefined || value === null || value === '') return fallback;
   const retries = Number(value);
-  if (!Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
-    throw new ActionError('RouteError', `action ${actionId}: retry.retries resolved to ${JSON.stringify(value)}, not a whole number from 0 to ${MAX_RETRIES}: fix the value where the expression reads it`, 'config');
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new ActionError('RouteError', `action ${actionId}: retry.retries resolved to ${JSON.stringify(value)}, not a whole number ≥ 0: fix the value where the expression reads it`, 'config');
   }
   return retries;
 }
