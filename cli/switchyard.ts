@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SwitchyardError, UsageError } from '../engine/errors.ts';
+import { reservedConcurrencyOption } from './commands/generate-options.ts';
 import { exitQuietlyWhenStdoutCloses, processOutput } from './output.ts';
 import { packageVersion } from './package-root.ts';
 
@@ -89,8 +90,8 @@ program
   .option('--stack <name>', 'deployment name: its stacks are <name>-core and <name>-shard-…', 'switchyard')
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
-  .option('--reserved-concurrency <n>', 'concurrent executions reserved for each stack\'s function (0 reserves none)')
-  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: string }) => {
+  .addOption(reservedConcurrencyOption())
+  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: number }) => {
     const { generateCommand } = await import('./commands/generate.ts');
     process.exitCode = generateCommand(
       { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}), ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}) },
@@ -114,6 +115,7 @@ interface StackOptions {
   endpoint?: string;
   codeBucket?: string;
   concurrency?: number;
+  reservedConcurrency?: number;
 }
 
 function stackCommand(name: string, description: string): Command {
@@ -125,7 +127,8 @@ function stackCommand(name: string, description: string): Command {
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
     .option('--code-bucket <bucket>', 'bucket for the Lambda bundle (default: switchyard-code-<account>-<region>, created when missing)')
-    .option('--concurrency <n>', 'stacks worked on at once (default: 4)', wholeNumberOfAtLeastOne('--concurrency'));
+    .option('--concurrency <n>', 'stacks worked on at once (default: 4)', wholeNumberOfAtLeastOne('--concurrency'))
+    .addOption(reservedConcurrencyOption());
 }
 
 function planOptions(options: StackOptions) {
@@ -137,6 +140,7 @@ function planOptions(options: StackOptions) {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.codeBucket ? { codeBucket: options.codeBucket } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}),
   };
 }
 
@@ -266,7 +270,7 @@ program
   .command('notifications')
   .description("a source bucket's event notifications")
   .command('apply')
-  .description("merge Switchyard's entries (by Id) into a bucket's notification configuration, keeping every other target; refuses filters S3 would reject as overlapping")
+  .description("merge Switchyard's entries (by Id) into a bucket's notification configuration, keeping every other target and removing the deployment's entries no route wants any more; refuses filters S3 would reject as overlapping")
   .requiredOption('--bucket <name>', 'the source bucket')
   .option('--routes <dir>', 'route directory', 'routes')
   .option('--stack <name>', 'deployment name (its stacks\' intake queues receive the events)', 'switchyard')

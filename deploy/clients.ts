@@ -5,6 +5,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import { lambdaAccount, type LambdaAccount } from './lambda-account.ts';
 
 /** The SDK's standard retry (exponential backoff with jitter, up to 20 s apart) gets this many attempts. */
 export const CLOUDFORMATION_ATTEMPTS = 10;
@@ -19,6 +20,8 @@ export interface DeployClients {
   cloudformation: CloudFormationClient;
   s3: S3Client;
   sts: STSClient;
+  /** GetAccountSettings only (signed here: there is no Lambda SDK client in the dependencies). */
+  lambda: LambdaAccount;
 }
 
 export function deployClients(target: DeployTarget): DeployClients {
@@ -26,12 +29,18 @@ export function deployClients(target: DeployTarget): DeployClients {
     ...(target.region !== undefined ? { region: target.region } : {}),
     ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
   };
+  const sts = new STSClient(common);
   return {
     // Many stacks are polled at once: CloudFormation throttles Describe* calls per account, and a
     // throttled poll must wait and ask again rather than fail a stack that is deploying fine.
     cloudformation: new CloudFormationClient({ ...common, maxAttempts: CLOUDFORMATION_ATTEMPTS }),
     s3: new S3Client({ ...common, forcePathStyle: target.endpoint !== undefined }),
-    sts: new STSClient(common),
+    sts,
+    lambda: lambdaAccount({
+      region: () => sts.config.region(),
+      credentials: () => sts.config.credentials(),
+      ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
+    }),
   };
 }
 

@@ -11,6 +11,8 @@ export type DeployErrorCode =
   | 'ConfirmationRequired' // no TTY to ask and no --yes
   | 'InvalidDeployment' // the generated stacks name a dependency that is missing or circular
   | 'TimedOut' // a wait exceeded its deadline
+  | 'ConcurrencyQuota' // the functions would reserve so much that fewer than 100 executions stay unreserved (Lambda refuses)
+  | 'AccountSettingsUnavailable' // Lambda GetAccountSettings failed, so the reservation cannot be checked
   | 'NotificationOverlap' // a bucket notification of another tool overlaps Switchyard's entry (S3 would refuse both)
   | 'NoNotificationForBucket'; // notifications apply named a bucket no route receives S3 notifications from
 

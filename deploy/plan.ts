@@ -11,7 +11,7 @@ import { formatBytes } from '../engine/batch/progress.ts';
 import { mapLimit } from '../engine/limiter.ts';
 import { loadRoutes } from '../engine/load/load-routes.ts';
 import { routeSetFromDisk } from '../engine/load/route-set.ts';
-import { generateDeployment, type StackTemplate } from '../generators/deployment.ts';
+import { generateDeployment, type DeploymentOptions, type StackTemplate } from '../generators/deployment.ts';
 import { bundleLambda, type LambdaBundle } from './bundle.ts';
 import { MAX_TEMPLATE_BODY_BYTES, type ChangeSetRequest } from './changeset.ts';
 import { deployClients, resolvedRegion, type DeployClients } from './clients.ts';
@@ -19,6 +19,7 @@ import type { DesiredStack } from './desired-stack.ts';
 import { DeployError } from './errors.ts';
 import { existingStacks, stackTags, withTemplates, type ExistingStack } from './existing-stacks.ts';
 import { prefixedOutput } from './prefixed-output.ts';
+import { checkReservedConcurrency, reservationOf } from './reserved-concurrency.ts';
 import { bundleKey, defaultCodeBucketName, ensureCodeBucket, uploadBundle, uploadTemplate, type CodeBucket } from './upload.ts';
 import { DEFAULT_WAIT, type WaitOptions } from './wait.ts';
 
@@ -33,6 +34,8 @@ export interface PlanOptions {
   codeBucket?: string;
   /** Stacks worked on at once (change sets, executions, deletions). Default 4. */
   concurrency?: number;
+  /** Executions each stack's function reserves, as `generate --reserved-concurrency`; 0 reserves none. Default: the generator's. */
+  reservedConcurrency?: number;
   out: Output;
   wait?: Partial<WaitOptions>;
 }
@@ -70,7 +73,7 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const region = await resolvedRegion(clients);
   const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   const account = identity.Account ?? '';
-  const deployment = generateDeployment(loaded.routes, { stackName: options.stackName, deployAccount: account, region });
+  const deployment = generateDeployment(loaded.routes, generationOptions(options, account, region));
   out.stderr(
     `${uploadCode ? 'Deploying' : 'Comparing'} ${loaded.routes.length} route${loaded.routes.length === 1 ? '' : 's'} in ${deployment.stacks.length} stack${deployment.stacks.length === 1 ? '' : 's'} of deployment ${deployment.name} (account ${account}, ${region}${options.endpoint ? `, endpoint ${options.endpoint}` : ''}).`,
   );
@@ -78,11 +81,16 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const bucket: CodeBucket = options.codeBucket !== undefined
     ? { name: options.codeBucket, region }
     : { name: defaultCodeBucketName(account, region), region, ...(account ? { owner: account } : {}) };
-  // AWS is asked while esbuild works.
+  // AWS is asked while esbuild works; the account's concurrency is checked before any change set is made.
   const needsBucket = uploadCode || deployment.stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES);
   const [bundles, existing] = await Promise.all([
     bundleFunctions(options.routesDir, deployment.stacks, out),
-    existingStacks(clients.cloudformation, deployment.name).then((found) => withTemplates(clients.cloudformation, found, options.concurrency ?? DEFAULT_CONCURRENCY)),
+    existingStacks(clients.cloudformation, deployment.name)
+      .then((found) => withTemplates(clients.cloudformation, found, options.concurrency ?? DEFAULT_CONCURRENCY))
+      .then(async (found) => {
+        await checkReservedConcurrency(clients.lambda, reservationOf(deployment.stacks.map((s) => s.template), found), out, uploadCode);
+        return found;
+      }),
     needsBucket ? ensureCodeBucket(clients.s3, bucket, out) : undefined,
   ]);
   const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));
@@ -97,6 +105,16 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
     return { url: (await uploadTemplate(clients.s3, bucket, stack.body)).url };
   };
   return { clients, wait, deployment: deployment.name, stacks, existing, stage };
+}
+
+/** What the templates are generated with: the same as `generate --stack --account --region --reserved-concurrency` given these figures. */
+export function generationOptions(options: Pick<PlanOptions, 'stackName' | 'reservedConcurrency'>, account: string, region: string): DeploymentOptions {
+  return {
+    stackName: options.stackName,
+    deployAccount: account,
+    region,
+    ...(options.reservedConcurrency !== undefined ? { function: { reservedConcurrency: options.reservedConcurrency } } : {}),
+  };
 }
 
 /** One bundle per stack whose template takes a code key, holding only that stack's routes; stacks with the same routes share one. */

@@ -22,12 +22,18 @@ export const QUOTAS = {
   rules: 300,
   wildcardRules: 30,
   patternChars: 2_048,
+  /** Lambda: a function's resource-based policy (one statement per AWS::Lambda::Permission). */
+  functionPolicyBytes: 20_480,
+  /** SQS: a queue's access policy. */
+  queuePolicyBytes: 8_192,
   /** S3: lifecycle rules a bucket (the state bucket). */
   lifecycleRules: 1_000,
   /** CloudWatch: widgets and metrics a dashboard; characters a Logs Insights query. */
   dashboardWidgets: 500,
   dashboardMetrics: 2_500,
   logsQueryChars: 10_000,
+  /** Lambda, per account and region: concurrency no function's reservation may take (ReservedConcurrentExecutions fails below it). */
+  unreservedConcurrencyMinimum: 100,
   /** Lambda: an SQS event source's ScalingConfig.MaximumConcurrency. */
   eventSourceConcurrency: { min: 2, max: 1_000 },
 } as const;
@@ -48,6 +54,10 @@ export interface StackMeasure {
   rules: number;
   wildcardRules: number;
   largestPatternChars: number;
+  /** The function's resource-based policy as Lambda stores it, one statement per permission (see functionPolicyBytes). */
+  functionPolicyBytes: number;
+  /** The largest AWS::SQS::QueuePolicy document, with each ARN it names at its longest. */
+  largestQueuePolicyBytes: number;
   /** SQS event sources of the function (intake queues and queues routes read). */
   sqsEventSources: number;
   /** The function's reserved concurrency; 0 when it reserves none. */
@@ -87,10 +97,19 @@ export function measureStack(template: CfnTemplate, body: string): StackMeasure 
     rules: rules.length,
     wildcardRules: patterns.filter((p) => p.includes('"wildcard"')).length,
     largestPatternChars: Math.max(0, ...patterns.map((p) => p.length)),
+    functionPolicyBytes: functionPolicyBytes(resources.filter((r) => r.Type === 'AWS::Lambda::Permission')),
+    largestQueuePolicyBytes: Math.max(0, ...resources.filter((r) => r.Type === 'AWS::SQS::QueuePolicy').map((r) => deployedChars(r.Properties?.PolicyDocument ?? {}))),
     sqsEventSources: resources.filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping').length,
     reservedConcurrency: Math.max(0, ...functions.map((r) => Number(r.Properties?.ReservedConcurrentExecutions ?? 0))),
     ...dashboardMeasure(resources.filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')),
   };
+}
+
+/** Executions the template's functions reserve together (Lambda takes them from the account's unreserved pool). */
+export function reservedExecutions(template: Pick<CfnTemplate, 'Resources'>): number {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .reduce((n, r) => n + (typeof r.Properties?.ReservedConcurrentExecutions === 'number' ? r.Properties.ReservedConcurrentExecutions : 0), 0);
 }
 
 interface DashboardWidget {
@@ -127,6 +146,8 @@ export function stackBreach(m: StackMeasure): QuotaBreach | undefined {
     [`${QUOTAS.inlinePolicyChars} inline policy characters a role`, QUOTAS.inlinePolicyChars, m.inlinePolicyChars],
     [`${QUOTAS.environmentBytes} bytes of Lambda environment`, QUOTAS.environmentBytes, m.environmentBytes],
     [`${QUOTAS.patternChars} characters an EventBridge pattern`, QUOTAS.patternChars, m.largestPatternChars],
+    [`${QUOTAS.functionPolicyBytes} bytes of a function's resource-based policy`, QUOTAS.functionPolicyBytes, m.functionPolicyBytes],
+    [`${QUOTAS.queuePolicyBytes} bytes a queue policy`, QUOTAS.queuePolicyBytes, m.largestQueuePolicyBytes],
     [`${QUOTAS.dashboardWidgets} widgets a dashboard`, QUOTAS.dashboardWidgets, m.dashboardWidgets],
     [`${QUOTAS.dashboardMetrics} metrics a dashboard`, QUOTAS.dashboardMetrics, m.dashboardMetrics],
     [`${QUOTAS.logsQueryChars} characters a Logs Insights query`, QUOTAS.logsQueryChars, m.longestQueryChars],
@@ -154,6 +175,47 @@ export function stackWarnings(m: StackMeasure, routes: number): string[] {
     warnings.push(`the dashboard has a widget for ${m.dashboardRoutes} of the stack's ${routes} routes (CloudWatch takes ${QUOTAS.dashboardWidgets} widgets and ${QUOTAS.dashboardMetrics} metrics a dashboard); one widget shows all routes together`);
   }
   return warnings;
+}
+
+/** Lambda names each permission's statement after the resource's physical id: at most this long. */
+const STATEMENT_ID_CHARS = 100;
+/** `{"Version":"2012-10-17","Id":"default","Statement":[…]}` around the statements. */
+const FUNCTION_POLICY_WRAPPER = JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: [] }).length;
+
+/**
+ * The function's policy as Lambda stores it: one statement per permission, naming the function's
+ * ARN and each permission's SourceArn (ArnLike) and SourceAccount, intrinsics at their allowance.
+ */
+function functionPolicyBytes(permissions: CfnResource[]): number {
+  if (permissions.length === 0) return 0;
+  const statements = permissions.map((p) => {
+    const properties = p.Properties ?? {};
+    const condition = {
+      ...(properties.SourceArn !== undefined ? { ArnLike: { 'AWS:SourceArn': properties.SourceArn } } : {}),
+      ...(properties.SourceAccount !== undefined ? { StringEquals: { 'AWS:SourceAccount': properties.SourceAccount } } : {}),
+    };
+    const statement = {
+      Sid: 'x'.repeat(STATEMENT_ID_CHARS),
+      Effect: 'Allow',
+      Principal: { Service: properties.Principal ?? '' },
+      Action: properties.Action ?? '',
+      Resource: properties.FunctionName ?? '',
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+    };
+    return deployedChars(statement as CfnValue);
+  });
+  return FUNCTION_POLICY_WRAPPER + statements.reduce((a, b) => a + b, 0) + statements.length - 1;
+}
+
+/** Characters of a document once deployed: compact JSON, every Ref, GetAtt and Fn::Sub substitution at its allowance. */
+function deployedChars(document: CfnValue): number {
+  const text = JSON.stringify(document, (_key, value: CfnValue) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    if (typeof value['Fn::Sub'] === 'string') return value['Fn::Sub'];
+    if ('Fn::GetAtt' in value || 'Ref' in value) return '${Intrinsic}';
+    return value;
+  });
+  return expanded(text);
 }
 
 /** Characters IAM counts: the policy as compact JSON, each `Fn::Sub` as its text with substitutions at their allowance. */

@@ -3,7 +3,7 @@
  * as 2-space JSON with a trailing newline. Placement keeps each template within CloudFormation's
  * limits; `checkLimits` is the last guard, failing here with the numbers rather than at deploy time.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompiledRoute } from '../engine/load/compiled-route.ts';
 import { GeneratorError } from './cloudformation/errors.ts';
@@ -65,8 +65,12 @@ export function writeDeployment(deployment: Deployment, routes: CompiledRoute[],
   ];
   mkdirSync(outDir, { recursive: true });
   const stale = staleTemplates(deployment, outDir);
-  for (const file of stale) rmSync(path.join(outDir, file));
-  const written: WrittenFile[] = stale.map((file) => ({ path: file, description: 'removed: a stack this placement no longer has (deploy deletes it once its routes are gone)' }));
+  const staleAccounts = staleAccountPolicies(outDir);
+  for (const file of [...stale, ...staleAccounts]) rmSync(path.join(outDir, file));
+  const written: WrittenFile[] = [
+    ...stale.map((file) => ({ path: file, description: 'removed: a stack this placement no longer has (deploy deletes it once its routes are gone)' })),
+    ...staleAccounts.map((file) => ({ path: file, description: `removed: an earlier generate's policy for several buckets of one account, which S3 refuses; apply the per-bucket files under ${file.replace(/\.json$/, '/')} instead` })),
+  ];
   for (const file of files) {
     const target = path.join(outDir, file.path);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -74,6 +78,13 @@ export function writeDeployment(deployment: Deployment, routes: CompiledRoute[],
     written.push({ path: file.path, description: file.description, ...('apply' in file ? { apply: file.apply } : {}) });
   }
   return written;
+}
+
+/** Earlier versions wrote one bucket policy per account (`policies/<account>.json`); each bucket now has its own under `policies/<account>/`. */
+function staleAccountPolicies(outDir: string): string[] {
+  const dir = path.join(outDir, 'policies');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((file) => /^\d{12}\.json$/.test(file)).sort().map((file) => `policies/${file}`);
 }
 
 function staleTemplates(deployment: Deployment, outDir: string): string[] {

@@ -3,10 +3,13 @@ import path from 'node:path';
 import { SwitchyardError } from '../../engine/errors.ts';
 import { DEPLOY_ACCOUNT_PLACEHOLDER } from '../../generators/cloudformation/defaults.ts';
 import { generateDeployment, type Deployment } from '../../generators/deployment.ts';
-import { QUOTAS } from '../../generators/quotas.ts';
+import { QUOTAS, reservedExecutions } from '../../generators/quotas.ts';
 import { writeDeployment } from '../../generators/write.ts';
 import type { Output } from '../output.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
+
+/** Lambda's concurrent executions an account starts with, per region. */
+const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 
 export interface GenerateCommandOptions {
   routes: string;
@@ -14,17 +17,12 @@ export interface GenerateCommandOptions {
   stackName?: string;
   account?: string;
   region?: string;
-  /** Text as given on the command line: a whole number, 0 for none. */
-  reservedConcurrency?: string;
+  /** Per stack's function, 0 for none (parsed by generate-options.ts, as deploy's and diff's). */
+  reservedConcurrency?: number;
 }
 
 /** Writes one CloudFormation template per stack and the snippets other accounts must apply. */
 export function generateCommand(options: GenerateCommandOptions, out: Output): number {
-  const reserved = options.reservedConcurrency === undefined ? undefined : Number(options.reservedConcurrency);
-  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
-    out.stderr(`switchyard generate: --reserved-concurrency takes a whole number of executions (0 reserves none), not '${options.reservedConcurrency}'`);
-    return 2;
-  }
   const routes = loadValidRoutes(options.routes, out);
   if (!routes) return 1;
   try {
@@ -32,7 +30,7 @@ export function generateCommand(options: GenerateCommandOptions, out: Output): n
       ...(options.stackName ? { stackName: options.stackName } : {}),
       ...(options.account ? { deployAccount: options.account } : {}),
       ...(options.region ? { region: options.region } : {}),
-      ...(reserved !== undefined ? { function: { reservedConcurrency: reserved } } : {}),
+      ...(options.reservedConcurrency !== undefined ? { function: { reservedConcurrency: options.reservedConcurrency } } : {}),
     };
     const deployment = generateDeployment(routes, generateOptions);
     const files = writeDeployment(deployment, routes, options.out, generateOptions);
@@ -73,6 +71,7 @@ function summary(deployment: Deployment): string[] {
     `  largest stack: ${largest((s) => s.measure.resources)} of ${QUOTAS.resources} resources, ${largest((s) => s.measure.outputs)} of ${QUOTAS.outputs} outputs, ${largest((s) => s.measure.bytes)} of ${QUOTAS.templateBytes} bytes` +
       (uploaded > 0 ? ` (${uploaded} over ${QUOTAS.inlineTemplateBytes} bytes: deploy uploads them and passes a TemplateURL)` : ''),
     `  function roles: at most ${largest((s) => s.measure.managedPolicies)} of ${QUOTAS.managedPolicies} managed policies, the largest ${largest((s) => s.measure.largestPolicyChars)} of ${QUOTAS.managedPolicyChars} characters`,
+    `  resource policies: the largest function's ${largest((s) => s.measure.functionPolicyBytes)} of ${QUOTAS.functionPolicyBytes} bytes, the largest queue's ${largest((s) => s.measure.largestQueuePolicyBytes)} of ${QUOTAS.queuePolicyBytes} bytes`,
     `  EventBridge rules: ${deployment.rules} of ${QUOTAS.rules} on the bus` + (deployment.patternDetail === 'keys'
         ? ''
         : ` (patterns carry ${deployment.patternDetail === 'buckets' ? 'bucket names only' : "each bucket's longest shared prefix"}: every route's own key filters would need more rules than a bus takes; the function matches keys)`),
@@ -81,13 +80,11 @@ function summary(deployment: Deployment): string[] {
 
 /** Lambda keeps 100 of the account's concurrency (1,000 by default) unreserved: many shards each reserving some can exceed it. */
 function warnConcurrency(deployment: Deployment, out: Output): void {
-  const reserved = deployment.stacks.flatMap((s) =>
-    Object.values(s.template.Resources).flatMap((r) => (r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.ReservedConcurrentExecutions === 'number' ? [r.Properties.ReservedConcurrentExecutions] : [])),
-  );
-  const total = reserved.reduce((a, b) => a + b, 0);
-  if (reserved.length > 1 && total > 900) {
+  const reserving = deployment.stacks.map((s) => reservedExecutions(s.template)).filter((n) => n > 0);
+  const total = reserving.reduce((a, b) => a + b, 0);
+  if (reserving.length > 1 && total > DEFAULT_ACCOUNT_CONCURRENCY - QUOTAS.unreservedConcurrencyMinimum) {
     out.stderr(
-      `switchyard generate: warning: ${reserved.length} functions reserve ${total} concurrent executions in all; Lambda's default account quota is 1,000 with 100 left unreserved: pass --reserved-concurrency with a lower figure (0 reserves none) or raise the account's concurrency quota before deploying`,
+      `switchyard generate: warning: ${reserving.length} functions reserve ${total} concurrent executions in all; Lambda's default account quota is ${DEFAULT_ACCOUNT_CONCURRENCY} with ${QUOTAS.unreservedConcurrencyMinimum} left unreserved: pass --reserved-concurrency with a lower figure (0 reserves none) or raise the account's concurrency quota before deploying (deploy checks the account's own figures)`,
     );
   }
 }

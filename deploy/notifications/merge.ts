@@ -3,6 +3,11 @@
  * PutBucketNotificationConfiguration replaces it whole. Switchyard therefore replaces only its own
  * entries (by Id), keeps every other target, and refuses where S3 would: two queue/topic/function
  * entries of overlapping event types whose prefix and suffix filters overlap.
+ *
+ * An entry is Switchyard's by its Id (`<deployment>-…-router`, see isSwitchyardEntry), not only
+ * when the routes still want it: a bucket whose routes moved to EventBridge, or went, must lose
+ * the entry that sends to the old intake queue, or events are delivered twice and, once that
+ * queue is deleted, S3 refuses every later PutBucketNotificationConfiguration.
  */
 import { DeployError } from '../errors.ts';
 
@@ -33,21 +38,37 @@ export interface MergeResult {
   /** Ids of Switchyard's entries that were replaced (there before) or added (new). */
   replaced: string[];
   added: string[];
+  /** Switchyard's entries no route wants any more, taken out. */
+  removed: string[];
   /** Entries of other tools, kept as they were. */
   kept: string[];
   /** Whether EventBridge delivery was switched on by this merge. */
   eventBridgeAdded: boolean;
 }
 
-export function mergeNotifications(bucket: string, current: NotificationConfiguration, desired: NotificationConfiguration): MergeResult {
+/**
+ * The Ids Switchyard gives its entries: `<deployment>-router` (generators/policies/bucket-config.ts),
+ * and `<deployment>-<stack suffix>-router` as layouts before it named them. Other tools' entries
+ * that merely start with the deployment's name (`switchyard-audit`) are not Switchyard's.
+ */
+export function isSwitchyardEntry(id: string | undefined, deployment: string): boolean {
+  return id !== undefined && id.startsWith(`${deployment}-`) && id.endsWith('-router');
+}
+
+export function mergeNotifications(bucket: string, current: NotificationConfiguration, desired: NotificationConfiguration, deployment: string): MergeResult {
   const ours = new Set(LISTS.flatMap((list) => (desired[list] ?? []).map((e) => e.Id ?? '')));
   const configuration: NotificationConfiguration = {};
   const kept: string[] = [];
   const replaced: string[] = [];
+  const removed: string[] = [];
   for (const list of LISTS) {
     const theirs = (current[list] ?? []).filter((e) => {
       if (ours.has(e.Id ?? '')) {
         replaced.push(e.Id ?? '');
+        return false;
+      }
+      if (isSwitchyardEntry(e.Id, deployment)) {
+        removed.push(e.Id ?? '');
         return false;
       }
       kept.push(e.Id ?? '(no id)');
@@ -62,6 +83,7 @@ export function mergeNotifications(bucket: string, current: NotificationConfigur
     configuration,
     replaced,
     added: [...ours].filter((id) => !replaced.includes(id)),
+    removed,
     kept,
     eventBridgeAdded: current.EventBridgeConfiguration === undefined && desired.EventBridgeConfiguration !== undefined,
   };

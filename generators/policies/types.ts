@@ -1,6 +1,6 @@
 /** A JSON document another account (or the source bucket's owner) must apply, and how. */
 export interface PolicyFile {
-  /** Relative to the output directory, e.g. `policies/222222222222.json`. */
+  /** Relative to the output directory, e.g. `policies/222222222222/archive-eu.json`. */
   path: string;
   /** What it is, in one line, for the person applying it. */
   description: string;

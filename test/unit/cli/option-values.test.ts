@@ -16,6 +16,9 @@ describe('count options', () => {
     ['backfill --concurrency 2.5', ['backfill', '--route', 'cross-account-batch', '--concurrency', '2.5'], "--concurrency must be a whole number ≥ 1, got '2.5' [SY202]"],
     ['deploy --concurrency many', ['deploy', '--concurrency', 'many'], "--concurrency must be a whole number ≥ 1, got 'many' [SY202]"],
     ['diff --concurrency -1', ['diff', '--concurrency=-1'], "--concurrency must be a whole number ≥ 1, got '-1' [SY202]"],
+    ['generate --reserved-concurrency ten', ['generate', '--out', '/tmp/never-written', '--reserved-concurrency', 'ten'], "--reserved-concurrency takes a whole number of executions (0 reserves none), not 'ten' [SY206]"],
+    ['deploy --reserved-concurrency 2.5', ['deploy', '--reserved-concurrency', '2.5'], "--reserved-concurrency takes a whole number of executions (0 reserves none), not '2.5' [SY206]"],
+    ['diff --reserved-concurrency -1', ['diff', '--reserved-concurrency=-1'], "--reserved-concurrency takes a whole number of executions (0 reserves none), not '-1' [SY206]"],
   ] as const)('%s', async ([, args, message], { expect: expectHere }) => {
     const failure = (await run(process.execPath, [CLI, ...args]).then(
       () => ({ code: 0, stdout: '', stderr: '' }),

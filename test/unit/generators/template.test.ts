@@ -155,7 +155,7 @@ describe('writeGenerated', () => {
     const paths = written.map((f) => f.path);
     expect(paths).toContain('switchyard-core.json');
     expect(paths).toContain('switchyard-shard-0.json');
-    expect(paths).toContain('policies/222222222222.json');
+    expect(paths).toContain('policies/222222222222/intel-_.json');
     expect(paths).toContain('policies/source-transfer-source.json');
     expect(paths).toContain('bucket-config/metadata-trigger-bucket.lifecycle.json');
     expect(paths).toContain('bucket-config/metadata-trigger-bucket.notification.json');
@@ -164,7 +164,7 @@ describe('writeGenerated', () => {
       expect(text.endsWith('}\n')).toBe(true);
       expect(text).toBe(toJson(JSON.parse(text)));
     }
-    const policy = JSON.parse(readFileSync(path.join(out, 'policies/222222222222.json'), 'utf8')) as { Statement: Array<{ Principal: { AWS: string } }> };
+    const policy = JSON.parse(readFileSync(path.join(out, 'policies/222222222222/intel-_.json'), 'utf8')) as { Statement: Array<{ Principal: { AWS: string } }> };
     // The role of the shard stack that runs the route (each stack's function has its own).
     for (const s of policy.Statement) expect(s.Principal.AWS).toBe('arn:aws:iam::999999999999:role/switchyard-shard-0-router-role');
     const notification = JSON.parse(readFileSync(path.join(out, 'bucket-config/metadata-trigger-bucket.notification.json'), 'utf8')) as {
