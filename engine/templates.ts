@@ -32,7 +32,35 @@ export function templateHelperNames(): string[] {
  */
 export function checkTemplate(text: string): void {
   const knownHelpers = Object.fromEntries(templateHelperNames().map((name) => [name, true]));
-  new Compiler().compile(templates.parse(text), { data: true, knownHelpers, knownHelpersOnly: true });
+  const program = templates.parse(text);
+  const partial = firstPartial(program);
+  if (partial) throw new PartialNotAvailable(partial.name, partial.loc.start.line, partial.loc.start.column);
+  new Compiler().compile(program, { data: true, knownHelpers, knownHelpersOnly: true });
+}
+
+/** `{{> name}}`: Switchyard registers no partials, so rendering would fail with `The partial … could not be found`. */
+export class PartialNotAvailable extends Error {
+  constructor(
+    readonly partial: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`the partial {{> ${partial}}} is not available`);
+    this.name = 'PartialNotAvailable';
+  }
+}
+
+function firstPartial(program: hbs.AST.Program): { name: string; loc: hbs.AST.SourceLocation } | undefined {
+  let found: { name: string; loc: hbs.AST.SourceLocation } | undefined;
+  const visitor = new Handlebars.Visitor();
+  const note = (partial: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement): void => {
+    const name = partial.name.type === 'PathExpression' ? (partial.name as hbs.AST.PathExpression).original : 'dynamic';
+    found ??= { name, loc: partial.loc };
+  };
+  visitor.PartialStatement = note;
+  visitor.PartialBlockStatement = note;
+  visitor.accept(program);
+  return found;
 }
 
 /** The text and escaping of each compiled template: the Lambda bundle carries those, not closures. */

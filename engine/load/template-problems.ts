@@ -2,7 +2,7 @@
  * Handlebars' parse errors are written for its own developers ("Expecting 'CLOSE_RAW_BLOCK',
  * 'CLOSE', … got 'INVALID'" over four lines). This says the same in one line, with where.
  */
-import { templateHelperNames } from '../templates.ts';
+import { PartialNotAvailable, templateHelperNames } from '../templates.ts';
 
 export interface TemplateProblem {
   message: string;
@@ -15,6 +15,14 @@ export interface TemplateProblem {
 }
 
 export function describeTemplateError(error: unknown): TemplateProblem {
+  if (error instanceof PartialNotAvailable) {
+    return {
+      message: `line ${error.line}, column ${error.column + 1}: uses the partial {{> ${error.partial}}}, but Switchyard registers no partials (rendering would fail)`,
+      line: error.line,
+      column: error.column,
+      hint: 'write the text into the template itself',
+    };
+  }
   const text = error instanceof Error ? error.message : String(error);
   const parse = /^Parse error on line (\d+):\n.*\n(-*)\^\n.*got '([^']+)'/.exec(text);
   if (parse) {

@@ -56,3 +56,13 @@ describe('templates that call helpers Switchyard does not have', () => {
     );
   });
 });
+
+describe('templates that use partials (Switchyard registers none)', () => {
+  it('{{> name}} is refused at its line and column, not left to fail when rendered', () => {
+    const loaded = loadRoutes(routeSetFromFiles({ 'routes/notes.yaml': routeWith('New {{key}}'), 'routes/templates/failure.hbs': 'Failed:\n  {{> footer}}\n', 'routes/templates/body.hbs': 'Body {{key}}' }));
+
+    expect(loaded.diagnostics.map((d) => ({ code: d.code, message: d.message, hint: d.hint }))).toEqual([
+      { code: 'SY027', message: expect.stringContaining('line 2, column 3: uses the partial {{> footer}}, but Switchyard registers no partials'), hint: expect.stringContaining('write the text into the template itself') },
+    ]);
+  });
+});
