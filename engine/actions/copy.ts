@@ -17,11 +17,12 @@ export interface CopyOutcome {
   detail?: string;
 }
 
-export async function runCopy(storage: StoragePort, event: ObjectEvent, route: string, copy: PlannedCopy, sourceHead?: ObjectHead): Promise<CopyOutcome> {
+/** `partialWorld`: reads are answered from fixtures that need not hold the object (dry-run, route tests): no version check. */
+export async function runCopy(storage: StoragePort, event: ObjectEvent, route: string, copy: PlannedCopy, sourceHead?: ObjectHead, partialWorld = false): Promise<CopyOutcome> {
   if (copy.bucket === event.bucket && copy.key === event.key) {
     throw new ActionError('CopyOntoItself', `refusing to copy s3://${event.bucket}/${event.key} onto itself`, 'config');
   }
-  const outdated = await superseded(storage, event, copy);
+  const outdated = partialWorld ? undefined : await superseded(storage, event, copy);
   if (outdated) return { method: 'skipped', bytes: 0, detail: outdated };
   const known = sourceHead ?? headFromEvent(event);
   const source = { bucket: event.bucket, key: event.key, ...(event.versionId ? { versionId: event.versionId } : {}) };
@@ -87,7 +88,13 @@ async function superseded(storage: StoragePort, event: ObjectEvent, copy: Planne
   if (!byReader) currentVersions.set(event, (byReader = new Map()));
   const id = `${reader?.roleArn ?? ''}\u0000${reader?.externalId ?? ''}`;
   let current = byReader.get(id);
-  if (!current) byReader.set(id, (current = storage.head({ bucket: event.bucket, key: event.key }, reader)));
+  if (!current) {
+    current = storage.head({ bucket: event.bucket, key: event.key }, reader);
+    byReader.set(id, current);
+    // A failed read (throttled, a reset) is not the answer: the retry asks again.
+    const asked = byReader;
+    current.catch(() => asked.delete(id));
+  }
   const head = await current;
   const object = `s3://${event.bucket}/${event.key}`;
   if (!head) return `${object} has no current version any more (deleted since the event): version ${event.versionId} is not copied`;

@@ -96,7 +96,7 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
       switch (action.type) {
         case 'copy': {
           try {
-            const result = await runCopy(ports.storage, event, route, action, options.sourceHead);
+            const result = await runCopy(ports.storage, event, route, action, options.sourceHead, ports.partialWorld === true);
             return { detail: result.method === 'skipped' ? result.detail : `${result.method}, ${result.bytes} bytes`, skipped: result.method === 'skipped' };
           } catch (error) {
             if (!isNotFound(error)) throw error;

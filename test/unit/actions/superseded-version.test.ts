@@ -9,12 +9,13 @@ import type { EventOrigin, ObjectEvent } from '../../../engine/events/object-eve
 import type { CopyRequest, ObjectHead, ObjectRef, StoragePort } from '../../../engine/ports/types.ts';
 
 /** A source whose current version is `current` (undefined: deleted), recording heads and copies. */
-function source(current: string | undefined) {
+function source(current: string | undefined, failingHeads = 0) {
   const heads: ObjectRef[] = [];
   const copies: CopyRequest[] = [];
   const storage = {
     async head(ref: ObjectRef): Promise<ObjectHead | undefined> {
       heads.push(ref);
+      if (heads.length <= failingHeads) throw new Error('SlowDown');
       return current === undefined ? undefined : { size: 3, eTag: 'e', metadata: {}, versionId: current };
     },
     async copy(request: CopyRequest) {
@@ -65,6 +66,20 @@ describe('runCopy of a versioned event', () => {
     for (const bucket of ['dst-a', 'dst-b', 'dst-c']) await runCopy(world.storage, e, 'r', copyTo(bucket));
     expect(world.heads).toEqual([{ bucket: 'src', key: 'in/a.bin' }]);
     expect(world.copies).toHaveLength(3);
+  });
+
+  it('a failed read of the current version is not kept: the retry asks again and copies', async () => {
+    const world = source('v2', 1);
+    const e = event('v2');
+    await expect(runCopy(world.storage, e, 'r', copyTo('dst'))).rejects.toThrow('SlowDown');
+    expect((await runCopy(world.storage, e, 'r', copyTo('dst'))).method).toBe('copy');
+    expect(world.heads).toHaveLength(2);
+  });
+
+  it('in dry-run and route tests (fixtures need not hold the object) nothing is asked: the plan shows the copy', async () => {
+    const world = source(undefined);
+    expect((await runCopy(world.storage, event('v1'), 'r', copyTo('dst'), undefined, true)).method).toBe('copy');
+    expect(world.heads).toEqual([]);
   });
 
   it('asks nothing for events without a version, nor for backfill and direct invocations, which name what to copy', async () => {
