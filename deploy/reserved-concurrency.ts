@@ -53,7 +53,15 @@ export function reservationShortfall(reservation: Reservation, account: AccountC
  */
 export async function checkReservedConcurrency(lambda: LambdaAccount, reservation: Reservation, out: Output, stopOnShortfall: boolean): Promise<void> {
   if (reservation.desired <= reservation.existing) return;
-  const account = await lambda.concurrency();
+  let account: AccountConcurrency | undefined;
+  try {
+    account = await lambda.concurrency();
+  } catch (error) {
+    // diff only warns: a role that may not read the account settings still sees its change sets.
+    if (stopOnShortfall || !(error instanceof DeployError)) throw error;
+    out.stderr(`Warning: ${error.message} [${error.code}]`);
+    return;
+  }
   if (account === undefined) {
     out.stderr(`The endpoint does not implement Lambda GetAccountSettings: whether ${reservation.desired} reserved concurrent executions fit the account is not checked.`);
     return;

@@ -516,6 +516,8 @@ function emptyReport(name: string, matched: boolean, reason: string): RouteRepor
 /** failWhen: `any` — any destination failed or was refused; `all` — none succeeded. */
 function routeFailed(route: CompiledRoute, report: RouteReport): boolean {
   if (report.error) return true;
+  // Work not started for lack of time must come back, whatever failWhen says: only a redelivery does it.
+  if (report.results.some((r) => r.error?.code === NOT_ATTEMPTED)) return true;
   const failures = report.results.filter((r) => r.outcome === 'failed').length + report.refused.length;
   const successes = report.results.filter((r) => r.outcome !== 'failed').length;
   if (route.failWhen === 'all') return failures > 0 && successes === 0;

@@ -96,7 +96,7 @@ function thresholdOf(text: string | undefined): number | undefined {
   } catch (error) {
     throw new UsageError('SY305', `--multipart-threshold: ${(error as Error).message}`);
   }
-  if (bytes > MAX_COPY_OBJECT_BYTES) throw new UsageError('SY305', `--multipart-threshold ${text}: one CopyObject copies at most 5 GiB, so larger objects would fail: give 5GiB or less`);
+  if (bytes > MAX_COPY_OBJECT_BYTES) throw new UsageError('SY305', `--multipart-threshold ${text}: above what one CopyObject copies (5 GiB), so it cannot mean what it says: give 5GiB or less`);
   return bytes;
 }
 

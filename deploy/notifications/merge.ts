@@ -4,7 +4,7 @@
  * entries (by Id), keeps every other target, and refuses where S3 would: two queue/topic/function
  * entries of overlapping event types whose prefix and suffix filters overlap.
  *
- * An entry is Switchyard's by its Id (`<deployment>-…-router`, see isSwitchyardEntry), not only
+ * An entry is Switchyard's by its Id (`<stack>-router` of the deployment's stacks, see isSwitchyardEntry), not only
  * when the routes still want it: a bucket whose routes moved to EventBridge, or went, must lose
  * the entry that sends to the old intake queue, or events are delivered twice and, once that
  * queue is deleted, S3 refuses every later PutBucketNotificationConfiguration.
@@ -47,12 +47,15 @@ export interface MergeResult {
 }
 
 /**
- * The Ids Switchyard gives its entries: `<deployment>-router` (generators/policies/bucket-config.ts),
- * and `<deployment>-<stack suffix>-router` as layouts before it named them. Other tools' entries
- * that merely start with the deployment's name (`switchyard-audit`) are not Switchyard's.
+ * The Ids Switchyard gives its entries: `<stack>-router` (generators/policies/bucket-config.ts)
+ * for the deployment's stacks, `<deployment>-core`, `<deployment>-shard-<bits>`, and the single
+ * stack `<deployment>` of earlier layouts. Nothing else is Switchyard's: not another tool's entry
+ * that starts with the deployment's name (`switchyard-audit`), nor another deployment's
+ * (`switchyard-eu-router` when applying `switchyard`).
  */
 export function isSwitchyardEntry(id: string | undefined, deployment: string): boolean {
-  return id !== undefined && id.startsWith(`${deployment}-`) && id.endsWith('-router');
+  if (id === undefined || !id.startsWith(deployment)) return false;
+  return /^(-core|-shard-[01]+)?-router$/.test(id.slice(deployment.length));
 }
 
 export function mergeNotifications(bucket: string, current: NotificationConfiguration, desired: NotificationConfiguration, deployment: string): MergeResult {

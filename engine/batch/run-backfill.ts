@@ -81,7 +81,8 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
 
   // Dry runs list through the recording ports below; every other run starts the destination listing beside the source's.
   const destinations = options.dryRun ? undefined : destinationIndex(route, ports.storage, sourcePrefix);
-  if (options.dryRun) {
+  // A new dry run's folder is a preview; a dry run of a resumed run looks at a real run's folder and marks nothing.
+  if (options.dryRun && !options.resume) {
     const marker = JSON.stringify({ runId, dryRun: true, note: 'a dry run: its manifest is a preview, never resumed' });
     await hubWrite(ports, () => ports.storage.put(location.bucket, `${location.prefix}${DRY_RUN_MARKER}`, marker, 'application/json'));
   }

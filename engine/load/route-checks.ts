@@ -90,13 +90,12 @@ function checkOne({ parsed, route }: LoadedRoute): Diagnostic[] {
 
 const ROLE_ARN = new RegExp(routeSchema.definitions.RoleArn.pattern);
 
-/** `assumeRole.arn` may be an expression, so the schema cannot check a literal one; this does. */
 /** Sizes S3 would refuse: CopyObject copies at most 5 GiB, a part is at most 5 GiB. */
 function copySizeProblems(parsed: ParsedFile, action: CompiledCopyAction, written: { multipartThreshold?: string; partSize?: string }): Diagnostic[] {
   const out: Diagnostic[] = [];
   const path = ['actions', action.index, 'copy'];
   if (action.multipartThreshold > MAX_COPY_OBJECT_BYTES) {
-    out.push(diagnostic('SY013', parsed.file, parsed.positionOf([...path, 'multipartThreshold']), `multipartThreshold is ${written.multipartThreshold ?? action.multipartThreshold}, but one CopyObject copies at most 5 GiB: larger objects would fail`, 'set it to 5GiB or less (the default, 5GB, is below it)'));
+    out.push(diagnostic('SY013', parsed.file, parsed.positionOf([...path, 'multipartThreshold']), `multipartThreshold is ${written.multipartThreshold ?? action.multipartThreshold}, above what one CopyObject copies (5 GiB): larger objects are copied in parts whatever it says`, 'set it to 5GiB or less (the default, 5GB, is below it)'));
   }
   if (action.partSize > MAX_PART_SIZE) {
     out.push(diagnostic('SY013', parsed.file, parsed.positionOf([...path, 'partSize']), `partSize is ${written.partSize ?? action.partSize}, but S3 takes parts of at most 5 GiB`, 'set it to 5GiB or less (100MB is the default)'));
@@ -104,6 +103,7 @@ function copySizeProblems(parsed: ParsedFile, action: CompiledCopyAction, writte
   return out;
 }
 
+/** `assumeRole.arn` may be an expression, so the schema cannot check a literal one; this does. */
 function roleArnProblems(parsed: ParsedFile, path: PathSegment[], arn: string): Diagnostic[] {
   if (ROLE_ARN.test(arn)) return [];
   return [diagnostic('SY013', parsed.file, parsed.positionOf(path), `${path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[')} is '${arn}', which is not an IAM role ARN`, `for example '${routeSchema.definitions.RoleArn.examples[0]}'`)];

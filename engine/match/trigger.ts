@@ -16,26 +16,26 @@ export type RouteTrigger = Source['trigger'];
  * The groups the index keeps a bucket's routes in. `any` holds specs without a trigger (built by
  * hand, as the matching benchmark does): they hear every channel.
  */
-export type Channel = 's3-notification' | 'eventbridge' | 'manual' | 'any';
+export type Channel = 's3-notification' | 'eventbridge' | 'sqs' | 'manual' | 'any';
 
 /**
- * `sqs` is an operator-owned queue that already receives the bucket's S3 notifications
- * (schema `source.queueArn`): the events in it are S3 notifications like those of
- * `trigger: s3-notification`, whose queue Switchyard creates.
+ * `sqs` is an operator-owned queue (schema `source.queueArn`) that already receives the bucket's
+ * events: S3 notifications, or EventBridge events a rule sends to it. Its routes hear both kinds,
+ * as the queue may carry either.
  */
 const CHANNEL_OF_TRIGGER: Record<RouteTrigger, Channel> = {
   's3-notification': 's3-notification',
-  sqs: 's3-notification',
+  sqs: 'sqs',
   eventbridge: 'eventbridge',
   manual: 'manual',
 };
 
-const BY_HAND: readonly Channel[] = ['s3-notification', 'eventbridge', 'manual', 'any'];
+const BY_HAND: readonly Channel[] = ['s3-notification', 'eventbridge', 'sqs', 'manual', 'any'];
 
 /** The channels whose routes an event of each origin reaches (constant arrays: the hot path allocates nothing). */
 const CHANNELS_HEARING: Record<EventOrigin, readonly Channel[]> = {
-  's3-notification': ['s3-notification', 'any'],
-  eventbridge: ['eventbridge', 'any'],
+  's3-notification': ['s3-notification', 'sqs', 'any'],
+  eventbridge: ['eventbridge', 'sqs', 'any'],
   direct: BY_HAND,
   batch: BY_HAND,
 };
@@ -56,8 +56,6 @@ export function triggerRefusal(trigger: RouteTrigger | undefined, origin: EventO
   switch (trigger) {
     case 'manual':
       return `route runs only by hand (trigger: manual: direct invocation or backfill); ${event}`;
-    case 'sqs':
-      return `route listens to S3 notifications from its own queue (trigger: sqs); ${event}`;
     default:
       return `route listens to ${trigger ?? 'no'} events; ${event}`;
   }

@@ -12,7 +12,6 @@ import type { Access } from '../ports/types.ts';
 import { asOptionalString, asStringList, evaluate, plain, type Bindings } from './evaluate.ts';
 import { sourceAccess } from './bindings.ts';
 
-
 export interface Resolution {
   steps: PlannedStep[];
   refused: Refusal[];

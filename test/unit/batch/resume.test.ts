@@ -47,3 +47,21 @@ describe('runToResume', () => {
     await expect(runToResume(route, createLocalPorts(dir), 'latest')).rejects.toThrow(/has no unfinished run/);
   });
 });
+
+describe('a dry run of a resumed run', () => {
+  it('previews it without marking the real run as a dry run: it can still be resumed', async () => {
+    const { runBackfill } = await import('../../../engine/batch/run-backfill.ts');
+    const { silentLog } = await import('../../../engine/report/log.ts');
+    const { silentProgress } = await import('../../../engine/batch/progress.ts');
+    const ports = createLocalPorts(dir);
+    await mkdir(join(dir, 'src'), { recursive: true });
+    const folder = join(dir, 'manifests', 'runs', 'archive', '2026-11-02T10-00-00Z-bbbbbb');
+    await writeFile(join(folder, 'manifest.jsonl'), '');
+    const checkpoint = { runId: '2026-11-02T10-00-00Z-bbbbbb', manifest: 'm', total: 0, doneBelow: 0, doneRanges: [], counts: { copied: 0, skipped: 0, bytes: 0 }, savedAt: '' };
+    await writeFile(join(folder, 'checkpoint.json'), JSON.stringify(checkpoint));
+
+    await runBackfill(route, ports, { log: silentLog, progress: silentProgress, dryRun: true, resume: '2026-11-02T10-00-00Z-bbbbbb' });
+
+    expect(await runToResume(route, ports, 'latest')).toBe('2026-11-02T10-00-00Z-bbbbbb');
+  });
+});

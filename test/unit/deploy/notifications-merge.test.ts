@@ -52,7 +52,10 @@ describe("mergeNotifications: Switchyard's entries the routes no longer want", (
   it.each([
     ['switchyard-router', true],
     ['switchyard-shard-1-router', true],
+    ['switchyard-core-router', true],
     ['switchyard-audit', false],
+    ['switchyard-eu-router', false],
+    ['switchyard-eu-shard-1-router', false],
     ['other-deployment-router', false],
     ['router', false],
     [undefined, false],

@@ -8,6 +8,7 @@ import type { AccountConcurrency, LambdaAccount } from '../../../deploy/lambda-a
 import { checkReservedConcurrency, reservationOf, reservationShortfall, type Reservation } from '../../../deploy/reserved-concurrency.ts';
 import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
 import { capture } from '../../support/captured-output.ts';
+import { DeployError } from '../../../deploy/errors.ts';
 
 const shard = (reserved: number | undefined): CfnTemplate => ({
   AWSTemplateFormatVersion: '2010-09-09',
@@ -76,6 +77,14 @@ describe('checkReservedConcurrency', () => {
     const io = capture();
     await checkReservedConcurrency(answering(undefined), tooMuch, io, true);
     expect(io.err).toEqual([expect.stringMatching(/does not implement Lambda GetAccountSettings: .* not checked/)]);
+  });
+
+  it('settings the role may not read: deploy stops with the reason, diff warns and goes on', async () => {
+    const refused = { calls: 0, concurrency: async () => Promise.reject(new DeployError('AccountSettingsUnavailable', 'Lambda GetAccountSettings failed (HTTP 403 AccessDeniedException)')) };
+    await expect(checkReservedConcurrency(refused, tooMuch, capture(), true)).rejects.toMatchObject({ code: 'AccountSettingsUnavailable' });
+    const io = capture();
+    await checkReservedConcurrency(refused, tooMuch, io, false);
+    expect(io.err).toEqual([expect.stringMatching(/^Warning: Lambda GetAccountSettings failed \(HTTP 403.*\[AccountSettingsUnavailable\]$/)]);
   });
 
   it('reserving no more than the deployment holds now asks Lambda nothing', async () => {

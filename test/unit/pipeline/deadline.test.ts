@@ -69,6 +69,26 @@ describe('near the invocation deadline', () => {
     expect(w.copies.map((c) => c.destination.bucket)).toEqual(['out-a']);
   });
 
+  it('under failWhen: all too, an action not attempted fails the event: it would be lost once the message is deleted', async () => {
+    const w = fakeWorld();
+    w.putObject('inbox', 'a', 'x');
+    const [lenient] = compileRoutes({ 'routes/slow.yaml': `
+name: slow
+source: { bucket: inbox, trigger: s3-notification }
+concurrency: 1
+failWhen: all
+actions:
+  - copy: { id: first, to: out-a, key: $key }
+  - copy: { id: second, to: out-b, key: $key }
+` });
+    const pipeline = new Pipeline({ routes: lenient ? [lenient] : [], ports: slowCopies(w, 5_000), reportReserveMs: RESERVE_MS });
+
+    const report = await pipeline.processInput(sqsBatch([message('m1', 'a')]), { remainingMs: deadlineIn(w, 9_000) });
+
+    expect(report.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(w.copies.map((c) => c.destination.bucket)).toEqual(['out-a']);
+  });
+
   it('a report write is not retried past the deadline (the failure notification is tried once)', async () => {
     const w = fakeWorld();
     w.putObject('inbox', 'a', 'x');

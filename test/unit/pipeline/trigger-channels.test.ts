@@ -51,9 +51,9 @@ const cases = [
     copiedTo: ['notified-out', 'own-queue-out'],
   },
   {
-    proves: 'an EventBridge event runs the eventbridge route only (the same object is not processed once per channel)',
+    proves: 'an EventBridge event runs the eventbridge route, and the sqs one, whose queue may carry EventBridge events; not the s3-notification one',
     input: eventBridgeCreated(BUCKET, KEY),
-    copiedTo: ['bridged-out'],
+    copiedTo: ['bridged-out', 'own-queue-out'],
   },
   {
     proves: 'a direct invocation may run any route on the bucket, the manual one included',
