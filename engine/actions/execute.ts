@@ -169,10 +169,44 @@ function settleRetry(policy: RetryPolicy): RetryPolicy {
 
 /**
  * One message per recipient (contacts must not see each other, and list headers are per contact),
- * skipping those in `mailed`. After each send but the last, `recordProgress` writes the recipients
- * reached so far into the marker: a delivery after a failure or a crash mails only the others.
+ * skipping those in `mailed`. While the next recipient is being mailed, `recordProgress` writes
+ * those reached so far into the marker: a delivery after a crash mails only the others (at most
+ * the one or two mailed since the last write again). The writes run behind the sends, one at a
+ * time and coalesced, so a long list costs no marker round trip per recipient; the last one
+ * finishes before the marker is settled.
  */
 async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, string>, recordProgress: () => Promise<void>): Promise<{ detail: string; messageId: string; skipped: boolean }> {
+  const behind = progressWriter(recordProgress);
+  try {
+    return await sendEach(ports, email, mailed, () => behind.note());
+  } finally {
+    await behind.done();
+  }
+}
+
+/** At most one progress write in flight; progress noted meanwhile is written once it ends. */
+export function progressWriter(write: () => Promise<void>): { note: () => void; done: () => Promise<void> } {
+  let inFlight: Promise<void> | undefined;
+  let pending = false;
+  const run = async (): Promise<void> => {
+    while (pending) {
+      pending = false;
+      await write();
+    }
+    inFlight = undefined;
+  };
+  return {
+    note: () => {
+      pending = true;
+      inFlight ??= run();
+    },
+    done: async () => {
+      await inFlight;
+    },
+  };
+}
+
+async function sendEach(ports: Ports, email: PlannedEmail, mailed: Map<string, string>, noteProgress: () => void): Promise<{ detail: string; messageId: string; skipped: boolean }> {
   const listed = email.contactList ? await ports.email.listContacts(email.contactList, email.topic, email.access) : [];
   const recipients = [...new Set([...email.to, ...listed])];
   if (recipients.length === 0) {
@@ -192,7 +226,7 @@ async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, 
     });
     mailed.set(to, sent.messageId);
     // The last one needs no write of its own: settling the marker records it.
-    if (i < pending.length - 1) await recordProgress();
+    if (i < pending.length - 1) noteProgress();
   }
   return { detail: mailedDetail(recipients, mailed), messageId: recipients.map((to) => mailed.get(to)).join(','), skipped: false };
 }

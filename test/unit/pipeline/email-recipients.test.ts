@@ -145,3 +145,27 @@ async function waitUntil(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
   expect(condition()).toBe(true);
 }
+
+describe('progressWriter: marker writes behind the sends', () => {
+  it('keeps one write in flight and coalesces what was noted meanwhile; done waits for the last', async () => {
+    const { progressWriter } = await import('../../../engine/actions/execute.ts');
+    const written: number[] = [];
+    let noted = 0;
+    let release: (() => void) | undefined;
+    const writer = progressWriter(async () => {
+      written.push(noted);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+
+    for (noted = 1; noted <= 5; noted++) writer.note();
+    noted = 5;
+    expect(written).toEqual([1]);
+    release?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(written).toEqual([1, 5]);
+    const done = writer.done();
+    release?.();
+    await done;
+    expect(written).toEqual([1, 5]);
+  });
+});
