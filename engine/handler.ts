@@ -54,6 +54,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
   const report: InputReport = await pipeline.processInput(event, {
     // Called through the context, not detached from it: the deadline checks (retries, records, actions, report writes) all read it.
     ...(context.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY } : {}),
+    ...(context.awsRequestId !== undefined ? { requestId: context.awsRequestId } : {}),
   });
   if (report.viaSqs) return { batchItemFailures: report.batchItemFailures };
   const failed = report.records.filter((r) => r.status === 'failed' || r.status === 'rejected');

@@ -89,6 +89,8 @@ export interface InputReport {
 
 export interface InvocationContext {
   remainingMs?: () => number;
+  /** Lambda's request id: a direct invocation's retries by Lambda are then one event (direct-invocation.ts). */
+  requestId?: string;
   /** The input was delivered before: destinations delivered now resolve their failure records. */
   redelivered?: boolean;
 }
@@ -130,7 +132,7 @@ export class Pipeline {
 
   async processInput(input: unknown, context: InvocationContext = {}): Promise<InputReport> {
     if (isReplayRequest(input)) return this.replay(input, context);
-    const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise);
+    const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise, context.requestId);
     const reports: RecordReport[] = [];
     await forEachLimit(normalised.records, this.options.eventConcurrency ?? 4, async (record) => {
       const left = record.status === 'events' ? this.tooLate(context) : undefined;

@@ -10,4 +10,6 @@ export interface NormaliseOptions {
 export interface NormaliseContext {
   now: () => Date;
   eventBridgeKeys: EventBridgeKeyEncoding;
+  /** The Lambda request id, the same for Lambda's retries of one asynchronous invocation. */
+  requestId?: string;
 }

@@ -19,8 +19,10 @@ export function isDirectInvocation(value: JsonObject): boolean {
 /**
  * The key is taken as written: a person typed it, nothing encoded it. Unknown fields are refused
  * so that a typo such as `destinationBucket` cannot silently fall back to the route's own destinations.
- * Nothing in the input identifies the object version, so the invocation time stands in for the
- * sequencer in the id: running the same manual copy twice is two events, not one de-duplicated.
+ * Nothing in the input identifies the object version, so the invocation stands in for the
+ * sequencer in the id: its Lambda request id, which Lambda's retries of an asynchronous
+ * invocation keep (so a retry is the same event, and its messages and emails are not sent
+ * again), else its time. Running the same manual copy twice is two events, not one de-duplicated.
  */
 export function normaliseDirectInvocation(input: JsonObject, context: NormaliseContext): Outcome {
   return outcomeOf(() => {
@@ -45,7 +47,7 @@ export function normaliseDirectInvocation(input: JsonObject, context: NormaliseC
       eventTime,
       destinationBuckets,
     };
-    return eventsOutcome([buildObjectEvent(facts, objectEventId({ bucket, key, sequencer: `direct@${eventTime}` }))]);
+    return eventsOutcome([buildObjectEvent(facts, objectEventId({ bucket, key, sequencer: `direct@${context.requestId ?? eventTime}` }))]);
   });
 }
 

@@ -20,8 +20,9 @@ export function normaliseInput(
   input: unknown,
   now: () => Date = () => new Date(),
   options: NormaliseOptions = {},
+  requestId?: string,
 ): NormalisedInput {
-  const context: NormaliseContext = { now, eventBridgeKeys: options.eventBridgeKeys ?? 'form-url-encoded' };
+  const context: NormaliseContext = { now, eventBridgeKeys: options.eventBridgeKeys ?? 'form-url-encoded', ...(requestId !== undefined ? { requestId } : {}) };
   if (isJsonObject(input) && Array.isArray(input['Records'])) return normaliseRecordsEvent(input['Records'], context);
   const outcome = oversized(JSON.stringify(input) ?? '', 'the input') ?? outcomeOf(() => normalisePayload(input, context));
   return { viaSqs: false, records: [toInputRecord(singleRecordId(input), outcome)] };
