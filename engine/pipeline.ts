@@ -385,7 +385,9 @@ export class Pipeline {
     }
     for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
     if (report.error) this.log.write('error', `route failed before any action ran: ${report.error.message}`, { ...where, error: report.error });
-    const failures = destinationFailures(report.results, report.steps.map((s) => s.action), report.refused);
+    // Actions not started for lack of time come back with the event: no failure record or notice for them.
+    const attempted = report.results.map((r, i) => ({ r, action: report.steps[i]?.action })).filter(({ r }) => r.error?.code !== NOT_ATTEMPTED);
+    const failures = destinationFailures(attempted.map(({ r }) => r), attempted.map(({ action }) => action), report.refused);
     const records = await this.recordFailures(route, event, report, failures, where, context);
     const counts = countResults(report.results, report.refused.length, report.failed);
     this.options.metricsSink?.(emfLine(route.name, counts, report.failed, this.options.ports.clock.now()));
@@ -399,6 +401,10 @@ export class Pipeline {
       await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where, context);
     }
     const onFailure = route.definition.notify?.onFailure;
+    if (onFailure && onlyNotAttempted(report, failures)) {
+      this.log.write('info', 'failure notification not sent: the only failures are actions not started for lack of time, and the event is delivered again for them', where);
+      return;
+    }
     if (onFailure && onlyRepeats(report, failures, records)) {
       this.log.write('info', `failure notification not sent: every failure is a repeat, with the same error, of one an earlier delivery of this event announced (a repeat is not re-announced)`, { ...where, records: records.map((r) => r.uri) });
       return;
@@ -507,6 +513,11 @@ export function reportRetryPolicy(retry: Retry | undefined): RetryPolicy {
  * when a destination fails for the first time or with another error. Without a record to
  * compare with (no state bucket, a record not written, a route error) it is always sent.
  */
+/** The event failed only because actions were not started before the deadline: it comes back, nothing to tell yet. */
+function onlyNotAttempted(report: RouteReport, failures: DestinationFailure[]): boolean {
+  return !report.error && failures.length === 0 && report.results.some((r) => r.error?.code === NOT_ATTEMPTED);
+}
+
 function onlyRepeats(report: RouteReport, failures: DestinationFailure[], records: WrittenRecord[]): boolean {
   return !report.error && failures.length > 0 && records.length === failures.length && records.every((r) => r.repeat);
 }

@@ -69,6 +69,20 @@ describe('near the invocation deadline', () => {
     expect(w.copies.map((c) => c.destination.bucket)).toEqual(['out-a']);
   });
 
+  it('an action not attempted is neither recorded as a failure nor announced: the event comes back for it', async () => {
+    const w = fakeWorld();
+    w.putObject('inbox', 'a', 'x');
+    const log = memoryLog();
+    const pipeline = new Pipeline({ routes, ports: slowCopies(w, 5_000), reportReserveMs: RESERVE_MS, stateBucket: 'state', log });
+
+    const report = await pipeline.processInput(sqsBatch([message('m1', 'a')]), { remainingMs: deadlineIn(w, 9_000) });
+
+    expect(report.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(report.records[0]?.events[0]?.routes[0]?.failureRecords ?? []).toEqual([]);
+    expect(w.published).toEqual([]);
+    expect(log.lines.map((l) => l.message)).toContain('failure notification not sent: the only failures are actions not started for lack of time, and the event is delivered again for them');
+  });
+
   it('under failWhen: all too, an action not attempted fails the event: it would be lost once the message is deleted', async () => {
     const w = fakeWorld();
     w.putObject('inbox', 'a', 'x');
