@@ -17,6 +17,8 @@ import type { ManifestInput } from './manifest-input.ts';
 import { DRY_RUN_MARKER, newRunId, runLocation, s3Uri } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
+import { fixedDestinations } from './static-destinations.ts';
+import type { ExpectedCopy } from './transfer-object.ts';
 import { concurrencyFor, destinationIndex, transferAll, type TransferTotals } from './transfer.ts';
 import { validateCopies, type ValidationResult } from './validate.ts';
 
@@ -163,7 +165,9 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
     return { ...common, status: problems.length === 0 ? 'succeeded' : 'failed', durationMs: ports.clock.now().getTime() - started.getTime(), problems, planned: plannedTransfers(recorded.planned) };
   }
 
-  const validation = await validateSafely(ports, totals.copies, {
+  // A resumed run validates the whole run: the copies of earlier attempts too, where the route says where they are.
+  const earlier = options.resume ? copiesOfEarlierAttempts(route, manifest.entries, already) : [];
+  const validation = await validateSafely(ports, [...earlier, ...totals.copies], {
     manifestObjects: manifest.entries.length,
     sample: route.definition.batch?.validation?.sample,
     concurrency,
@@ -231,4 +235,23 @@ function plannedTransfers(planned: PlannedSideEffect[]): PlannedTransfer[] {
       ? [{ source: s3Uri(effect.request.source.bucket, effect.request.source.key), destination: s3Uri(effect.request.destination.bucket, effect.request.destination.key), method: effect.method, bytes: effect.bytes ?? 0 }]
       : [],
   );
+}
+
+/**
+ * The copies the checkpoint says earlier attempts made (or found), for a route whose
+ * destinations do not depend on the object (fixedDestinations). Other routes are
+ * validated for this attempt's copies only: where an earlier attempt put an object is not
+ * recorded.
+ */
+function copiesOfEarlierAttempts(route: CompiledRoute, entries: readonly ManifestEntry[], done: Uint8Array): ExpectedCopy[] {
+  const fixed = fixedDestinations(route);
+  if (!fixed) return [];
+  const copies: ExpectedCopy[] = [];
+  entries.forEach((entry, position) => {
+    if (done[position] !== 1) return;
+    for (const destination of fixed) {
+      copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, ...(destination.kms ? { kms: true } : {}) });
+    }
+  });
+  return copies;
 }

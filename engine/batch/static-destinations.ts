@@ -17,12 +17,18 @@ export interface StaticDestination {
   confirmByChecksum: boolean;
 }
 
-/** The route's destinations for any object (same key), or undefined when they depend on the object. */
+/** The route's destinations for any object (same key), each skipping what is there; undefined when they depend on the object or one does not skip. */
 export function staticDestinations(route: CompiledRoute): StaticDestination[] | undefined {
+  const skipping = route.actions.every((action) => action.type === 'copy' && action.skipExisting);
+  return skipping ? fixedDestinations(route) : undefined;
+}
+
+/** Where the route copies every object (same key), or undefined when that depends on the object. */
+export function fixedDestinations(route: CompiledRoute): StaticDestination[] | undefined {
   if (route.tags.length > 0 || route.when !== undefined) return undefined;
   const destinations: StaticDestination[] = [];
   for (const action of route.actions) {
-    if (action.type !== 'copy' || !action.skipExisting || action.when !== undefined) return undefined;
+    if (action.type !== 'copy' || action.when !== undefined) return undefined;
     if (action.key.kind !== 'expression' || action.key.source.trim() !== '$key') return undefined;
     const role = action.assumeRole;
     if (role && (role.arn.kind !== 'literal' || (role.externalId !== undefined && role.externalId.kind !== 'literal'))) return undefined;

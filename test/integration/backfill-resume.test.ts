@@ -142,11 +142,13 @@ describe.each(CASES)('backfill killed with SIGKILL and resumed (skipExisting: $s
 
     expect(out.err.filter((line) => line.includes('"level":"error"'))).toEqual([]);
     expect(code).toBe(0);
-    const summary = JSON.parse(out.out[0] ?? '{}') as { copied: number; skipped: number; failed: number; resumed: number; listed: number };
+    const summary = JSON.parse(out.out[0] ?? '{}') as { copied: number; skipped: number; failed: number; resumed: number; listed: number; validation: { status: string; expectedCopies: number; foundCopies: number } };
     expect(summary.listed).toBe(OBJECTS);
     expect(summary.failed).toBe(0);
     expect(summary.resumed, 'the checkpoint spared the resumed run some objects').toBeGreaterThan(0);
     expect(summary.copied + summary.skipped).toBe(OBJECTS);
+    // Validation covers the whole run, the earlier attempt's copies included.
+    expect(summary.validation).toMatchObject({ status: 'passed', expectedCopies: OBJECTS, foundCopies: OBJECTS });
 
     const perKey = new Map<string, number>();
     for (const key of copies()) perKey.set(key, (perKey.get(key) ?? 0) + 1);
