@@ -3,7 +3,7 @@
  * encryption, and, for a consumer in another account, a queue policy letting it receive.
  */
 import { parseDuration } from '../../engine/units.ts';
-import { logicalId } from './names.ts';
+import { fitName, logicalId } from './names.ts';
 import type { CfnResource, GeneratorContext, PartOutput } from './types.ts';
 
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
@@ -18,8 +18,23 @@ export function deadLetterQueue(name: string): CfnResource {
   return {
     Type: 'AWS::SQS::Queue',
     ...QUEUE_POLICIES,
-    Properties: { QueueName: name, MessageRetentionPeriod: DEAD_LETTER_RETENTION_SECONDS, SqsManagedSseEnabled: true },
+    Properties: { QueueName: name, MessageRetentionPeriod: DEAD_LETTER_RETENTION_SECONDS, SqsManagedSseEnabled: true, ...fifo(name) },
   };
+}
+
+const FIFO_SUFFIX = '.fifo';
+
+/** A `.fifo` name is a FIFO queue, which SQS only creates with FifoQueue set (and whose DLQ must be FIFO too). */
+function fifo(name: string): { FifoQueue?: true } {
+  return name.endsWith(FIFO_SUFFIX) ? { FifoQueue: true } : {};
+}
+
+/** `<name>-dlq`, within SQS's 80 characters (a hash where cut), and `.fifo` for a FIFO queue's. */
+export function deadLetterQueueName(name: string): string {
+  const isFifo = name.endsWith(FIFO_SUFFIX);
+  const base = isFifo ? name.slice(0, -FIFO_SUFFIX.length) : name;
+  const suffix = isFifo ? FIFO_SUFFIX : '';
+  return `${fitName(`${base}-dlq`, 80 - suffix.length)}${suffix}`;
 }
 
 /** Logical ids of an owned queue and its DLQ (IAM and alarms refer to them too). */
@@ -32,12 +47,13 @@ export function queuesPart(context: GeneratorContext): PartOutput {
   for (const route of context.routes) {
     for (const queue of route.definition.queues ?? []) {
       const { queueId, deadLetterQueueId } = ownedQueueIds(queue.name);
-      part.resources[deadLetterQueueId] = deadLetterQueue(`${queue.name}-dlq`.slice(0, 80));
+      part.resources[deadLetterQueueId] = deadLetterQueue(deadLetterQueueName(queue.name));
       part.resources[queueId] = {
         Type: 'AWS::SQS::Queue',
         ...QUEUE_POLICIES,
         Properties: {
           QueueName: queue.name,
+          ...fifo(queue.name),
           SqsManagedSseEnabled: true,
           // SQS's own default (4 days), said explicitly so nobody has to know it.
           MessageRetentionPeriod: queue.retention !== undefined ? Math.round(parseDuration(queue.retention) / 1000) : DEFAULT_RETENTION_SECONDS,
