@@ -146,9 +146,10 @@ function planOptions(options: StackOptions) {
 
 stackCommand('deploy', 'validate, generate, bundle, upload, create a change set per changed stack, confirm, execute and follow the stacks')
   .option('--yes', 'execute the change sets and delete stacks whose routes are all gone, without asking', false)
-  .action(async (options: StackOptions & { yes: boolean }) => {
+  .option('--moved-buckets-applied', 'buckets that moved to another stack notify its intake queues now: update the stacks they left', false)
+  .action(async (options: StackOptions & { yes: boolean; movedBucketsApplied: boolean }) => {
     const { deployCommand } = await import('../deploy/deploy.ts');
-    process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes });
+    process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes, movedBucketsApplied: options.movedBucketsApplied });
   });
 
 stackCommand('diff', 'show the change sets deploy would execute, for every stack, without executing them').action(async (options: StackOptions) => {

@@ -23,13 +23,15 @@ export interface DeployOptions extends PlanOptions {
   yes: boolean;
   /** Asks a yes/no question; default: a y/N prompt when stdin and stderr are terminals. */
   confirm?: (question: string) => Promise<boolean>;
+  /** Buckets moving between stacks notify their new intake queues already (deploy/bucket-moves.ts). */
+  movedBucketsApplied?: boolean;
 }
 
 /** Throws DeployError (and the generator's errors) before any stack is touched; returns the exit code otherwise. */
 export async function deploy(options: DeployOptions): Promise<number> {
   const plan = await planDeployment(options, true);
   const confirm = options.confirm ?? (canAsk() ? askYesNo : undefined);
-  const outcomes = await deployStacks({ ...rollout(plan, options), yes: options.yes, confirm });
+  const outcomes = await deployStacks({ ...rollout(plan, options), yes: options.yes, confirm, movedBucketsApplied: options.movedBucketsApplied === true });
   return reportOutcomes(outcomes, options.out, 'done', plan.deployment);
 }
 

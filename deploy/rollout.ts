@@ -15,6 +15,7 @@ import { prefixedOutput } from './prefixed-output.ts';
 import { deleteStack, executeChangeSet } from './progress.ts';
 import { discardProposal, printProposal, proposeStack, type Proposal, type StackWork } from './stack-proposal.ts';
 import { stackState } from './stack-state.ts';
+import { bucketMoves, describeMoves, type BucketMove } from './bucket-moves.ts';
 import { nameReleases } from './name-moves.ts';
 import { deploymentWaves } from './waves.ts';
 
@@ -28,6 +29,8 @@ export interface Rollout {
   concurrency: number;
   /** Execute and delete without asking. */
   yes: boolean;
+  /** The buckets moving between stacks notify their new intake queues already: the stacks they leave may be updated. */
+  movedBucketsApplied?: boolean;
   /** Asks a yes/no question; undefined when there is nobody to ask. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
 }
@@ -39,7 +42,7 @@ const SUCCEEDED = new Set(['create', 'update', 'unchanged']);
 /** Deploys every stack and deletes the orphaned ones; one outcome per stack, in deployment order then deletions. */
 export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes = new Map<string, StackOutcome>();
-  const { stacks, heldByOrphans, waitsForOrphans } = orderedByNameReleases(rollout);
+  const { stacks, heldByOrphans, waitsForOrphans, held } = orderedByNameReleases(rollout);
   // An orphan holding a name another stack takes over must go first (a shard merged back).
   const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name));
   if (early.length > 0) {
@@ -52,7 +55,9 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
     for (const stack of wave) {
       const blockers = stack.dependsOn.filter((d) => !SUCCEEDED.has(outcomes.get(d)?.action ?? ''));
       const holders = (waitsForOrphans.get(stack.name) ?? []).filter((o) => outcomes.get(o)?.action !== 'delete');
+      const holding = held.get(stack.name);
       if (declined) outcomes.set(stack.name, skipped(stack.name, rollout, 'not executed: the change sets were not confirmed'));
+      else if (holding !== undefined) outcomes.set(stack.name, skipped(stack.name, rollout, holding));
       else if (holders.length > 0) outcomes.set(stack.name, skipped(stack.name, rollout, `not deployed: ${holders.join(', ')} still hold${holders.length === 1 ? 's' : ''} names it takes over and ${holders.length === 1 ? 'was' : 'were'} not deleted`));
       else if (blockers.length > 0) outcomes.set(stack.name, skipped(stack.name, rollout, `not deployed: it needs ${blockers.join(', ')}, which did not deploy`));
       else ready.push(stack);
@@ -74,7 +79,8 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const earlyOutcomes = early.map((o) => outcomes.get(o.name)).filter((o): o is StackOutcome => o !== undefined);
   const rest = orphansOf(rollout).filter((o) => !heldByOrphans.has(o.name));
   const keptBecause = allSucceeded(deployed) ? undefined : 'kept: another stack of the deployment did not deploy; deploy again once it does';
-  return [...earlyOutcomes, ...deployed, ...(await deleteOrphans(rollout, rest, keptBecause))];
+  const kept = await Promise.all(rest.filter((o) => held.has(o.name)).map((o) => deleteOrphans(rollout, [o], held.get(o.name))));
+  return [...earlyOutcomes, ...deployed, ...kept.flat(), ...(await deleteOrphans(rollout, rest.filter((o) => !held.has(o.name)), keptBecause))];
 }
 
 /**
@@ -82,10 +88,13 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
  * deployment (that stack must give it up first); the orphans holding such names (deleted before
  * the waves) and which stacks wait for them.
  */
-function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]> } {
+function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string> } {
   const desired = new Set(rollout.stacks.map((s) => s.name));
   const deployed = new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
   const releases = nameReleases(rollout.stacks, deployed);
+  const moves = bucketMoves(rollout.stacks, deployed);
+  for (const line of describeMoves(moves)) rollout.work.out.stderr(line);
+  const held = heldByMoves(moves, rollout.movedBucketsApplied === true);
   const heldByOrphans = new Map<string, string[]>();
   const waitsForOrphans = new Map<string, string[]>();
   const stacks = rollout.stacks.map((stack) => {
@@ -94,15 +103,33 @@ function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; held
       heldByOrphans.set(holder, [...(heldByOrphans.get(holder) ?? []), ...names]);
       waitsForOrphans.set(stack.name, [...(waitsForOrphans.get(stack.name) ?? []), holder]);
     }
-    const before = holders.map(([h]) => h).filter((h) => desired.has(h) && !stack.dependsOn.includes(h));
+    const gaining = moves.filter((m) => m.from === stack.name).map((m) => m.to);
+    const before = [...new Set([...holders.map(([h]) => h), ...gaining])].filter((h) => desired.has(h) && h !== stack.name && !stack.dependsOn.includes(h));
     return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
   });
-  return { stacks, heldByOrphans, waitsForOrphans };
+  return { stacks, heldByOrphans, waitsForOrphans, held };
+}
+
+/** The stacks a moving bucket still notifies, with why they are not updated in this run. */
+function heldByMoves(moves: readonly BucketMove[], applied: boolean): Map<string, string> {
+  const held = new Map<string, string>();
+  if (applied) return held;
+  for (const from of new Set(moves.filter((m) => m.notified).map((m) => m.from))) {
+    const buckets = moves.filter((m) => m.notified && m.from === from).map((m) => m.bucket);
+    held.set(
+      from,
+      `held: ${buckets.join(', ')} moved to another stack but still notify this one's intake queues, which its update would delete. ` +
+        `Point their notifications at the new queues (switchyard notifications apply --bucket B), then deploy again with --moved-buckets-applied`,
+    );
+  }
+  return held;
 }
 
 /** The change set of every stack, each deleted again; stacks whose routes are all gone are listed as deletions. Nothing is changed. */
 export async function diffStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
+  const deployed = new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
+  for (const line of describeMoves(bucketMoves(rollout.stacks, deployed))) rollout.work.out.stderr(line);
   for (const wave of deploymentWaves(rollout.stacks)) {
     const proposals = await proposeAll(rollout, wave);
     const changes = proposals.filter((p): p is Changes => p.kind === 'changes');

@@ -19,7 +19,7 @@ import { stateMachinePart } from './state-machine.ts';
 import { statePart } from './state.ts';
 import { stateBucketArnText } from './shared-names.ts';
 import { triggersPart } from './triggers.ts';
-import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, PolicyStatement, TemplatePart } from './types.ts';
+import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, PolicyStatement, SourceBucketsMetadata, TemplatePart } from './types.ts';
 
 /** The parts of a standalone stack (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
 export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart];
@@ -50,6 +50,7 @@ export function stackTemplate(context: GeneratorContext, extraParts: readonly Te
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: description(context),
+    ...(context.layout === 'core' ? {} : { Metadata: { Switchyard: sourceBucketsOf(context) } }),
     Parameters: context.layout === 'core' ? {} : CODE_PARAMETERS,
     Resources: sortedKeys(all.resources),
     Outputs: sortedKeys(outputs),
@@ -66,6 +67,12 @@ export function roleStatements(context: GeneratorContext, partStatements: Policy
 export function partStatements(context: GeneratorContext): PolicyStatement[] {
   const parts = context.layout === 'shard' ? SHARD_PARTS : TEMPLATE_PARTS;
   return parts.flatMap((part) => part(context).statements);
+}
+
+function sourceBucketsOf(context: GeneratorContext): SourceBucketsMetadata {
+  const sorted = (buckets: Iterable<string>): string[] => [...new Set(buckets)].sort();
+  const sources = context.routes.map((r) => r.definition.source);
+  return { sourceBuckets: sorted(sources.map((s) => s.bucket)), notifiedBuckets: sorted(sources.filter((s) => s.trigger === 's3-notification').map((s) => s.bucket)) };
 }
 
 function description(context: GeneratorContext): string {

@@ -32,9 +32,18 @@ export interface CfnParameter {
 export interface CfnTemplate {
   AWSTemplateFormatVersion: '2010-09-09';
   Description: string;
+  /** A function stack's source buckets, for deploy to see buckets move between shards (deploy/bucket-moves.ts). */
+  Metadata?: { Switchyard: SourceBucketsMetadata };
   Parameters: Record<string, CfnParameter>;
   Resources: Record<string, CfnResource>;
   Outputs: Record<string, CfnOutput>;
+}
+
+export interface SourceBucketsMetadata {
+  /** Every source bucket of the stack's routes. */
+  sourceBuckets: string[];
+  /** Those whose S3 notifications go to an intake queue of this stack (trigger: s3-notification). */
+  notifiedBuckets: string[];
 }
 
 /**

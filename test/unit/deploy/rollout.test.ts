@@ -270,3 +270,37 @@ describe('diffStacks', () => {
     expect(cfn.changeSets.size).toBe(0);
   });
 });
+
+describe('deployStacks: source buckets that move to another stack (a shard split)', () => {
+  /** A shard template listing its buckets, as the generator writes them (Metadata.Switchyard). */
+  const holding = (n: number, buckets: string[], notified: string[] = []): string =>
+    JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: notified } }, Resources: { [`Queue${n}`]: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `q${n}-${buckets.join('-')}` } } } });
+  const index = (cfn: FakeStacks, command: string, stack: string): number => cfn.calls.findIndex((c) => c.command === command && c.stack === stack);
+
+  it('an EventBridge bucket: the stack taking it over is deployed before the stack it leaves, and the run says what moves', async () => {
+    const cfn = await deployed([core(), shard(1, holding(1, ['a', 'b']))]);
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, holding(1, ['a'])), shard(2, holding(2, ['b']))], io));
+
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
+    expect(index(cfn, 'CreateChangeSet', 'router-s1')).toBeGreaterThan(index(cfn, 'ExecuteChangeSet', 'router-s2'));
+    expect(io.err).toContainEqual(expect.stringMatching(/^bucket b moves from router-s1 to router-s2: router-s2 is deployed first/));
+  });
+
+  it('a bucket notifying the old stack’s intake queue: that stack is held, saying what to do, until --moved-buckets-applied', async () => {
+    const cfn = await deployed([core(), shard(1, holding(1, ['a', 'b'], ['b']))]);
+    const desired = [core(), shard(1, holding(1, ['a'])), shard(2, holding(2, ['b'], ['b']))];
+
+    const first = await deployStacks(await rollout(cfn, desired, capture()));
+    expect(actions(first)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'skipped', 'router-s2': 'create' });
+    expect(first.find((o) => o.stack === 'router-s1')?.reason).toMatch(/^held: b moved to another stack but still notify .*switchyard notifications apply --bucket B.*--moved-buckets-applied$/);
+    expect(cfn.calls.filter((c) => c.command === 'CreateChangeSet' && c.stack === 'router-s1')).toEqual([]);
+
+    // The next run still sees the move (router-s1 lists b) and holds router-s1 again, until the notifications are applied.
+    const again = await deployStacks(await rollout(cfn, desired, capture()));
+    expect(actions(again)).toMatchObject({ 'router-s1': 'skipped', 'router-s2': 'unchanged' });
+
+    const second = await deployStacks(await rollout(cfn, desired, capture(), { movedBucketsApplied: true }));
+    expect(actions(second)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'unchanged' });
+  });
+});
