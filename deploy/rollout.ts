@@ -103,7 +103,8 @@ function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; held
       heldByOrphans.set(holder, [...(heldByOrphans.get(holder) ?? []), ...names]);
       waitsForOrphans.set(stack.name, [...(waitsForOrphans.get(stack.name) ?? []), holder]);
     }
-    const gaining = moves.filter((m) => m.from === stack.name).map((m) => m.to);
+    // A stack that must first give up names (an owned queue) to the one gaining its bucket cannot also wait for it: names decide.
+    const gaining = moves.filter((m) => m.from === stack.name && !releases.get(m.to)?.has(stack.name)).map((m) => m.to);
     const before = [...new Set([...holders.map(([h]) => h), ...gaining])].filter((h) => desired.has(h) && h !== stack.name && !stack.dependsOn.includes(h));
     return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
   });

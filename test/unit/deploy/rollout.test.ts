@@ -304,3 +304,15 @@ describe('deployStacks: source buckets that move to another stack (a shard split
     expect(actions(second)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'unchanged' });
   });
 });
+
+describe('deployStacks: a bucket and a queue name moving together', () => {
+  it('the owned queue decides the order (the stack giving it up first), without a cycle', async () => {
+    const both = (n: number, buckets: string[], queues: string[]): string =>
+      JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: [] } }, Resources: Object.fromEntries([`Queue${n}`, ...queues].map((q) => [q, { Type: 'AWS::SQS::Queue', Properties: { QueueName: q } }])) });
+    const cfn = await deployed([core(), shard(1, both(1, ['a', 'b'], ['orders-q']))]);
+
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, both(1, ['a'], [])), shard(2, both(2, ['b'], ['orders-q']))], capture()));
+
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
+  });
+});
