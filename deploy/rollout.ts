@@ -44,7 +44,10 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes = new Map<string, StackOutcome>();
   const { stacks, heldByOrphans, waitsForOrphans, held } = orderedByNameReleases(rollout);
   // An orphan holding a name another stack takes over must go first (a shard merged back).
-  const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name));
+  const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name) && !held.has(o.name));
+  for (const o of orphansOf(rollout).filter((o) => heldByOrphans.has(o.name) && held.has(o.name))) {
+    for (const kept of await deleteOrphans(rollout, [o], held.get(o.name))) outcomes.set(kept.stack, kept);
+  }
   if (early.length > 0) {
     rollout.work.out.stderr(`${listNames(early)} hold${early.length === 1 ? 's' : ''} names (${[...new Set(early.flatMap((o) => heldByOrphans.get(o.name) ?? []))].join(', ')}) that other stacks take over, so ${early.length === 1 ? 'it is' : 'they are'} deleted first.`);
     for (const o of await deleteOrphans(rollout, early, undefined)) outcomes.set(o.stack, o);
@@ -76,7 +79,10 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
     for (const outcome of await mapLimit(changes, rollout.concurrency, (p) => execute(rollout.work, p))) outcomes.set(outcome.stack, outcome);
   }
   const deployed = rollout.stacks.map((s) => outcomes.get(s.name)).filter((o): o is StackOutcome => o !== undefined);
-  const earlyOutcomes = early.map((o) => outcomes.get(o.name)).filter((o): o is StackOutcome => o !== undefined);
+  const earlyOutcomes = orphansOf(rollout)
+    .filter((o) => heldByOrphans.has(o.name))
+    .map((o) => outcomes.get(o.name))
+    .filter((o): o is StackOutcome => o !== undefined);
   const rest = orphansOf(rollout).filter((o) => !heldByOrphans.has(o.name));
   const keptBecause = allSucceeded(deployed) ? undefined : 'kept: another stack of the deployment did not deploy; deploy again once it does';
   const kept = await Promise.all(rest.filter((o) => held.has(o.name)).map((o) => deleteOrphans(rollout, [o], held.get(o.name))));
@@ -85,8 +91,10 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
 
 /**
  * The stacks with one more dependency for every name they take over from another stack of the
- * deployment (that stack must give it up first); the orphans holding such names (deleted before
- * the waves) and which stacks wait for them.
+ * deployment (that stack must give it up first) and for every source bucket they give to another
+ * (that stack must take it over first, bucket-moves.ts); the orphans holding such names (deleted
+ * before the waves) and which stacks wait for them; the stacks held because a moving bucket
+ * still notifies them.
  */
 function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string> } {
   const desired = new Set(rollout.stacks.map((s) => s.name));

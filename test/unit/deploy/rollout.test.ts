@@ -316,3 +316,24 @@ describe('deployStacks: a bucket and a queue name moving together', () => {
     expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
   });
 });
+
+describe('deployStacks: a shard merged back whose notified bucket moves', () => {
+  it('the retired half is kept while the bucket notifies it, and deleted first once --moved-buckets-applied', async () => {
+    const listing = (n: number, buckets: string[], notified: string[], queues: string[] = []): string =>
+      JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: notified } }, Resources: Object.fromEntries([`Queue${n}`, ...queues].map((q) => [q, { Type: 'AWS::SQS::Queue', Properties: { QueueName: q } }])) });
+    const cfn = await deployed([core(), shard(1, listing(1, ['a'], [])), shard(2, listing(2, ['b'], ['b'], ['orders-q']))]);
+    const merged = [core(), shard(1, listing(1, ['a', 'b'], ['b'], ['orders-q']))];
+
+    const held = await deployStacks(await rollout(cfn, merged, capture()));
+    expect(held.find((o) => o.stack === 'router-s2')?.reason).toMatch(/^held: b moved to another stack/);
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+    expect(held.find((o) => o.stack === 'router-s1')?.action).toBe('skipped');
+
+    const applied = await deployStacks(await rollout(cfn, merged, capture(), { movedBucketsApplied: true }));
+    expect(applied.map((o) => [o.stack, o.action])).toEqual([
+      ['router-s2', 'delete'],
+      ['router-core', 'unchanged'],
+      ['router-s1', 'update'],
+    ]);
+  });
+});
