@@ -84,7 +84,12 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
     .map((o) => outcomes.get(o.name))
     .filter((o): o is StackOutcome => o !== undefined);
   const rest = orphansOf(rollout).filter((o) => !heldByOrphans.has(o.name));
-  const keptBecause = allSucceeded(deployed) ? undefined : 'kept: another stack of the deployment did not deploy; deploy again once it does';
+  const onlyHeld = deployed.every((o) => SUCCEEDED.has(o.action) || held.has(o.stack));
+  const keptBecause = allSucceeded(deployed)
+    ? undefined
+    : onlyHeld
+      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held while buckets move; deploy again with --moved-buckets-applied once they notify their new stacks`
+      : 'kept: another stack of the deployment did not deploy; deploy again once it does';
   const kept = await Promise.all(rest.filter((o) => held.has(o.name)).map((o) => deleteOrphans(rollout, [o], held.get(o.name))));
   return [...earlyOutcomes, ...deployed, ...kept.flat(), ...(await deleteOrphans(rollout, rest.filter((o) => !held.has(o.name)), keptBecause))];
 }
@@ -98,25 +103,71 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
  */
 function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string> } {
   const desired = new Set(rollout.stacks.map((s) => s.name));
-  const deployed = new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
+  const deployed = deployedTemplates(rollout);
   const releases = nameReleases(rollout.stacks, deployed);
-  const moves = bucketMoves(rollout.stacks, deployed);
-  for (const line of describeMoves(moves)) rollout.work.out.stderr(line);
-  const held = heldByMoves(moves, rollout.movedBucketsApplied === true);
   const heldByOrphans = new Map<string, string[]>();
   const waitsForOrphans = new Map<string, string[]>();
-  const stacks = rollout.stacks.map((stack) => {
+  const withNames = rollout.stacks.map((stack) => {
     const holders = [...(releases.get(stack.name) ?? new Map<string, string[]>())];
     for (const [holder, names] of holders.filter(([h]) => !desired.has(h))) {
       heldByOrphans.set(holder, [...(heldByOrphans.get(holder) ?? []), ...names]);
       waitsForOrphans.set(stack.name, [...(waitsForOrphans.get(stack.name) ?? []), holder]);
     }
-    // A stack that must first give up names (an owned queue) to the one gaining its bucket cannot also wait for it: names decide.
-    const gaining = moves.filter((m) => m.from === stack.name && !releases.get(m.to)?.has(stack.name)).map((m) => m.to);
-    const before = [...new Set([...holders.map(([h]) => h), ...gaining])].filter((h) => desired.has(h) && h !== stack.name && !stack.dependsOn.includes(h));
+    const before = holders.map(([h]) => h).filter((h) => desired.has(h) && !stack.dependsOn.includes(h));
     return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
   });
-  return { stacks, heldByOrphans, waitsForOrphans, held };
+  const moves = planMoves(withNames, deployed, releases, rollout.movedBucketsApplied === true);
+  for (const line of moves.lines) rollout.work.out.stderr(line);
+  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: moves.held };
+}
+
+function deployedTemplates(rollout: Rollout): Map<string, string> {
+  return new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
+}
+
+/**
+ * The order and holds bucket moves ask for (bucket-moves.ts): the stack a bucket moves to goes
+ * first, and the stack a moving s3-notification bucket still notifies is held. Where names force
+ * the other order (an owned queue moving with its route: the stack giving the name up first), or
+ * where buckets move both ways so that no order serves every move, the stacks go in the order
+ * names allow, nothing is held (holding would block the stack that creates the new queue), and
+ * the operator is told that the moving buckets' events are missed until they are re-pointed.
+ */
+function planMoves(stacks: DesiredStack[], deployed: ReadonlyMap<string, string>, releases: ReturnType<typeof nameReleases>, applied: boolean): { stacks: DesiredStack[]; held: Map<string, string>; lines: string[] } {
+  const moves = bucketMoves(stacks, deployed);
+  const forcedByNames = (m: BucketMove): boolean => releases.get(m.to)?.has(m.from) === true;
+  const ordered = stacks.map((stack) => {
+    const gaining = moves.filter((m) => m.from === stack.name && !forcedByNames(m)).map((m) => m.to);
+    const before = [...new Set(gaining)].filter((to) => to !== stack.name && stacks.some((s) => s.name === to) && !stack.dependsOn.includes(to));
+    return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
+  });
+  if (!hasCycle(ordered)) {
+    const followed = moves.filter((m) => !forcedByNames(m));
+    const forced = moves.filter(forcedByNames);
+    return { stacks: ordered, held: heldByMoves(followed, applied), lines: [...describeMoves(followed), ...describeUnordered(forced, 'a name it takes over from the stack the bucket leaves')] };
+  }
+  return { stacks, held: new Map(), lines: describeUnordered(moves, 'buckets move both ways between stacks, so no order serves every move') };
+}
+
+function hasCycle(stacks: DesiredStack[]): boolean {
+  try {
+    deploymentWaves(stacks);
+    return false;
+  } catch (error) {
+    if (error instanceof DeployError && error.code === 'InvalidDeployment') return true;
+    throw error;
+  }
+}
+
+/** Moves deployed in the order names allow, not the safe one: what the operator must do at once. */
+function describeUnordered(moves: readonly BucketMove[], why: string): string[] {
+  return moves.map(
+    (m) =>
+      `bucket ${m.bucket} moves from ${m.from} to ${m.to}, and ${m.to} cannot be deployed first (${why}): ` +
+      (m.notified
+        ? `from ${m.from}'s update until the bucket notifies ${m.to}'s intake queue, its events are lost. Run switchyard notifications apply --bucket ${m.bucket} as soon as ${m.to} is deployed`
+        : `its events are missed between ${m.from}'s update and ${m.to}'s. Re-drive that window with a backfill if it matters`),
+  );
 }
 
 /** The stacks a moving bucket still notifies, with why they are not updated in this run. */
@@ -137,8 +188,8 @@ function heldByMoves(moves: readonly BucketMove[], applied: boolean): Map<string
 /** The change set of every stack, each deleted again; stacks whose routes are all gone are listed as deletions. Nothing is changed. */
 export async function diffStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
-  const deployed = new Map([...rollout.existing.values()].filter((e) => e.template !== undefined).map((e) => [e.name, e.template as string]));
-  for (const line of describeMoves(bucketMoves(rollout.stacks, deployed))) rollout.work.out.stderr(line);
+  const { held } = orderedByNameReleases(rollout);
+  for (const [stack, why] of held) rollout.work.out.stderr(`Stack ${stack} would be ${why}`);
   for (const wave of deploymentWaves(rollout.stacks)) {
     const proposals = await proposeAll(rollout, wave);
     const changes = proposals.filter((p): p is Changes => p.kind === 'changes');

@@ -314,26 +314,49 @@ describe('deployStacks: a bucket and a queue name moving together', () => {
     const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, both(1, ['a'], [])), shard(2, both(2, ['b'], ['orders-q']))], capture()));
 
     expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
+    expect(cfn.calls.findIndex((c) => c.command === 'CreateChangeSet' && c.stack === 'router-s2')).toBeGreaterThan(cfn.calls.findIndex((c) => c.command === 'ExecuteChangeSet' && c.stack === 'router-s1'));
+  });
+
+  it('buckets moving both ways between two stacks: no order serves both, nothing is held, and the run says so instead of failing', async () => {
+    const swap = (n: number, buckets: string[]): string => JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: buckets } }, Resources: { [`Queue${n}`]: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `q${n}` } } } });
+    const cfn = await deployed([core(), shard(1, swap(1, ['a', 'b'])), shard(2, swap(2, ['c', 'd']))]);
+    const io = capture();
+
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, swap(1, ['a', 'c'])), shard(2, swap(2, ['b', 'd']))], io));
+
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'update' });
+    expect(io.err.filter((l) => l.includes('no order serves every move'))).toHaveLength(2);
   });
 });
 
-describe('deployStacks: a shard merged back whose notified bucket moves', () => {
-  it('the retired half is kept while the bucket notifies it, and deleted first once --moved-buckets-applied', async () => {
+describe('deployStacks: a shard merged back whose notified bucket moves with an owned queue', () => {
+  it('the queue name forces the retired half out first: nothing is held (it would block the new intake queue), and the run says to re-point the bucket at once', async () => {
     const listing = (n: number, buckets: string[], notified: string[], queues: string[] = []): string =>
       JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: notified } }, Resources: Object.fromEntries([`Queue${n}`, ...queues].map((q) => [q, { Type: 'AWS::SQS::Queue', Properties: { QueueName: q } }])) });
     const cfn = await deployed([core(), shard(1, listing(1, ['a'], [])), shard(2, listing(2, ['b'], ['b'], ['orders-q']))]);
-    const merged = [core(), shard(1, listing(1, ['a', 'b'], ['b'], ['orders-q']))];
+    const io = capture();
 
-    const held = await deployStacks(await rollout(cfn, merged, capture()));
-    expect(held.find((o) => o.stack === 'router-s2')?.reason).toMatch(/^held: b moved to another stack/);
-    expect(cfn.commands('DeleteStack')).toEqual([]);
-    expect(held.find((o) => o.stack === 'router-s1')?.action).toBe('skipped');
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, listing(1, ['a', 'b'], ['b'], ['orders-q']))], io));
 
-    const applied = await deployStacks(await rollout(cfn, merged, capture(), { movedBucketsApplied: true }));
-    expect(applied.map((o) => [o.stack, o.action])).toEqual([
+    expect(outcomes.map((o) => [o.stack, o.action])).toEqual([
       ['router-s2', 'delete'],
       ['router-core', 'unchanged'],
       ['router-s1', 'update'],
     ]);
+    expect(io.err).toContainEqual(expect.stringMatching(/^bucket b moves from router-s2 to router-s1, and router-s1 cannot be deployed first .*its events are lost\. Run switchyard notifications apply --bucket b as soon as router-s1 is deployed$/));
+  });
+});
+
+describe('diffStacks: bucket moves', () => {
+  it('says which stack deploy would hold, and why', async () => {
+    const holding = (n: number, buckets: string[], notified: string[]): string =>
+      JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: notified } }, Resources: { [`Queue${n}`]: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `q${n}-${buckets.join('-')}` } } } });
+    const cfn = await deployed([core(), shard(1, holding(1, ['a', 'b'], ['b']))]);
+    const io = capture();
+
+    await diffStacks(await rollout(cfn, [core(), shard(1, holding(1, ['a'], [])), shard(2, holding(2, ['b'], ['b']))], io, { yes: false }));
+
+    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s1 would be held: b moved to another stack/));
+    expect(io.err).toContainEqual(expect.stringMatching(/^bucket b moves from router-s1 to router-s2: router-s2 is deployed first/));
   });
 });
