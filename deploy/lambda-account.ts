@@ -1,14 +1,10 @@
 /**
  * Lambda's GetAccountSettings, the one Lambda call `deploy` makes: how much concurrency the
  * account has and how much no function has reserved. @aws-sdk/client-lambda is not a
- * dependency of this package, so the request is signed here with SigV4 as
- * deploy/ops/cloudwatch.ts does; credentials and region come from the other deploy clients,
- * so the same profile, role and endpoint apply.
+ * dependency of this package, so the request is signed here (signed-request.ts).
  */
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Provider } from '@smithy/types';
-import { NodeSha256 } from '../engine/ports/aws/node-sha256.ts';
 import { DeployError } from './errors.ts';
+import { signedRequest, type SignedServiceOptions } from './signed-request.ts';
 
 export interface AccountConcurrency {
   /** AccountLimit.ConcurrentExecutions: the account's concurrency quota in this region. */
@@ -22,31 +18,15 @@ export interface LambdaAccount {
   concurrency(): Promise<AccountConcurrency | undefined>;
 }
 
-export interface LambdaAccountOptions {
-  region: Provider<string>;
-  credentials: Provider<AwsCredentialIdentity>;
-  endpoint?: string;
-}
+export type LambdaAccountOptions = SignedServiceOptions;
 
 const ACCOUNT_SETTINGS_PATH = '/2016-08-19/account-settings/';
 
 export function lambdaAccount(options: LambdaAccountOptions): LambdaAccount {
   return {
     async concurrency() {
-      const region = await options.region();
-      const base = new URL(options.endpoint ?? `https://lambda.${region}.amazonaws.com`);
-      const signer = new SignatureV4({ service: 'lambda', region, credentials: options.credentials, sha256: NodeSha256 });
-      const signed = await signer.sign({
-        method: 'GET',
-        protocol: base.protocol,
-        hostname: base.hostname,
-        ...(base.port ? { port: Number(base.port) } : {}),
-        path: ACCOUNT_SETTINGS_PATH,
-        query: {},
-        headers: { host: base.host },
-      });
-      const response = await fetch(new URL(ACCOUNT_SETTINGS_PATH, base), { method: 'GET', headers: signed.headers });
-      const text = await response.text();
+      const response = await signedRequest(options, { service: 'lambda', method: 'GET', path: ACCOUNT_SETTINGS_PATH });
+      const text = response.text;
       if (response.status === 404 || response.status === 501) return undefined;
       if (!response.ok) {
         throw new DeployError(

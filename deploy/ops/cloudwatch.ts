@@ -4,9 +4,7 @@
  * dependency of this package yet; credentials and region come from the other SDK clients, so
  * the same profile, role and endpoint apply.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Provider } from '@smithy/types';
-import { NodeSha256 } from '../../engine/ports/aws/node-sha256.ts';
+import { signedRequest, type SignedServiceOptions } from '../signed-request.ts';
 import { OpsError } from './errors.ts';
 
 export interface MetricQuery {
@@ -33,11 +31,7 @@ export interface MetricsClient {
   putMetricData(namespace: string, data: MetricDatum[]): Promise<void>;
 }
 
-export interface MetricsClientOptions {
-  region: Provider<string>;
-  credentials: Provider<AwsCredentialIdentity>;
-  endpoint?: string;
-}
+export type MetricsClientOptions = SignedServiceOptions;
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801';
 /** GetMetricData takes at most 500 queries a call; PutMetricData 1,000 data points. */
@@ -46,27 +40,13 @@ const MAX_DATA = 1000;
 
 export function cloudWatchMetrics(options: MetricsClientOptions): MetricsClient {
   const call = async (operation: string, input: unknown): Promise<Record<string, unknown>> => {
-    const region = await options.region();
-    const url = new URL(options.endpoint ?? `https://monitoring.${region}.amazonaws.com`);
-    const body = JSON.stringify(input);
-    const signer = new SignatureV4({ service: 'monitoring', region, credentials: options.credentials, sha256: NodeSha256 });
-    const signed = await signer.sign({
+    const response = await signedRequest(options, {
+      service: 'monitoring',
       method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname || '/',
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `${TARGET_PREFIX}.${operation}`,
-        'x-amzn-query-mode': 'true',
-      },
-      body,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `${TARGET_PREFIX}.${operation}`, 'x-amzn-query-mode': 'true' },
+      body: JSON.stringify(input),
     });
-    const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
-    const text = await response.text();
+    const text = response.text;
     if (!response.ok) {
       const error = parseError(text);
       throw new OpsError('SY401', `CloudWatch ${operation} failed: HTTP ${response.status} ${error}`);
