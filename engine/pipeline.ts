@@ -367,7 +367,10 @@ export class Pipeline {
     return { actionId: step.action.actionId, type: step.action.type, destination: destinationOf(step.action), outcome: 'failed', attempts: 0, durationMs: 0, error: { code: NOT_ATTEMPTED, message, failureClass: 'unknown', reason: 'deadline' } };
   }
 
-  /** Report writes retry only while the invocation has time: a retry that would sleep past the deadline is not made. */
+  /**
+   * One route's report: a log line per action, failure records, metrics, the tracking record and
+   * the failure notification. Its writes retry only while the invocation has time.
+   */
   private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, context: InvocationContext): Promise<void> {
     const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
     for (const r of report.results) {

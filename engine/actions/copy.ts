@@ -8,6 +8,7 @@ import { sourceReader, type PlannedCopy } from './planned-action.ts';
 export const LOOP_MARKER = 'switchyard-route';
 
 import { SIZE_AND_TIME, SOURCE_ETAG, confirmByChecksum, contentOptionsFor, sameContent } from './same-content.ts';
+import { accessId } from '../ports/access-id.ts';
 
 export { SOURCE_ETAG };
 
@@ -86,7 +87,7 @@ async function superseded(storage: StoragePort, event: ObjectEvent, copy: Planne
   const reader = sourceReader(copy);
   let byReader = currentVersions.get(event);
   if (!byReader) currentVersions.set(event, (byReader = new Map()));
-  const id = `${reader?.roleArn ?? ''}\u0000${reader?.externalId ?? ''}`;
+  const id = accessId(reader);
   let current = byReader.get(id);
   if (!current) {
     current = storage.head({ bucket: event.bucket, key: event.key }, reader);

@@ -6,6 +6,7 @@
  */
 import type { Access, ListedObject, StoragePort } from '../ports/types.ts';
 import { listEverything } from './partitioned-listing.ts';
+import { accessId } from '../ports/access-id.ts';
 
 export type DestinationState = { state: 'absent' } | ({ state: 'present' } & ListedObject) | { state: 'unknown' };
 
@@ -33,7 +34,7 @@ export class DestinationIndex {
   }
 
   private listing(bucket: string, access: Access | undefined): Promise<Map<string, ListedObject> | undefined> {
-    const id = `${bucket}\u0000${access?.roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
+    const id = `${bucket}\u0000${accessId(access)}`;
     let listing = this.listings.get(id);
     if (!listing) this.listings.set(id, (listing = this.list(bucket, access)));
     return listing;

@@ -18,7 +18,7 @@ import { DRY_RUN_MARKER, newRunId, runLocation, s3Uri } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
 import { fixedDestinations } from './static-destinations.ts';
-import type { ExpectedCopy } from './transfer-object.ts';
+import { copyAt, type ExpectedCopy } from './transfer-object.ts';
 import { concurrencyFor, destinationIndex, transferAll, type TransferTotals } from './transfer.ts';
 import { validateCopies, type ValidationResult } from './validate.ts';
 
@@ -248,10 +248,7 @@ function copiesOfEarlierAttempts(route: CompiledRoute, entries: readonly Manifes
   if (!fixed) return [];
   const copies: ExpectedCopy[] = [];
   entries.forEach((entry, position) => {
-    if (done[position] !== 1) return;
-    for (const destination of fixed) {
-      copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, ...(destination.kms ? { kms: true } : {}) });
-    }
+    if (done[position] === 1) for (const destination of fixed) copies.push(copyAt(destination, entry));
   });
   return copies;
 }

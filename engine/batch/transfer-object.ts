@@ -179,9 +179,14 @@ async function alreadyEverywhere(entry: ManifestEntry, options: TransferObjectOp
     const same = known.state === 'present' ? sameContent(entry, known, { kms: destination.kms }) : undefined;
     // Size and time alone do not do for `skipExisting: checksum`: the step's own check reads the checksums.
     if (!same || (same === SIZE_AND_TIME && destination.confirmByChecksum)) return undefined;
-    copies.push({ bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, listed: true });
+    copies.push({ ...copyAt(destination, entry), listed: true });
   }
   return { entry, status: 'skipped', bytes: 0, attempts: 0, retries: 0, copies, failures: [] };
+}
+
+/** The copy of `entry` a fixed destination holds (or should). */
+export function copyAt(destination: StaticDestination, entry: ManifestEntry): ExpectedCopy {
+  return { bucket: destination.bucket, key: entry.key, ...(destination.access ? { access: destination.access } : {}), size: entry.size, eTag: entry.eTag, ...(destination.kms ? { kms: true } : {}) };
 }
 
 function settle(outcome: ObjectOutcome, results: Array<{ step: PlannedStep; result: ActionResult; listed?: boolean }>): ObjectOutcome {

@@ -12,6 +12,7 @@ import { mapLimit } from '../limiter.ts';
 import type { Access, Ports } from '../ports/types.ts';
 import { listEverything } from './partitioned-listing.ts';
 import type { ExpectedCopy } from './transfer-object.ts';
+import { accessId } from '../ports/access-id.ts';
 
 export const DEFAULT_VALIDATION_SAMPLE = 50;
 const MAX_LISTED_MISSING = 20;
@@ -73,7 +74,7 @@ export async function validateCopies(ports: Ports, all: readonly ExpectedCopy[],
 async function countAtDestination(ports: Ports, copies: readonly ExpectedCopy[]): Promise<{ found: number; missing: string[] }> {
   const groups = new Map<string, { bucket: string; access: Access | undefined; keys: Set<string> }>();
   for (const copy of copies) {
-    const id = accessId(copy);
+    const id = listingId(copy);
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { bucket: copy.bucket, access: copy.access, keys: new Set() }));
     group.keys.add(copy.key);
@@ -94,12 +95,12 @@ async function countAtDestination(ports: Ports, copies: readonly ExpectedCopy[])
 }
 
 /** Which bucket, listed with which access: copies of one group are counted from one listing. */
-function accessId(copy: ExpectedCopy): string {
-  return `${copy.bucket}\u0000${copy.access?.roleArn ?? ''}\u0000${copy.access?.externalId ?? ''}`;
+function listingId(copy: ExpectedCopy): string {
+  return `${copy.bucket}\u0000${accessId(copy.access)}`;
 }
 
 function destinationId(copy: ExpectedCopy): string {
-  return `${accessId(copy)}\u0000${copy.key}`;
+  return `${listingId(copy)}\u0000${copy.key}`;
 }
 
 async function checkOne(ports: Ports, copy: ExpectedCopy): Promise<SampleMismatch | undefined> {

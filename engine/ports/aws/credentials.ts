@@ -7,6 +7,7 @@ import type { Access } from '../types.ts';
 import { createAwsClients, type AwsClientSet, type AwsConfig, type AwsCredentials } from './clients.ts';
 import { toActionError } from './classify.ts';
 import { loadSdk } from './sdk.ts';
+import { accessId } from '../access-id.ts';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 /**
@@ -55,7 +56,7 @@ export class AccessResolver {
    */
   async retryExpired<T>(access: Access | undefined, call: () => Promise<T>): Promise<T> {
     const roleArn = access?.roleArn;
-    const cacheKey = `${roleArn ?? ''}\u0000${access?.externalId ?? ''}`;
+    const cacheKey = accessId(access);
     const used = this.#roles.get(cacheKey);
     try {
       return await call();
@@ -87,7 +88,7 @@ export class AccessResolver {
   }
 
   private credentialsFor(roleArn: string, externalId: string | undefined, sessionName = 'switchyard'): Promise<AwsCredentials> {
-    const cacheKey = `${roleArn}\u0000${externalId ?? ''}`;
+    const cacheKey = accessId({ roleArn, ...(externalId !== undefined ? { externalId } : {}) });
     const cached = this.#roles.get(cacheKey);
     if (cached !== undefined && (cached.expiresAt === undefined || cached.expiresAt - REFRESH_BEFORE_EXPIRY_MS > this.now())) {
       return cached.credentials;
