@@ -139,7 +139,7 @@ export interface Source {
    */
   trigger: 'eventbridge' | 's3-notification' | 'sqs' | 'manual';
   /**
-   * With `trigger: sqs`: the existing queue the function reads.
+   * With `trigger: sqs`: the existing queue the function reads. What is read from this queue reaches only the `sqs` routes that name it, and what is read from Switchyard's own intake queue never reaches them, so one bucket may notify both queues without a route running twice.
    */
   queueArn?: string;
   /**

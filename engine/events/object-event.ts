@@ -23,6 +23,12 @@ export interface ObjectEvent {
   region?: string;
   /** Direct invocation (seed 002) may name its own destination buckets. */
   destinationBuckets?: string[];
+  /**
+   * The SQS queue the event was read from (the Lambda SQS record's `eventSourceARN`); absent when
+   * it did not come through SQS. Matching uses it to tell an operator's queue (`trigger: sqs`)
+   * from the intake queue Switchyard owns, as both may carry the same bucket's events.
+   */
+  queueArn?: string;
 }
 
 /** One unit of input that succeeds or fails as a whole (an SQS message, an EventBridge event, a direct call). */

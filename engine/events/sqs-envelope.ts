@@ -38,7 +38,11 @@ export function normaliseSqsMessage(message: unknown, index: number, context: No
     return toInputRecord(messageId, rejectedOutcome(`${where} body is not JSON (${detail})`));
   }
   const record = toInputRecord(messageId, within(where, outcomeOf(() => normalisePayload(payload, context))));
-  return record.status === 'events' && receiveCount(message) > 1 ? { ...record, redelivered: true } : record;
+  if (record.status !== 'events') return record;
+  const queueArn = message['eventSourceARN'];
+  // The id stays as the payload made it: the same change read through another queue is the same event.
+  const events = typeof queueArn === 'string' && queueArn !== '' ? record.events.map((event) => ({ ...event, queueArn })) : record.events;
+  return { ...record, events, ...(receiveCount(message) > 1 ? { redelivered: true as const } : {}) };
 }
 
 function receiveCount(message: Record<string, unknown>): number {

@@ -1,6 +1,6 @@
 import { foldCase } from './fold-case.ts';
 import type { StructuralEvent, StructuralMatch } from './structural.ts';
-import { triggerRefusal } from './trigger.ts';
+import { NO_QUEUES, triggerRefusal } from './trigger.ts';
 
 export interface StructuralVerdict {
   matched: boolean;
@@ -10,15 +10,16 @@ export interface StructuralVerdict {
 
 /**
  * One route's structural predicates checked the plain way, in the order an operator reads
- * them: bucket, trigger, event kind, prefixes, excluded prefixes, suffixes. Dry-run prints the reason;
+ * them: bucket, trigger, event kind, prefixes, excluded prefixes, suffixes. `operatorQueues` are the
+ * queues of every `trigger: sqs` route in the set (trigger.ts operatorQueuesOf). Dry-run prints the reason;
  * the tests use it as the brute-force oracle that `RouteIndex` must agree with.
  */
-export function explainStructural(spec: StructuralMatch, event: StructuralEvent): StructuralVerdict {
+export function explainStructural(spec: StructuralMatch, event: StructuralEvent, operatorQueues: ReadonlySet<string> = NO_QUEUES): StructuralVerdict {
   const { bucket, key, kind } = event;
   if (bucket !== spec.bucket) {
     return rejected(`bucket is ${bucket}, route listens on ${spec.bucket}`);
   }
-  const wrongChannel = triggerRefusal(spec.trigger, event.origin);
+  const wrongChannel = triggerRefusal(spec, event, operatorQueues);
   if (wrongChannel !== undefined) return rejected(wrongChannel);
   if (spec.kinds.length > 0 && !spec.kinds.includes(kind)) {
     return rejected(`event is ${kind}, route listens on ${list(spec.kinds)}`);

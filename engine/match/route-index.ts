@@ -2,7 +2,7 @@ import type { EventKind } from '../events/object-event.ts';
 import { foldCase } from './fold-case.ts';
 import { addToList, emptyNode, nodeFor, stepBackward, stepForward, type TrieNode } from './key-trie.ts';
 import type { StructuralEvent, StructuralMatch } from './structural.ts';
-import { channelOf, channelsHearing, type Channel } from './trigger.ts';
+import { channelOf, channelsHearing, operatorQueueOf, operatorQueuesOf, type Channel } from './trigger.ts';
 
 /**
  * The structural predicates of every route compiled once into
@@ -13,17 +13,20 @@ import { channelOf, channelsHearing, type Channel } from './trigger.ts';
  * that share the event's bucket, channel, kind, a prefix and a suffix with it — never on the
  * routes that cannot match. An S3 notification or EventBridge event walks its own channel's trie
  * (and that of specs without a trigger); a direct invocation or a backfill walks every channel of
- * the bucket, as it may run any route there (trigger.ts). `explainStructural` (explain.ts) is the
- * plain per-route oracle it must agree with.
+ * the bucket, as it may run any route there (trigger.ts). `trigger: sqs` routes are kept per queue:
+ * what is read from an operator's queue walks that queue's routes alone. `explainStructural`
+ * (explain.ts) is the plain per-route oracle it must agree with.
  */
 export class RouteIndex {
   private readonly buckets = new Map<string, ChannelTable>();
+  private readonly operatorQueues: ReadonlySet<string>;
   /** Per route, the lookup generation that last emitted or excluded it: de-duplicates without a Set. */
   private readonly stamps: Uint32Array;
   private generation = 0;
 
   constructor(specs: readonly StructuralMatch[]) {
     this.stamps = new Uint32Array(specs.length);
+    this.operatorQueues = operatorQueuesOf(specs);
     specs.forEach((spec, id) => this.add(spec, id));
   }
 
@@ -34,12 +37,30 @@ export class RouteIndex {
     if (channels === undefined) return matches;
 
     const stamp = this.nextGeneration();
-    for (const channel of channelsHearing(event.origin)) {
-      const index = channels[channel]?.[event.kind];
+    for (const channel of channelsHearing(event, this.operatorQueues)) {
+      if (channel === 'sqs') {
+        this.walkQueues(channels, operatorQueueOf(event, this.operatorQueues), event, stamp, matches);
+        continue;
+      }
+      const index = channels.byChannel[channel]?.[event.kind];
       if (index !== undefined) this.walk(index, event.key, stamp, matches);
     }
     if (matches.length > 1) matches.sort(ascending);
     return matches;
+  }
+
+  /** The `sqs` channel: the one queue the event was read from, or every queue when that is not known. */
+  private walkQueues(channels: ChannelTable, queue: string | undefined, event: StructuralEvent, stamp: number, matches: number[]): void {
+    if (channels.byQueue === undefined) return;
+    if (queue !== undefined) {
+      const index = channels.byQueue.get(queue)?.[event.kind];
+      if (index !== undefined) this.walk(index, event.key, stamp, matches);
+      return;
+    }
+    for (const kinds of channels.byQueue.values()) {
+      const index = kinds[event.kind];
+      if (index !== undefined) this.walk(index, event.key, stamp, matches);
+    }
   }
 
   /**
@@ -73,7 +94,7 @@ export class RouteIndex {
     const kinds = spec.kinds.length > 0 ? spec.kinds : ALL_KINDS;
     const prefixes = spec.prefixes.length > 0 ? spec.prefixes : [''];
     for (const kind of new Set(kinds)) {
-      const index = this.keyIndexFor(spec.bucket, channelOf(spec.trigger), kind);
+      const index = this.keyIndexFor(spec, kind);
       for (const excluded of spec.excludePrefixes) {
         index.excludes ??= emptyNode();
         addToList(index.excludes, excluded, false, id);
@@ -86,14 +107,27 @@ export class RouteIndex {
     }
   }
 
-  private keyIndexFor(bucket: string, channel: Channel, kind: EventKind): KeyIndex {
-    let channels = this.buckets.get(bucket);
+  private keyIndexFor(spec: StructuralMatch, kind: EventKind): KeyIndex {
+    let channels = this.buckets.get(spec.bucket);
     if (channels === undefined) {
-      channels = {};
-      this.buckets.set(bucket, channels);
+      channels = { byChannel: {}, byQueue: undefined };
+      this.buckets.set(spec.bucket, channels);
     }
-    const kinds = (channels[channel] ??= { created: undefined, deleted: undefined });
+    const kinds = this.kindTableFor(channels, channelOf(spec.trigger), spec.queueArn);
     return (kinds[kind] ??= { prefixes: emptyNode(), excludes: undefined });
+  }
+
+  private kindTableFor(channels: ChannelTable, channel: Channel, queueArn: string | undefined): KindTable {
+    if (channel !== 'sqs') return (channels.byChannel[channel] ??= { created: undefined, deleted: undefined });
+    channels.byQueue ??= new Map();
+    // A hand-built spec without a queue is filed under '': it hears the sqs channel only when the queue is not known.
+    const queue = queueArn ?? '';
+    let kinds = channels.byQueue.get(queue);
+    if (kinds === undefined) {
+      kinds = { created: undefined, deleted: undefined };
+      channels.byQueue.set(queue, kinds);
+    }
+    return kinds;
   }
 
   private nextGeneration(): number {
@@ -156,8 +190,11 @@ interface KeyIndex {
 
 type KindTable = Record<EventKind, KeyIndex | undefined>;
 
-/** Only the channels some route of the bucket listens on are present. */
-type ChannelTable = Partial<Record<Channel, KindTable>>;
+/** Only the channels some route of the bucket listens on are present; `sqs` routes are filed by queue in `byQueue`. */
+interface ChannelTable {
+  byChannel: Partial<Record<Exclude<Channel, 'sqs'>, KindTable>>;
+  byQueue: Map<string, KindTable> | undefined;
+}
 
 const ALL_KINDS: readonly EventKind[] = ['created', 'deleted'];
 

@@ -8,14 +8,20 @@ import type { CompiledRoute } from '../load/compiled-route.ts';
 import { explainStructural } from './explain.ts';
 import { RouteIndex } from './route-index.ts';
 import type { StructuralMatch } from './structural.ts';
+import { operatorQueuesOf } from './trigger.ts';
 
 export class RouteMatcher {
   private readonly index: RouteIndex;
   /** Each route's structural predicates with its trigger, so events reach only the routes listening on their channel. */
   private readonly specs: readonly StructuralMatch[];
+  private readonly operatorQueues: ReadonlySet<string>;
 
   constructor(readonly routes: readonly CompiledRoute[]) {
-    this.specs = routes.map((r) => ({ ...r.structural, trigger: r.definition.source.trigger }));
+    this.specs = routes.map((r) => {
+      const { trigger, queueArn } = r.definition.source;
+      return { ...r.structural, trigger, ...(queueArn !== undefined ? { queueArn } : {}) };
+    });
+    this.operatorQueues = operatorQueuesOf(this.specs);
     this.index = new RouteIndex(this.specs);
   }
 
@@ -25,6 +31,6 @@ export class RouteMatcher {
 
   /** Why each route does or does not take the event structurally (dry-run and tests). */
   explain(event: ObjectEvent): Array<{ route: CompiledRoute; matched: boolean; reason: string }> {
-    return this.routes.map((route, i) => ({ route, ...explainStructural(this.specs[i] ?? route.structural, event) }));
+    return this.routes.map((route, i) => ({ route, ...explainStructural(this.specs[i] ?? route.structural, event, this.operatorQueues) }));
   }
 }

@@ -30,6 +30,8 @@ export interface StructuralMatch {
    * hand; `RouteMatcher` always sets it from the route's source.
    */
   trigger?: RouteTrigger;
+  /** `trigger: sqs`: the operator's queue the route reads (`source.queueArn`); it takes only what is read from there. */
+  queueArn?: string;
 }
 
 /** The fields of an event the structural predicates look at. */
@@ -39,4 +41,6 @@ export interface StructuralEvent {
   kind: EventKind;
   /** How the event arrived; absent = raised by hand (reaches every route's channel). */
   origin?: EventOrigin;
+  /** The SQS queue it was read from, if any (trigger.ts: an operator's queue belongs to its `sqs` routes). */
+  queueArn?: string;
 }

@@ -5,7 +5,9 @@
  *
  * Why the channel matters: a bucket with an EventBridge route and an S3-notification route gets
  * every object event twice, once per channel; were channels ignored, each route would run on both
- * deliveries, and a manual (backfill-only) route would copy every new object.
+ * deliveries, and a manual (backfill-only) route would copy every new object. The same holds for a
+ * bucket that notifies an operator's queue (`trigger: sqs`) and Switchyard's intake queue: the
+ * queue an event was read from (the SQS record's `eventSourceARN`) says which routes it is for.
  */
 import type { Source } from '../../schema/route.ts';
 import type { EventOrigin } from '../events/object-event.ts';
@@ -40,23 +42,77 @@ const CHANNELS_HEARING: Record<EventOrigin, readonly Channel[]> = {
   batch: BY_HAND,
 };
 
+/** Read from an operator's queue: only the `trigger: sqs` routes of that queue hear it. */
+const FROM_OPERATOR_QUEUE: readonly Channel[] = ['sqs', 'any'];
+
+/** Read from a queue no `trigger: sqs` route names: Switchyard's own intake queue (or a test's stand-in for a rule target). */
+const FROM_OWN_QUEUE: Record<'s3-notification' | 'eventbridge', readonly Channel[]> = {
+  's3-notification': ['s3-notification', 'any'],
+  eventbridge: ['eventbridge', 'any'],
+};
+
+/** How an event arrived: the fields of ObjectEvent that decide which channels hear it. */
+export interface Arrival {
+  /** Absent: raised by hand (a spec-level lookup, as in the benchmark). */
+  origin?: EventOrigin;
+  /** The SQS queue it was read from, when it came through SQS. */
+  queueArn?: string;
+}
+
+/** What routes listen with: the fields of StructuralMatch that decide which arrivals they hear. */
+export interface Listener {
+  trigger?: RouteTrigger;
+  /** `trigger: sqs` only: the operator's queue the route reads. */
+  queueArn?: string;
+}
+
+export const NO_QUEUES: ReadonlySet<string> = new Set();
+
+/** The queues `trigger: sqs` routes read: an event read from one of them belongs to those routes alone. */
+export function operatorQueuesOf(listeners: readonly Listener[]): ReadonlySet<string> {
+  const queues = new Set<string>();
+  for (const listener of listeners) if (listener.trigger === 'sqs' && listener.queueArn !== undefined) queues.add(listener.queueArn);
+  return queues;
+}
+
 export function channelOf(trigger: RouteTrigger | undefined): Channel {
   return trigger === undefined ? 'any' : CHANNEL_OF_TRIGGER[trigger];
 }
 
-/** An event without an origin (a spec-level lookup, as in the benchmark) counts as raised by hand. */
-export function channelsHearing(origin: EventOrigin | undefined): readonly Channel[] {
-  return origin === undefined ? BY_HAND : CHANNELS_HEARING[origin];
+/**
+ * The channels an arrival reaches. A bucket may notify an operator's queue and Switchyard's
+ * intake queue at once, so one change arrives twice: the queue it was read from decides which
+ * routes take each copy. Without a queue (delivered to the function directly), the origin decides.
+ */
+export function channelsHearing(arrival: Arrival, operatorQueues: ReadonlySet<string>): readonly Channel[] {
+  const { origin, queueArn } = arrival;
+  if (origin === undefined) return BY_HAND;
+  if (queueArn === undefined || (origin !== 's3-notification' && origin !== 'eventbridge')) return CHANNELS_HEARING[origin];
+  return operatorQueues.has(queueArn) ? FROM_OPERATOR_QUEUE : FROM_OWN_QUEUE[origin];
 }
 
-/** Why a route with this trigger does not take an event of this origin; undefined when it does. */
-export function triggerRefusal(trigger: RouteTrigger | undefined, origin: EventOrigin | undefined): string | undefined {
-  if (channelsHearing(origin).includes(channelOf(trigger))) return undefined;
+/** The operator queue an arrival was read from, when it was: only that queue's `trigger: sqs` routes take it. */
+export function operatorQueueOf(arrival: Arrival, operatorQueues: ReadonlySet<string>): string | undefined {
+  const { origin, queueArn } = arrival;
+  if (queueArn === undefined || (origin !== 's3-notification' && origin !== 'eventbridge')) return undefined;
+  return operatorQueues.has(queueArn) ? queueArn : undefined;
+}
+
+/** Why a route listening this way does not take an event that arrived this way; undefined when it does. */
+export function triggerRefusal(listener: Listener, arrival: Arrival, operatorQueues: ReadonlySet<string> = NO_QUEUES): string | undefined {
+  const { trigger } = listener;
+  const { origin } = arrival;
   const event = `this is an ${origin ?? 'unknown'} event`;
-  switch (trigger) {
-    case 'manual':
-      return `route runs only by hand (trigger: manual: direct invocation or backfill); ${event}`;
-    default:
-      return `route listens to ${trigger ?? 'no'} events; ${event}`;
+  if (!channelsHearing(arrival, operatorQueues).includes(channelOf(trigger))) {
+    if (trigger === 'manual') return `route runs only by hand (trigger: manual: direct invocation or backfill); ${event}`;
+    if (trigger === 'sqs') return `route reads queue ${listener.queueArn ?? '(none)'}; ${event} read from ${arrival.queueArn ?? 'no queue'}`;
+    const queue = operatorQueueOf(arrival, operatorQueues);
+    const via = queue === undefined ? '' : ` read from ${queue}, the queue of trigger: sqs routes`;
+    return `route listens to ${trigger ?? 'no'} events; ${event}${via}`;
   }
+  const queue = operatorQueueOf(arrival, operatorQueues);
+  if (trigger === 'sqs' && queue !== undefined && listener.queueArn !== queue) {
+    return `route reads queue ${listener.queueArn ?? '(none)'}; ${event} read from ${queue}`;
+  }
+  return undefined;
 }

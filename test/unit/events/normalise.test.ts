@@ -19,6 +19,9 @@ function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}`, import.meta.url), 'utf8'));
 }
 
+/** The queue the SQS fixtures were read from (their records' eventSourceARN). */
+const SQS_QUEUE = 'arn:aws:sqs:eu-west-1:111122223333:switchyard-events';
+
 /** The expected event, its id derived from the same parts the normaliser must use. */
 function expected(event: Omit<ObjectEvent, 'id'>): ObjectEvent {
   return { id: objectEventId(event), ...event };
@@ -89,6 +92,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:CompleteMultipartUpload', bucket: 'global-builds',
               key: 'builds/2026/app-1.4.2.zip', size: 734003200, eTag: '9b2cf535f27731c974343645a3985328-140',
               sequencer: '0062E99A88DC407460', eventTime: S3_TIME, region: 'eu-west-1',
@@ -109,6 +113,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'change-metadata',
               key: 'customers/acme/CHG-0042.json', size: 2048, eTag: 'b1946ac92492d2347c6235b4d2611184',
               versionId: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e', sequencer: '0065F2A1B2C3D4E5F6', eventTime: S3_TIME, region: 'eu-west-1',
@@ -129,6 +134,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Copy', bucket: 'change-metadata',
               key: 'customers/globex/CHG-0043.json', size: 1999, eTag: '5d41402abc4b2a76b9719d911017c592',
               sequencer: '0065F2A1B2C3D4E5F7', eventTime: S3_TIME, region: 'eu-west-1',
@@ -149,10 +155,12 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'global-builds',
               key: 'builds/a.bin', size: 1, eTag: 'aaaa', sequencer: '01', eventTime: S3_TIME, region: 'eu-west-1',
             }),
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Post', bucket: 'global-builds',
               key: 'builds/b.bin', size: 2, eTag: 'cccc', sequencer: '02', eventTime: S3_TIME, region: 'eu-west-1',
             }),
@@ -172,6 +180,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'deleted', eventName: 'ObjectRemoved:Delete', bucket: 'my-ingestion-bucket',
               key: 'incoming/old.csv', sequencer: '0065F2A1B2C3D4E600', eventTime: S3_TIME, region: 'eu-west-1',
             }),
@@ -182,6 +191,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'deleted', eventName: 'ObjectRemoved:DeleteMarkerCreated', bucket: 'my-ingestion-bucket',
               key: 'incoming/versioned.csv', versionId: '3HL4kqtJvjVBH40Nrjfkd', sequencer: '0065F2A1B2C3D4E601',
               eventTime: S3_TIME, region: 'eu-west-1',
@@ -193,6 +203,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'deleted', eventName: 'LifecycleExpiration:Delete', bucket: 'my-ingestion-bucket',
               key: 'incoming/expired.csv', sequencer: '0065F2A1B2C3D4E602', eventTime: S3_TIME, region: 'eu-west-1',
             }),
@@ -240,6 +251,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'ingest-bucket',
               key: 'customers/acme/CHG 0042.json', size: 16, eTag: '162cda817f978f4efeb3b1a8b951a4c3',
               eventTime: '2026-03-04T10:11:12.915Z', region: 'us-east-1',
@@ -300,6 +312,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 'eventbridge', kind: 'created', eventName: 'Object Created', bucket: 'my-ingestion-bucket',
               key: 'incoming/2026 report+.csv', size: 42, eTag: 'd41d8cd98f00b204e9800998ecf8427e',
               sequencer: '617f08299329d189', eventTime: EB_TIME, region: 'eu-west-1',
@@ -412,6 +425,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'change-metadata',
               key: 'customers/acme/CHG-1.json', size: 10, eTag: 'a1', sequencer: '21', eventTime: S3_TIME, region: 'eu-west-1',
             }),
@@ -432,6 +446,7 @@ const fixtureCases: Case[] = [
           status: 'events',
           events: [
             expected({
+              queueArn: SQS_QUEUE,
               origin: 's3-notification', kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'change-metadata',
               key: 'customers/globex/CHG-3.json', size: 11, eTag: 'a4', sequencer: '24', eventTime: S3_TIME, region: 'eu-west-1',
             }),
@@ -626,6 +641,29 @@ const inlineCases: Case[] = [
 describe('normaliseInput', () => {
   it.each([...fixtureCases, ...inlineCases])('$name', ({ input, options, expected: want }) => {
     expect(normaliseInput(input, now, options)).toStrictEqual(want);
+  });
+});
+
+describe('the queue an SQS message was read from', () => {
+  const body = JSON.stringify(s3Body({ key: 'k', size: 1, eTag: 'e', sequencer: '01' }));
+  const read = (extra: Record<string, unknown>) => normaliseInput({ Records: [{ messageId: 'm1', eventSource: 'aws:sqs', body, ...extra }] }, now).records[0];
+
+  it("is carried on each event as queueArn (matching tells an operator's queue from the intake queue by it)", () => {
+    const record = read({ eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:operator-queue' });
+    expect(record?.status === 'events' ? record.events.map((e) => e.queueArn) : record).toEqual(['arn:aws:sqs:eu-west-1:123456789012:operator-queue']);
+  });
+
+  it('does not change the event id: the same change read from two queues is one event', () => {
+    const a = read({ eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:operator-queue' });
+    const b = read({ eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:intake' });
+    const ids = [a, b].map((record) => (record?.status === 'events' ? record.events[0]?.id : undefined));
+    expect(ids[0]).toBeDefined();
+    expect(ids[0]).toBe(ids[1]);
+  });
+
+  it('is absent when the record names no queue', () => {
+    const record = read({});
+    expect(record?.status === 'events' ? record.events[0] : record).not.toHaveProperty('queueArn');
   });
 });
 

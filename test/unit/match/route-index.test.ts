@@ -3,7 +3,7 @@ import type { EventKind, EventOrigin } from '../../../engine/events/object-event
 import { explainStructural } from '../../../engine/match/explain.ts';
 import { RouteIndex } from '../../../engine/match/route-index.ts';
 import type { StructuralEvent, StructuralMatch } from '../../../engine/match/structural.ts';
-import type { RouteTrigger } from '../../../engine/match/trigger.ts';
+import { operatorQueuesOf, type RouteTrigger } from '../../../engine/match/trigger.ts';
 import { seededRandom as randomSource } from '../../support/seeded-random.ts';
 
 function route(overrides: Partial<StructuralMatch> & { bucket: string }): StructuralMatch {
@@ -18,11 +18,16 @@ function arrived(origin: EventOrigin, bucket = 'a', key = 'inbox/exports/x.csv')
   return { bucket, key, kind: 'created', origin };
 }
 
+const Q1 = 'arn:aws:sqs:us-east-1:123456789012:operator-1';
+const Q2 = 'arn:aws:sqs:us-east-1:123456789012:operator-2';
+const INTAKE = 'arn:aws:sqs:us-east-1:123456789012:switchyard-intake';
+
 /** One route of each trigger on bucket `a`, in this order: manual, s3-notification, sqs, eventbridge. */
 const everyTrigger: StructuralMatch[] = (['manual', 's3-notification', 'sqs', 'eventbridge'] as const).map((trigger) => route({ bucket: 'a', route: trigger, trigger }));
 
 function oracle(specs: readonly StructuralMatch[], event: StructuralEvent): number[] {
-  return specs.flatMap((spec, id) => (explainStructural(spec, event).matched ? [id] : []));
+  const queues = operatorQueuesOf(specs);
+  return specs.flatMap((spec, id) => (explainStructural(spec, event, queues).matched ? [id] : []));
 }
 
 const cases: { name: string; specs: StructuralMatch[]; event: StructuralEvent; expected: number[] }[] = [
@@ -214,6 +219,30 @@ const cases: { name: string; specs: StructuralMatch[]; event: StructuralEvent; e
     expected: [1],
   },
   {
+    name: "an event read from an operator's queue reaches only that queue's sqs routes (and specs without a trigger)",
+    specs: [...everyTrigger.slice(0, 2), route({ bucket: 'a', trigger: 'sqs', queueArn: Q1 }), route({ bucket: 'a', trigger: 'sqs', queueArn: Q2 }), route({ bucket: 'a' })],
+    event: { ...arrived('s3-notification'), queueArn: Q2 },
+    expected: [3, 4],
+  },
+  {
+    name: 'an event read from a queue no sqs route names (the intake queue) reaches no sqs route',
+    specs: [...everyTrigger, route({ bucket: 'a', trigger: 'sqs', queueArn: Q1 })],
+    event: { ...arrived('s3-notification'), queueArn: INTAKE },
+    expected: [1],
+  },
+  {
+    name: 'an operator queue is known across buckets: read from it, another bucket with no sqs route matches nothing',
+    specs: [route({ bucket: 'a', trigger: 'sqs', queueArn: Q1 }), route({ bucket: 'b', trigger: 's3-notification' })],
+    event: { ...arrived('s3-notification', 'b'), queueArn: Q1 },
+    expected: [],
+  },
+  {
+    name: 'a direct invocation ignores queues and reaches every sqs route',
+    specs: [route({ bucket: 'a', trigger: 'sqs', queueArn: Q1 }), route({ bucket: 'a', trigger: 'sqs', queueArn: Q2 })],
+    event: { ...arrived('direct'), queueArn: Q1 },
+    expected: [0, 1],
+  },
+  {
     name: 'an index without routes matches nothing',
     specs: [],
     event: created('a', 'x'),
@@ -246,6 +275,10 @@ const MIDDLES = ['', 'x', 'report', 'IMG_001', 'ファイル', 'naïve', 'über'
 const KIND_CHOICES: EventKind[][] = [[], ['created'], ['deleted'], ['created', 'deleted'], ['created', 'created']];
 const TRIGGERS: Array<RouteTrigger | undefined> = [undefined, 's3-notification', 'sqs', 'eventbridge', 'manual'];
 const ORIGINS: Array<EventOrigin | undefined> = [undefined, 's3-notification', 'eventbridge', 'direct', 'batch'];
+/** Queues sqs routes read (undefined: a spec built by hand without one). */
+const ROUTE_QUEUES: Array<string | undefined> = [undefined, Q1, Q2];
+/** Queues events are read from: none, an operator's, or the intake queue. */
+const EVENT_QUEUES: Array<string | undefined> = [undefined, undefined, Q1, Q2, INTAKE];
 
 function generator(seed: number) {
   const random = randomSource(seed);
@@ -269,30 +302,32 @@ function generator(seed: number) {
         suffixes: some(SUFFIXES, 3),
         ignoreCase: random() < 0.4,
         kinds: pick(KIND_CHOICES),
-        ...withTrigger(pick(TRIGGERS)),
+        ...withTrigger(pick(TRIGGERS), pick(ROUTE_QUEUES)),
       };
     },
     event: (): StructuralEvent => ({
       bucket: pick(BUCKETS),
       key: pick(PREFIXES) + pick(MIDDLES) + pick(MIDDLES) + mixCase(pick(SUFFIXES)),
       kind: pick<EventKind>(['created', 'deleted']),
-      ...withOrigin(pick(ORIGINS)),
+      ...withOrigin(pick(ORIGINS), pick(EVENT_QUEUES)),
     }),
   };
 }
 
 /** Absent (a spec built by hand) is one of the generated cases, not the same as a trigger. */
-function withTrigger(trigger: RouteTrigger | undefined): Pick<StructuralMatch, 'trigger'> {
-  return trigger === undefined ? {} : { trigger };
+function withTrigger(trigger: RouteTrigger | undefined, queueArn: string | undefined): Pick<StructuralMatch, 'trigger' | 'queueArn'> {
+  if (trigger === undefined) return {};
+  return trigger === 'sqs' && queueArn !== undefined ? { trigger, queueArn } : { trigger };
 }
 
-function withOrigin(origin: EventOrigin | undefined): Pick<StructuralEvent, 'origin'> {
-  return origin === undefined ? {} : { origin };
+function withOrigin(origin: EventOrigin | undefined, queueArn: string | undefined): Pick<StructuralEvent, 'origin' | 'queueArn'> {
+  return { ...(origin === undefined ? {} : { origin }), ...(queueArn === undefined ? {} : { queueArn }) };
 }
 
 /** Which predicate decided a pair, read back from the oracle's reason. */
 function decidingPredicate(reason: string): string {
   if (reason.startsWith('bucket is')) return 'bucket';
+  if (reason.startsWith('route reads queue')) return 'queue';
   if (reason.startsWith('route listens to') || reason.startsWith('route runs only by hand')) return 'trigger';
   if (reason.startsWith('event is')) return 'kind';
   if (reason.includes('is not under any of')) return 'prefix';
@@ -312,13 +347,14 @@ describe('RouteIndex against the per-route oracle (generated routes × events)',
     const generate = generator(seed);
     const specs = Array.from({ length: routesPerSeed }, (_, n) => generate.route(n));
     const index = new RouteIndex(specs);
+    const queues = operatorQueuesOf(specs);
     const reasons = new Map<string, number>();
     let pairs = 0;
     for (let n = 0; n < eventsPerSeed; n++) {
       const event = generate.event();
       const expected: number[] = [];
       specs.forEach((spec, id) => {
-        const verdict = explainStructural(spec, event);
+        const verdict = explainStructural(spec, event, queues);
         const decidedBy = decidingPredicate(verdict.reason);
         reasons.set(decidedBy, (reasons.get(decidedBy) ?? 0) + 1);
         if (verdict.matched) expected.push(id);
@@ -331,7 +367,7 @@ describe('RouteIndex against the per-route oracle (generated routes × events)',
     }
     expect(pairs).toBe(routesPerSeed * eventsPerSeed);
     // The corpus is only worth something if every way to fail (and to match) occurs in it.
-    for (const reason of ['bucket', 'trigger', 'kind', 'prefix', 'exclude', 'suffix', 'ignoreCase', 'matched']) {
+    for (const reason of ['bucket', 'trigger', 'queue', 'kind', 'prefix', 'exclude', 'suffix', 'ignoreCase', 'matched']) {
       expect(reasons.get(reason) ?? 0, `pairs decided by "${reason}"`).toBeGreaterThan(50);
     }
   });

@@ -1,18 +1,22 @@
 /**
  * A route takes events only from the channel its trigger names (reviewer: an S3 notification via
  * SQS for inbox/exports/x.csv ran the manual, the s3-notification and the eventbridge route of
- * that bucket). Direct invocations and backfills may run any route on the bucket.
+ * that bucket). Direct invocations and backfills may run any route on the bucket. What is read
+ * from an operator's queue belongs to that queue's `trigger: sqs` routes; what is read from any
+ * other queue (Switchyard's intake) to the others: a bucket notifying both queues ran each route
+ * twice per change before.
  */
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../engine/pipeline.ts';
 import { compileRoutes, fakeWorld, s3Created, sqsBatch } from './fake-world.ts';
 
 const BUCKET = 'inbox-bucket';
+const OPERATOR_QUEUE = 'arn:aws:sqs:us-east-1:123456789012:operator-queue';
 const KEY = 'inbox/exports/x.csv';
 
 const routeFile = (name: string, trigger: string): string => `
 name: ${name}
-source: { bucket: ${BUCKET}, trigger: ${trigger}${trigger === 'sqs' ? ', queueArn: "arn:aws:sqs:us-east-1:123456789012:operator-queue"' : ''} }
+source: { bucket: ${BUCKET}, trigger: ${trigger}${trigger === 'sqs' ? `, queueArn: "${OPERATOR_QUEUE}"` : ''} }
 match: { prefix: inbox/ }
 actions:
   - copy: { id: copy, to: ${name}-out, key: $key }
@@ -39,11 +43,27 @@ function eventBridgeCreated(bucket: string, key: string): unknown {
   };
 }
 
+/** An SQS batch as Lambda hands it over from the operator's queue. */
+function fromOperatorQueue(bodies: Array<{ messageId: string; body: string }>): unknown {
+  const batch = sqsBatch(bodies) as { Records: Array<Record<string, unknown>> };
+  return { Records: batch.Records.map((record) => ({ ...record, eventSourceARN: OPERATOR_QUEUE })) };
+}
+
 const cases = [
   {
-    proves: 'an S3 notification through SQS runs the s3-notification and sqs routes only',
+    proves: "an S3 notification read from Switchyard's intake queue runs the s3-notification route only",
     input: sqsBatch([{ messageId: 'm1', body: JSON.stringify(s3Created(BUCKET, KEY)) }]),
-    copiedTo: ['notified-out', 'own-queue-out'],
+    copiedTo: ['notified-out'],
+  },
+  {
+    proves: "an S3 notification read from the operator's queue runs that queue's sqs route only",
+    input: fromOperatorQueue([{ messageId: 'm1', body: JSON.stringify(s3Created(BUCKET, KEY)) }]),
+    copiedTo: ['own-queue-out'],
+  },
+  {
+    proves: "an EventBridge event read from the operator's queue runs the sqs route only",
+    input: fromOperatorQueue([{ messageId: 'm1', body: JSON.stringify(eventBridgeCreated(BUCKET, KEY)) }]),
+    copiedTo: ['own-queue-out'],
   },
   {
     proves: 'an S3 notification delivered straight to the function runs the same routes',
@@ -74,6 +94,18 @@ describe("a route's trigger decides which deliveries reach it", () => {
     expect(world.copies.map((c) => c.destination.bucket).sort()).toEqual(copiedTo);
   });
 
+  it('one change delivered through both queues runs each route once', async () => {
+    const world = fakeWorld();
+    world.putObject(BUCKET, KEY, 'a,b\n');
+    const pipeline = new Pipeline({ routes, ports: world.ports });
+    const body = JSON.stringify(s3Created(BUCKET, KEY));
+
+    await pipeline.processInput(sqsBatch([{ messageId: 'intake-1', body }]));
+    await pipeline.processInput(fromOperatorQueue([{ messageId: 'operator-1', body }]));
+
+    expect(world.copies.map((c) => c.destination.bucket).sort()).toEqual(['notified-out', 'own-queue-out']);
+  });
+
   it("dry-run says which routes were passed over because of their trigger", async () => {
     const world = fakeWorld();
     world.putObject(BUCKET, KEY, 'a,b\n');
@@ -85,7 +117,7 @@ describe("a route's trigger decides which deliveries reach it", () => {
     expect(verdicts).toEqual({
       'backfill-only': 'false: route runs only by hand (trigger: manual: direct invocation or backfill); this is an s3-notification event',
       notified: 'true: matched bucket inbox-bucket, prefix inbox/, any suffix',
-      'own-queue': 'true: matched bucket inbox-bucket, prefix inbox/, any suffix',
+      'own-queue': `false: route reads queue ${OPERATOR_QUEUE}; this is an s3-notification event read from arn:aws:sqs:us-east-1:123456789012:switchyard-events`,
       bridged: 'false: route listens to eventbridge events; this is an s3-notification event',
     });
   });
