@@ -10,7 +10,7 @@ import type { ObjectHead, Ports } from '../ports/types.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { runCopy } from './copy.ts';
 import { destinationMissing, isNotFound, sourceGoneReason, sourceStillExists } from './missing-object.ts';
-import { claim, idempotencyKey, markerKey, recordDelivered, settle, type ClaimOptions, type MarkerStore } from './idempotency.ts';
+import { claim, idempotencyKey, markerKey, recipientDigest, recordDelivered, settle, type ClaimOptions, type MarkerStore } from './idempotency.ts';
 import { destinationOf, type PlannedEmail, type PlannedStep } from './planned-action.ts';
 
 export interface ActionResult {
@@ -55,7 +55,9 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
   const warnings: NonNullable<ActionResult['warning']>[] = [];
   const claimToken = marker ? randomUUID() : '';
   // Recipients already mailed, by an earlier delivery (the marker lists them) or an earlier attempt of this step: only the rest are mailed.
+  // Keyed by recipientDigest, as the marker keeps them.
   const mailed = new Map<string, string>();
+  const digestOf = (to: string): string => recipientDigest(marker ?? '', to);
   let claimOptions: ClaimOptions | undefined;
   if (marker && options.markers) {
     const markers = options.markers;
@@ -119,7 +121,7 @@ export async function executeStep(step: PlannedStep, options: ExecuteOptions): P
           return { detail: `message ${sent.messageId}`, messageId: sent.messageId, skipped: false };
         }
         case 'email':
-          return sendEmail(ports, action, mailed, recordProgress);
+          return sendEmail(ports, action, { mailed, digestOf }, recordProgress);
       }
     },
     step.retry,
@@ -175,7 +177,7 @@ function settleRetry(policy: RetryPolicy): RetryPolicy {
  * time and coalesced, so a long list costs no marker round trip per recipient; the last one
  * finishes before the marker is settled.
  */
-async function sendEmail(ports: Ports, email: PlannedEmail, mailed: Map<string, string>, recordProgress: () => Promise<void>): Promise<{ detail: string; messageId: string; skipped: boolean }> {
+async function sendEmail(ports: Ports, email: PlannedEmail, mailed: MailedSoFar, recordProgress: () => Promise<void>): Promise<{ detail: string; messageId: string; skipped: boolean }> {
   const behind = progressWriter(recordProgress);
   try {
     return await sendEach(ports, email, mailed, () => behind.note());
@@ -206,13 +208,19 @@ export function progressWriter(write: () => Promise<void>): { note: () => void; 
   };
 }
 
-async function sendEach(ports: Ports, email: PlannedEmail, mailed: Map<string, string>, noteProgress: () => void): Promise<{ detail: string; messageId: string; skipped: boolean }> {
+/** The message id per recipient mailed so far, keyed by the recipient's digest. */
+interface MailedSoFar {
+  mailed: Map<string, string>;
+  digestOf: (to: string) => string;
+}
+
+async function sendEach(ports: Ports, email: PlannedEmail, { mailed, digestOf }: MailedSoFar, noteProgress: () => void): Promise<{ detail: string; messageId: string; skipped: boolean }> {
   const listed = email.contactList ? await ports.email.listContacts(email.contactList, email.topic, email.access) : [];
   const recipients = [...new Set([...email.to, ...listed])];
   if (recipients.length === 0) {
     return { detail: `no contact of ${email.contactList ?? 'the list'} is opted in to ${email.topic ?? 'the list'}: nothing to send`, messageId: 'none', skipped: true };
   }
-  const pending = recipients.filter((to) => !mailed.has(to));
+  const pending = recipients.filter((to) => !mailed.has(digestOf(to)));
   for (const [i, to] of pending.entries()) {
     const sent = await ports.email.send({
       from: email.from,
@@ -224,19 +232,22 @@ async function sendEach(ports: Ports, email: PlannedEmail, mailed: Map<string, s
       ...(email.topic ? { topic: email.topic } : {}),
       ...(email.access ? { access: email.access } : {}),
     });
-    mailed.set(to, sent.messageId);
+    mailed.set(digestOf(to), sent.messageId);
     // The last one needs no write of its own: settling the marker records it.
     if (i < pending.length - 1) noteProgress();
   }
-  return { detail: mailedDetail(recipients, mailed), messageId: recipients.map((to) => mailed.get(to)).join(','), skipped: false };
+  const messageIds = recipients.map((to) => mailed.get(digestOf(to)));
+  return { detail: mailedDetail(messageIds), messageId: messageIds.join(','), skipped: false };
 }
 
-function mailedDetail(recipients: readonly string[], mailed: ReadonlyMap<string, string>): string {
-  const total = `${recipients.length} recipient${recipients.length === 1 ? '' : 's'}`;
-  const earlier = recipients.filter((to) => mailed.get(to) === EARLIER_DELIVERY).length;
+/** `messageIds`: per recipient, what mailed it (EARLIER_DELIVERY for an earlier delivery of the event). */
+function mailedDetail(messageIds: ReadonlyArray<string | undefined>): string {
+  const count = messageIds.length;
+  const total = `${count} recipient${count === 1 ? '' : 's'}`;
+  const earlier = messageIds.filter((id) => id === EARLIER_DELIVERY).length;
   if (earlier === 0) return `sent to ${total}`;
-  if (earlier === recipients.length) return `every one of ${total} was mailed by an earlier delivery of this event: nothing sent again`;
-  return `sent to ${recipients.length - earlier} of ${total}; ${earlier} mailed by an earlier delivery of this event were not mailed again`;
+  if (earlier === count) return `every one of ${total} was mailed by an earlier delivery of this event: nothing sent again`;
+  return `sent to ${count - earlier} of ${total}; ${earlier} mailed by an earlier delivery of this event were not mailed again`;
 }
 
 function failed(base: Pick<ActionResult, 'actionId' | 'type' | 'destination'>, error: unknown, attempts: number, started: number, reason?: string): ActionResult {

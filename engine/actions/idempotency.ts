@@ -15,6 +15,7 @@
  * lists the recipients `delivered` so far (written after each one, under the claim's lease), and a
  * later claim — after a rejected recipient, a timeout mid-list or a crash — carries the list over
  * and sends only to the others. At most the recipient being sent when an invocation died is in doubt.
+ * The list holds digests of the addresses (recipientDigest), never the addresses themselves.
  */
 import { createHash } from 'node:crypto';
 import { ActionError } from '../errors.ts';
@@ -46,8 +47,22 @@ export interface Marker {
   claim?: string;
   /** Until when the claimer may still be sending (its invocation's deadline). */
   leaseUntil?: string;
-  /** Email recipients already sent to, by this claim or an earlier one: a later claim sends only to the others. */
+  /** Digests of the email recipients already sent to, by this claim or an earlier one: a later claim sends only to the others. */
   delivered?: string[];
+}
+
+/**
+ * What a marker keeps of an email recipient: a digest, not the address. Markers stay in the state
+ * bucket for its lifecycle and addresses are personal data; the marker key salts the digest, so
+ * one address cannot be followed from marker to marker.
+ */
+export function recipientDigest(markerKey: string, address: string): string {
+  return createHash('sha256').update(`${markerKey}\u0000${address}`).digest('hex').slice(0, 32);
+}
+
+/** Markers written before digests listed the addresses themselves (an address has an '@', a digest never). */
+function asDigests(markerKey: string, delivered: readonly string[]): string[] {
+  return delivered.map((entry) => (entry.includes('@') ? recipientDigest(markerKey, entry) : entry));
 }
 
 export function markerKey(route: string, actionId: string, event: ObjectEvent, destination: string): string {
@@ -61,7 +76,7 @@ export function idempotencyKey(route: string, actionId: string, event: ObjectEve
 }
 
 export type Claim =
-  /** `delivered`: recipients an earlier claim recorded (present only when there are some). */
+  /** `delivered`: digests of the recipients an earlier claim recorded (present only when there are some). */
   | { claimed: true; inDoubt?: string; delivered?: string[] }
   | { claimed: false; messageId?: string };
 
@@ -72,7 +87,7 @@ export interface ClaimOptions {
   leaseMs: number;
   /** The token of an earlier claim of this container whose send failed: its 'sending' marker is safe to take over. */
   unsentClaim?: string;
-  /** Recipients this container knows were sent to although the marker may not say so (its settle failed). */
+  /** Digests of recipients this container knows were sent to although the marker may not say so (its settle failed). */
   knownDelivered?: readonly string[];
 }
 
@@ -88,7 +103,7 @@ export async function claim(store: MarkerStore, key: string, options: ClaimOptio
     throw new ActionError('MarkerChanged', `marker ${key} appeared and vanished while claiming; will be retried`, 'conflict', { key });
   }
   const found = existing.marker;
-  const delivered = union(found === 'unreadable' ? [] : (found.delivered ?? []), known);
+  const delivered = union(found === 'unreadable' ? [] : asDigests(key, found.delivered ?? []), known);
   if (found !== 'unreadable') {
     if (found.claim === options.token) return claimedWith(undefined, delivered);
     if (found.status === 'sent') return { claimed: false, ...(found.messageId ? { messageId: found.messageId } : {}) };
@@ -150,7 +165,7 @@ function isOwnUnsent(marker: Marker, options: ClaimOptions): boolean {
   return marker.claim !== undefined && marker.claim === options.unsentClaim;
 }
 
-/** `delivered`: the email recipients reached so far; a 'failed' marker keeps them so the next claim skips them. */
+/** `delivered`: digests of the email recipients reached so far; a 'failed' marker keeps them so the next claim skips them. */
 export type Settlement = { sent: true; messageId: string; delivered?: readonly string[] } | { sent: false; delivered?: readonly string[] };
 
 export async function settle(store: MarkerStore, key: string, outcome: Settlement): Promise<void> {

@@ -1,10 +1,11 @@
 /**
  * An email goes to each recipient on its own; a redelivery must mail only the recipients an earlier
  * delivery did not reach (reviewer: contact list [r1, r2, r3], SES rejects r3, the redelivery sent
- * r1, r2, r1, r2, r3). The marker lists the recipients delivered, written as the list is worked through.
+ * r1, r2, r1, r2, r3). The marker lists the recipients delivered, written as the list is worked through,
+ * as digests: the addresses themselves never reach the state bucket.
  */
 import { describe, expect, it } from 'vitest';
-import { claim, type MarkerStore } from '../../../engine/actions/idempotency.ts';
+import { claim, recipientDigest, type MarkerStore } from '../../../engine/actions/idempotency.ts';
 import { Pipeline, type InputReport } from '../../../engine/pipeline.ts';
 import type { EmailMessage } from '../../../engine/ports/types.ts';
 import { compileRoutes, fakeWorld, s3Created, sqsBatch, type FakeWorld } from './fake-world.ts';
@@ -34,9 +35,18 @@ const delivery = sqsBatch([{ messageId: 'm1', body: JSON.stringify(s3Created('ch
 const mailedTo = (w: FakeWorld): string[] => w.emails.flatMap((e) => e.to);
 const mailResult = (report: InputReport) => report.records[0]?.events[0]?.routes[0]?.results[0];
 
+function markerKeyOf(w: FakeWorld): string {
+  return [...w.objects.keys()].find((k) => k.startsWith(`${STATE}/markers/announce/mail/`)) ?? '';
+}
+
 function markerOf(w: FakeWorld): Record<string, unknown> {
-  const key = [...w.objects.keys()].find((k) => k.startsWith(`${STATE}/markers/announce/mail/`)) ?? '';
-  return JSON.parse(w.objects.get(key)?.body.toString() ?? '{}') as Record<string, unknown>;
+  return JSON.parse(w.objects.get(markerKeyOf(w))?.body.toString() ?? '{}') as Record<string, unknown>;
+}
+
+/** What the marker keeps of these recipients. */
+function digests(w: FakeWorld, addresses: readonly string[]): string[] {
+  const key = markerKeyOf(w).slice(`${STATE}/`.length);
+  return addresses.map((address) => recipientDigest(key, address));
 }
 
 describe('a redelivered email mails only the recipients an earlier delivery did not reach', () => {
@@ -47,14 +57,15 @@ describe('a redelivered email mails only the recipients an earlier delivery did 
 
     const first = await pipeline.processInput(delivery);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect(markerOf(w)).toMatchObject({ status: 'failed', delivered: ['r1@example.com', 'r2@example.com'] });
+    expect(markerOf(w)).toMatchObject({ status: 'failed', delivered: digests(w, ['r1@example.com', 'r2@example.com']) });
 
     const second = await pipeline.processInput(delivery);
 
     expect(mailedTo(w)).toEqual(RECIPIENTS);
     expect(second.batchItemFailures).toEqual([]);
     expect(mailResult(second)).toMatchObject({ outcome: 'succeeded', detail: 'sent to 1 of 3 recipients; 2 mailed by an earlier delivery of this event were not mailed again' });
-    expect(markerOf(w)).toMatchObject({ status: 'sent', delivered: RECIPIENTS });
+    expect(markerOf(w)).toMatchObject({ status: 'sent', delivered: digests(w, RECIPIENTS) });
+    expect(w.objects.get(markerKeyOf(w))?.body.toString()).not.toContain('@');
   });
 
   it('a third delivery after that is a duplicate and mails nobody', async () => {
@@ -108,30 +119,47 @@ describe('a redelivered email mails only the recipients an earlier delivery did 
 
     expect(mailedTo(w)).toEqual(RECIPIENTS);
     expect(mailResult(report)).toMatchObject({ outcome: 'succeeded', warning: { code: 'ProgressNotRecorded' } });
-    expect(markerOf(w)).toMatchObject({ status: 'sent', delivered: RECIPIENTS });
+    expect(markerOf(w)).toMatchObject({ status: 'sent', delivered: digests(w, RECIPIENTS) });
   });
 });
 
 describe('claim carries the delivered recipients over', () => {
   const store = (w: FakeWorld): MarkerStore => ({ storage: w.ports.storage, bucket: STATE, now: () => w.now(), staleAfterMs: 15 * 60 * 1000 });
 
+  const r1 = recipientDigest('markers/m.json', 'r1@example.com');
+  const r2 = recipientDigest('markers/m.json', 'r2@example.com');
+
   it("taking over a 'failed' marker returns its recipients and writes them into the new 'sending' marker", async () => {
+    const w = fakeWorld();
+    w.putObject(STATE, 'markers/m.json', JSON.stringify({ status: 'failed', at: w.now().toISOString(), delivered: [r1] }));
+
+    const claimed = await claim(store(w), 'markers/m.json', { token: 'mine', leaseMs: 60_000 });
+
+    expect(claimed).toEqual({ claimed: true, delivered: [r1] });
+    expect(JSON.parse(w.object(STATE, 'markers/m.json')?.body.toString() ?? '{}')).toMatchObject({ status: 'sending', claim: 'mine', delivered: [r1] });
+  });
+
+  it('a marker written before digests (plain addresses) is read as digests, so its recipients are still skipped', async () => {
     const w = fakeWorld();
     w.putObject(STATE, 'markers/m.json', JSON.stringify({ status: 'failed', at: w.now().toISOString(), delivered: ['r1@example.com'] }));
 
     const claimed = await claim(store(w), 'markers/m.json', { token: 'mine', leaseMs: 60_000 });
 
-    expect(claimed).toEqual({ claimed: true, delivered: ['r1@example.com'] });
-    expect(JSON.parse(w.object(STATE, 'markers/m.json')?.body.toString() ?? '{}')).toMatchObject({ status: 'sending', claim: 'mine', delivered: ['r1@example.com'] });
+    expect(claimed).toEqual({ claimed: true, delivered: [r1] });
+    expect(w.object(STATE, 'markers/m.json')?.body.toString()).not.toContain('@');
   });
 
   it('recipients this container remembers (its settle failed) are added to those the marker lists', async () => {
     const w = fakeWorld();
-    w.putObject(STATE, 'markers/m.json', JSON.stringify({ status: 'sending', at: w.now().toISOString(), claim: 'mine-before', delivered: ['r1@example.com'] }));
+    w.putObject(STATE, 'markers/m.json', JSON.stringify({ status: 'sending', at: w.now().toISOString(), claim: 'mine-before', delivered: [r1] }));
 
-    const claimed = await claim(store(w), 'markers/m.json', { token: 'mine', leaseMs: 60_000, unsentClaim: 'mine-before', knownDelivered: ['r2@example.com'] });
+    const claimed = await claim(store(w), 'markers/m.json', { token: 'mine', leaseMs: 60_000, unsentClaim: 'mine-before', knownDelivered: [r2] });
 
-    expect(claimed).toEqual({ claimed: true, delivered: ['r1@example.com', 'r2@example.com'] });
+    expect(claimed).toEqual({ claimed: true, delivered: [r1, r2] });
+  });
+
+  it('one address has a different digest in every marker (not followable across markers)', () => {
+    expect(recipientDigest('markers/a.json', 'r1@example.com')).not.toBe(recipientDigest('markers/b.json', 'r1@example.com'));
   });
 });
 
