@@ -3,12 +3,16 @@
  * that `backfill --resume` after a crash or `kill -9` carries on where the run was: positions
  * in the manifest that finished (copied or skipped) are not looked at again. Objects that were
  * in flight at the kill are not in the checkpoint; the resumed run's destination listing finds
- * the ones that did arrive, so nothing is copied twice and nothing is missed.
+ * the ones that did arrive, so nothing is copied twice and nothing is missed. For a route whose
+ * destinations depend on the object, each save first writes where the finished objects' copies
+ * went (copy-records.ts), so that the resumed run's validation covers them too.
  */
 import { errorMessage } from '../errors.ts';
 import type { Ports } from '../ports/types.ts';
 import type { Log } from '../report/log.ts';
+import type { CopyRecorder, CopyRecords } from './copy-records.ts';
 import type { RunLocation } from './location.ts';
+import type { ExpectedCopy } from './transfer-object.ts';
 
 export const CHECKPOINT_INTERVAL_MS = 2000;
 
@@ -29,7 +33,18 @@ export interface Checkpoint {
   /** Single positions, as checkpoints written before doneRanges list them (read, never written). */
   done?: number[];
   counts: { copied: number; skipped: number; bytes: number };
+  /** Where the done objects' copies went, for routes whose destinations depend on the object (absent for fixed destinations). */
+  copies?: CopyRecords;
   savedAt: string;
+}
+
+/** How one object ended, as the checkpoint needs it (ObjectOutcome). */
+export interface FinishedObject {
+  status: 'copied' | 'skipped' | 'failed';
+  bytes: number;
+  entry: { key: string };
+  /** Where it is now (or already was): recorded where the route's destinations depend on the object. */
+  copies: readonly ExpectedCopy[];
 }
 
 export function checkpointKey(location: RunLocation): string {
@@ -81,6 +96,8 @@ export class CheckpointRecorder {
     private readonly run: { runId: string; manifest: string; total: number; excluded?: number },
     private readonly log: Log,
     previous?: Checkpoint,
+    /** Records each done object's copies (copy-records.ts); none where the route's fixed destinations say where they are. */
+    private readonly copies?: CopyRecorder,
   ) {
     this.doneAt = donePositions(previous, run.total);
     this.counts = { ...(previous?.counts ?? { copied: 0, skipped: 0, bytes: 0 }) };
@@ -93,9 +110,10 @@ export class CheckpointRecorder {
     this.timer.unref();
   }
 
-  finished(position: number, outcome: { status: 'copied' | 'skipped' | 'failed'; bytes: number }): void {
+  finished(position: number, outcome: FinishedObject): void {
     if (outcome.status === 'failed') return;
     this.doneAt[position] = 1;
+    this.copies?.add(position, outcome.entry.key, outcome.copies);
     this.counts[outcome.status]++;
     this.counts.bytes += outcome.bytes;
     this.dirty = true;
@@ -117,8 +135,12 @@ export class CheckpointRecorder {
     if (!this.dirty || this.writing) return;
     this.dirty = false;
     const checkpoint: Checkpoint = { ...this.run, doneBelow: this.doneBelow, doneRanges: doneRanges(this.doneAt, this.doneBelow), counts: { ...this.counts }, savedAt: this.ports.clock.now().toISOString() };
-    this.writing = this.ports.storage
-      .put(this.location.bucket, checkpointKey(this.location), JSON.stringify(checkpoint), 'application/json')
+    // Taken in the same tick as the positions above, and written before the checkpoint that names them.
+    const copies = this.copies?.save();
+    this.writing = (async () => {
+      if (copies) checkpoint.copies = await copies;
+      await this.ports.storage.put(this.location.bucket, checkpointKey(this.location), JSON.stringify(checkpoint), 'application/json');
+    })()
       .catch((error: unknown) => {
         // A lost checkpoint costs a resumed run some re-checking, never a wrong copy: carry on.
         this.dirty = true;

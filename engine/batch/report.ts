@@ -94,7 +94,7 @@ export function reportNotification(report: BackfillReport): { subject: string; m
     `Backfill of route ${report.route} (run ${report.runId}) ${report.status}.`,
     `Source: s3://${report.source.bucket}/${report.source.prefix}`,
     `Objects: ${c.listed} listed, ${c.copied} copied, ${c.skipped} skipped, ${c.failed} failed; ${report.bytes} bytes copied in ${round(report.durationMs / 1000)} s.`,
-    ...(report.validation ? [`Validation: ${report.validation.status} (${report.validation.foundCopies}/${report.validation.expectedCopies} copies found, ${report.validation.sampled} sampled)`] : []),
+    ...(report.validation ? [`Validation: ${report.validation.status} (${report.validation.foundCopies}/${report.validation.expectedCopies} copies found, ${report.validation.sampled} sampled)${earlierCoverage(report.validation)}`] : []),
     ...report.problems.map((p) => `Problem: ${p}`),
     `Report: ${report.report}`,
     `Manifest: ${report.manifest}`,
@@ -105,6 +105,14 @@ export function reportNotification(report: BackfillReport): { subject: string; m
 export async function publishReport(ports: Ports, topic: string, report: BackfillReport): Promise<string> {
   const { subject, message } = reportNotification(report);
   return (await ports.notifications.publish(topic, subject, message)).messageId;
+}
+
+/** What a resumed run's validation covered of its earlier attempts' work. */
+export function earlierCoverage(validation: ValidationResult): string {
+  const earlier = validation.earlierAttempts;
+  if (!earlier) return '';
+  const unrecorded = earlier.unrecorded > 0 ? `; ${earlier.unrecorded} finished under a checkpoint that recorded no destinations, not validated` : '';
+  return `; covers ${earlier.objects} object(s) of earlier attempts (${earlier.copies} copies)${unrecorded}`;
 }
 
 function round(n: number): number {

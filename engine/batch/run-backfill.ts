@@ -10,15 +10,15 @@ import type { Ports } from '../ports/types.ts';
 import type { Log } from '../report/log.ts';
 import { recordingWrites } from './dry-run-ports.ts';
 import { hubWrite } from './hub-write.ts';
-import { CheckpointRecorder, donePositions, readCheckpoint } from './checkpoint.ts';
+import { CheckpointRecorder, donePositions, readCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { copiesOfEarlierAttempts, copyRecorderFor } from './earlier-copies.ts';
 import { listManifest, readManifest } from './list-manifest.ts';
 import type { ManifestEntry } from './manifest-entry.ts';
 import type { ManifestInput } from './manifest-input.ts';
-import { DRY_RUN_MARKER, newRunId, runLocation, s3Uri } from './location.ts';
+import { DRY_RUN_MARKER, newRunId, runLocation, s3Uri, type RunLocation } from './location.ts';
 import type { Progress } from './progress.ts';
 import { buildReport, publishReport, writeReport, type BackfillReport } from './report.ts';
-import { fixedDestinations } from './static-destinations.ts';
-import { copyAt, type ExpectedCopy } from './transfer-object.ts';
+import type { ExpectedCopy } from './transfer-object.ts';
 import { concurrencyFor, destinationIndex, transferAll, type TransferTotals } from './transfer.ts';
 import { validateCopies, type ValidationResult } from './validate.ts';
 
@@ -103,8 +103,9 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
   const resumedFrom = options.resume ? (await hubWrite(ports, () => ports.storage.head({ bucket: location.bucket, key: location.manifestKey })))?.lastModified : undefined;
   // A resumed manifest is only the objects to copy: what the first listing left out is in the checkpoint.
   const excluded = options.resume ? (previous?.excluded ?? manifest.excluded) : manifest.excluded;
-  const checkpoint = recorded ? undefined : new CheckpointRecorder(ports, location, { runId, manifest: manifest.uri, total: manifest.entries.length, excluded }, log, previous);
   const already = donePositions(previous, manifest.entries.length);
+  const copyRecorder = recorded ? undefined : copyRecorderFor(route, ports, location, previous, already, started);
+  const checkpoint = recorded ? undefined : new CheckpointRecorder(ports, location, { runId, manifest: manifest.uri, total: manifest.entries.length, excluded }, log, previous, copyRecorder);
   const positions = new Map<ManifestEntry, number>();
   const todo = manifest.entries.filter((entry, position) => {
     positions.set(entry, position);
@@ -165,14 +166,10 @@ export async function runBackfill(route: CompiledRoute, ports: Ports, options: B
     return { ...common, status: problems.length === 0 ? 'succeeded' : 'failed', durationMs: ports.clock.now().getTime() - started.getTime(), problems, planned: plannedTransfers(recorded.planned) };
   }
 
-  // A resumed run validates the whole run: the copies of earlier attempts too, where the route says where they are.
-  const earlier = options.resume ? copiesOfEarlierAttempts(route, manifest.entries, already) : [];
-  const validation = await validateSafely(ports, [...earlier, ...totals.copies], {
-    manifestObjects: manifest.entries.length,
-    sample: route.definition.batch?.validation?.sample,
-    concurrency,
-    random: options.random,
-  });
+  const validateOptions = { manifestObjects: manifest.entries.length, sample: route.definition.batch?.validation?.sample, concurrency, random: options.random };
+  const validation = options.resume
+    ? await validateWholeRun(route, ports, { location, previous, entries: manifest.entries, done: already }, totals.copies, validateOptions)
+    : await validateSafely(ports, totals.copies, validateOptions);
   const report = buildReport({
     route,
     runId,
@@ -237,18 +234,21 @@ function plannedTransfers(planned: PlannedSideEffect[]): PlannedTransfer[] {
   );
 }
 
-/**
- * The copies the checkpoint says earlier attempts made (or found), for a route whose
- * destinations do not depend on the object (fixedDestinations). Other routes are
- * validated for this attempt's copies only: where an earlier attempt put an object is not
- * recorded.
- */
-function copiesOfEarlierAttempts(route: CompiledRoute, entries: readonly ManifestEntry[], done: Uint8Array): ExpectedCopy[] {
-  const fixed = fixedDestinations(route);
-  if (!fixed) return [];
-  const copies: ExpectedCopy[] = [];
-  entries.forEach((entry, position) => {
-    if (done[position] === 1) for (const destination of fixed) copies.push(copyAt(destination, entry));
-  });
-  return copies;
+/** A resumed run's validation: this attempt's copies and its earlier attempts' (earlier-copies.ts), and how many objects of those it covered. */
+async function validateWholeRun(
+  route: CompiledRoute,
+  ports: Ports,
+  run: { location: RunLocation; previous: Checkpoint | undefined; entries: readonly ManifestEntry[]; done: Uint8Array },
+  copies: readonly ExpectedCopy[],
+  options: Parameters<typeof validateCopies>[2],
+): Promise<ValidationResult> {
+  let earlier: Awaited<ReturnType<typeof copiesOfEarlierAttempts>>;
+  try {
+    earlier = await copiesOfEarlierAttempts(route, ports, run.location, run.previous, run.entries, run.done);
+  } catch (error) {
+    const message = `the copies of the earlier attempts could not be read back: ${errorMessage(error)}`;
+    return { status: 'failed', manifestObjects: options.manifestObjects, expectedCopies: copies.length, foundCopies: 0, missing: [], sampled: 0, mismatches: [], error: message };
+  }
+  const validation = await validateSafely(ports, [...earlier.copies, ...copies], options);
+  return { ...validation, earlierAttempts: earlier.coverage };
 }

@@ -37,6 +37,17 @@ export interface ValidationResult {
   mismatches: SampleMismatch[];
   /** Set when validation itself could not run (e.g. the destination could not be listed). */
   error?: string;
+  /** A resumed run: how much of what its earlier attempts finished this validation covered (earlier-copies.ts). */
+  earlierAttempts?: EarlierAttemptsCoverage;
+}
+
+export interface EarlierAttemptsCoverage {
+  /** Objects earlier attempts finished whose copies were counted and sampled with this attempt's (not taken by the route: nothing to count). */
+  objects: number;
+  /** Their copies, one per object and destination. */
+  copies: number;
+  /** Objects earlier attempts finished whose destinations no checkpoint recorded (one written before copies were recorded): not validated. */
+  unrecorded: number;
 }
 
 export interface ValidateOptions {

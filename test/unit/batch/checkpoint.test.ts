@@ -11,7 +11,7 @@ describe('checkpoint', () => {
   it('saves the finished positions (failed ones are not finished) and a resumed run sees them done', async () => {
     const world = fakeWorld();
     const recorder = new CheckpointRecorder(world.ports, location, { runId: 'run-1', manifest: 's3://manifests/r/run-1/manifest.jsonl', total: 6 }, silentLog);
-    for (const [position, status] of [[0, 'copied'], [1, 'skipped'], [3, 'copied'], [4, 'failed']] as const) recorder.finished(position, { status, bytes: 10 });
+    for (const [position, status] of [[0, 'copied'], [1, 'skipped'], [3, 'copied'], [4, 'failed']] as const) recorder.finished(position, { status, bytes: 10, entry: { key: `k${position}` }, copies: [] });
     await recorder.stop();
 
     const saved = (await readCheckpoint(world.ports, location)) as Checkpoint;
@@ -23,7 +23,7 @@ describe('checkpoint', () => {
     const world = fakeWorld();
     const previous: Checkpoint = { runId: 'run-1', manifest: 'm', total: 4, excluded: 7, doneBelow: 1, done: [2], counts: { copied: 2, skipped: 0, bytes: 20 }, savedAt: '' };
     const recorder = new CheckpointRecorder(world.ports, location, { runId: 'run-1', manifest: 'm', total: 4, excluded: 7 }, silentLog, previous);
-    recorder.finished(1, { status: 'copied', bytes: 5 });
+    recorder.finished(1, { status: 'copied', bytes: 5, entry: { key: 'k1' }, copies: [] });
     await recorder.stop();
 
     expect(await readCheckpoint(world.ports, location)).toMatchObject({ excluded: 7, doneBelow: 3, doneRanges: [], counts: { copied: 3, bytes: 25 } });
