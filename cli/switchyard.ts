@@ -144,18 +144,36 @@ function planOptions(options: StackOptions) {
   };
 }
 
+/** Bucket names separated by commas (`b,c`); an empty name is a usage error (SY207). */
+function bucketList(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new UsageError('SY207', `--moved-buckets-applied takes bucket names separated by commas (--moved-buckets-applied b,c), or nothing for every moved bucket; got '${value}'`);
+  }
+  return names;
+}
+
+function movedBucketsAppliedOption(): Option {
+  return new Option(
+    '--moved-buckets-applied [buckets]',
+    "these buckets (comma-separated; all when none are named) notify their new stacks' intake queues now; taken only where deploy cannot see it in a bucket's notification configuration",
+  ).argParser(bucketList);
+}
+
 stackCommand('deploy', 'validate, generate, bundle, upload, create a change set per changed stack, confirm, execute and follow the stacks')
   .option('--yes', 'execute the change sets and delete stacks whose routes are all gone, without asking', false)
-  .option('--moved-buckets-applied', 'buckets that moved to another stack notify its intake queues now: update the stacks they left', false)
-  .action(async (options: StackOptions & { yes: boolean; movedBucketsApplied: boolean }) => {
+  .addOption(movedBucketsAppliedOption())
+  .action(async (options: StackOptions & { yes: boolean; movedBucketsApplied?: true | string[] }) => {
     const { deployCommand } = await import('../deploy/deploy.ts');
-    process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes, movedBucketsApplied: options.movedBucketsApplied });
+    process.exitCode = await deployCommand({ ...planOptions(options), yes: options.yes, movedBucketsApplied: options.movedBucketsApplied ?? false });
   });
 
-stackCommand('diff', 'show the change sets deploy would execute, for every stack, without executing them').action(async (options: StackOptions) => {
-  const { diffCommand } = await import('../deploy/deploy.ts');
-  process.exitCode = await diffCommand(planOptions(options));
-});
+stackCommand('diff', 'show the change sets deploy would execute, for every stack, without executing them')
+  .addOption(movedBucketsAppliedOption())
+  .action(async (options: StackOptions & { movedBucketsApplied?: true | string[] }) => {
+    const { diffCommand } = await import('../deploy/deploy.ts');
+    process.exitCode = await diffCommand({ ...planOptions(options), movedBucketsApplied: options.movedBucketsApplied ?? false });
+  });
 
 interface BackfillCliOptions {
   route: string;

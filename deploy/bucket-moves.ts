@@ -35,7 +35,7 @@ export function bucketMoves(desired: ReadonlyArray<{ name: string; body: string 
 }
 
 /** What a stack's template says of its buckets; undefined for templates written before it said (they move unseen). */
-function sourceBuckets(body: string): SourceBucketsMetadata | undefined {
+export function sourceBuckets(body: string): SourceBucketsMetadata | undefined {
   try {
     const listed = (JSON.parse(body) as { Metadata?: { Switchyard?: Partial<SourceBucketsMetadata> } }).Metadata?.Switchyard;
     if (!Array.isArray(listed?.sourceBuckets)) return undefined;

@@ -14,24 +14,28 @@ import { askYesNo, canAsk } from './confirm.ts';
 import { reasonOf } from './errors.ts';
 import { allSucceeded, formatOutcomeTable, type StackOutcome, type Tense } from './outcome-table.ts';
 import { DEFAULT_CONCURRENCY, planDeployment, type Plan, type PlanOptions } from './plan.ts';
+import { s3NotifiedQueues } from './notified-queues.ts';
 import { deployStacks, diffStacks, type Rollout } from './rollout.ts';
 
-export type DiffOptions = PlanOptions;
+export type DiffOptions = PlanOptions & Pick<DeployOptions, 'movedBucketsApplied'>;
 
 export interface DeployOptions extends PlanOptions {
   /** Execute change sets and delete orphaned stacks without asking. */
   yes: boolean;
   /** Asks a yes/no question; default: a y/N prompt when stdin and stderr are terminals. */
   confirm?: (question: string) => Promise<boolean>;
-  /** Buckets moving between stacks notify their new intake queues already (deploy/bucket-moves.ts). */
-  movedBucketsApplied?: boolean;
+  /**
+   * --moved-buckets-applied: the operator's word that moving buckets notify their new intake queues,
+   * for every bucket (true) or the named ones; used only where deploy cannot read a bucket (deploy/move-holds.ts).
+   */
+  movedBucketsApplied?: boolean | readonly string[];
 }
 
 /** Throws DeployError (and the generator's errors) before any stack is touched; returns the exit code otherwise. */
 export async function deploy(options: DeployOptions): Promise<number> {
   const plan = await planDeployment(options, true);
   const confirm = options.confirm ?? (canAsk() ? askYesNo : undefined);
-  const outcomes = await deployStacks({ ...rollout(plan, options), yes: options.yes, confirm, movedBucketsApplied: options.movedBucketsApplied === true });
+  const outcomes = await deployStacks({ ...rollout(plan, options), yes: options.yes, confirm });
   return reportOutcomes(outcomes, options.out, 'done', plan.deployment);
 }
 
@@ -42,13 +46,15 @@ export async function diff(options: DiffOptions): Promise<number> {
   return reportOutcomes(outcomes, options.out, 'planned', plan.deployment);
 }
 
-function rollout(plan: Plan, options: PlanOptions): Omit<Rollout, 'yes' | 'confirm'> {
+function rollout(plan: Plan, options: DiffOptions): Omit<Rollout, 'yes' | 'confirm'> {
   return {
     deployment: plan.deployment,
     stacks: plan.stacks,
     existing: plan.existing,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     work: { cfn: plan.clients.cloudformation, wait: plan.wait, out: options.out, stage: plan.stage },
+    notifiedQueues: s3NotifiedQueues(plan.clients.s3, { account: plan.account, region: plan.region }),
+    movedBucketsApplied: options.movedBucketsApplied ?? false,
   };
 }
 

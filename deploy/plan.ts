@@ -38,10 +38,15 @@ export interface PlanOptions {
   reservedConcurrency?: number;
   out: Output;
   wait?: Partial<WaitOptions>;
+  /** The AWS clients to use; default: deployClients(region, endpoint). */
+  clients?: DeployClients;
 }
 
 export interface Plan {
   clients: DeployClients;
+  /** Where the deployment runs (its queues live there). */
+  account: string;
+  region: string;
   wait: WaitOptions;
   deployment: string;
   stacks: DesiredStack[];
@@ -69,7 +74,7 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
     throw new DeployError('InvalidRoutes', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the routes under ${options.routesDir}: nothing is deployed until they are fixed`);
   }
 
-  const clients = deployClients(options);
+  const clients = options.clients ?? deployClients(options);
   const region = await resolvedRegion(clients);
   const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   const account = identity.Account ?? '';
@@ -81,7 +86,8 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const bucket: CodeBucket = options.codeBucket !== undefined
     ? { name: options.codeBucket, region }
     : { name: defaultCodeBucketName(account, region), region, ...(account ? { owner: account } : {}) };
-  // AWS is asked while esbuild works; the account's concurrency is checked before any change set is made.
+  // AWS is read while esbuild works. Nothing is created until both are done and the account's
+  // concurrency is checked: a deploy that stops here leaves no code bucket behind.
   const needsBucket = uploadCode || deployment.stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES);
   const [bundles, existing] = await Promise.all([
     bundleFunctions(options.routesDir, deployment.stacks, out),
@@ -91,8 +97,8 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
         await checkReservedConcurrency(clients.lambda, reservationOf(deployment.stacks.map((s) => s.template), found), out, uploadCode);
         return found;
       }),
-    needsBucket ? ensureCodeBucket(clients.s3, bucket, out) : undefined,
   ]);
+  if (needsBucket) await ensureCodeBucket(clients.s3, bucket, out);
   const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));
 
   const stage = async (stack: DesiredStack): Promise<ChangeSetRequest['template']> => {
@@ -104,7 +110,7 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
     if (Buffer.byteLength(stack.body) <= MAX_TEMPLATE_BODY_BYTES) return { body: stack.body };
     return { url: (await uploadTemplate(clients.s3, bucket, stack.body)).url };
   };
-  return { clients, wait, deployment: deployment.name, stacks, existing, stage };
+  return { clients, account, region, wait, deployment: deployment.name, stacks, existing, stage };
 }
 
 /** What the templates are generated with: the same as `generate --stack --account --region --reserved-concurrency` given these figures. */

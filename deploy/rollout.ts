@@ -16,6 +16,8 @@ import { deleteStack, executeChangeSet } from './progress.ts';
 import { discardProposal, printProposal, proposeStack, type Proposal, type StackWork } from './stack-proposal.ts';
 import { stackState } from './stack-state.ts';
 import { bucketMoves, describeMoves, type BucketMove } from './bucket-moves.ts';
+import { moveHolds } from './move-holds.ts';
+import { targetsOf, type NotifiedQueues } from './notified-queues.ts';
 import { nameReleases } from './name-moves.ts';
 import { deploymentWaves } from './waves.ts';
 
@@ -29,8 +31,13 @@ export interface Rollout {
   concurrency: number;
   /** Execute and delete without asking. */
   yes: boolean;
-  /** The buckets moving between stacks notify their new intake queues already: the stacks they leave may be updated. */
-  movedBucketsApplied?: boolean;
+  /**
+   * The operator's word that moving buckets notify their new intake queues (--moved-buckets-applied):
+   * true for every bucket, or the buckets named. Taken only where the bucket's configuration cannot be read (move-holds.ts).
+   */
+  movedBucketsApplied?: boolean | readonly string[];
+  /** Reads what moving buckets notify now; absent, every bucket counts as unreadable. */
+  notifiedQueues?: NotifiedQueues;
   /** Asks a yes/no question; undefined when there is nobody to ask. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
 }
@@ -42,7 +49,7 @@ const SUCCEEDED = new Set(['create', 'update', 'unchanged']);
 /** Deploys every stack and deletes the orphaned ones; one outcome per stack, in deployment order then deletions. */
 export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes = new Map<string, StackOutcome>();
-  const { stacks, heldByOrphans, waitsForOrphans, held } = orderedByNameReleases(rollout);
+  const { stacks, heldByOrphans, waitsForOrphans, held } = await orderedByNameReleases(rollout);
   // An orphan holding a name another stack takes over must go first (a shard merged back).
   const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name) && !held.has(o.name));
   for (const o of orphansOf(rollout).filter((o) => heldByOrphans.has(o.name) && held.has(o.name))) {
@@ -88,7 +95,7 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const keptBecause = allSucceeded(deployed)
     ? undefined
     : onlyHeld
-      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held while buckets move; deploy again with --moved-buckets-applied once they notify their new stacks`
+      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held while buckets move; deploy again once they notify their new stacks (the held stacks' reasons say how)`
       : 'kept: another stack of the deployment did not deploy; deploy again once it does';
   const kept = await Promise.all(rest.filter((o) => held.has(o.name)).map((o) => deleteOrphans(rollout, [o], held.get(o.name))));
   return [...earlyOutcomes, ...deployed, ...kept.flat(), ...(await deleteOrphans(rollout, rest.filter((o) => !held.has(o.name)), keptBecause))];
@@ -99,9 +106,9 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
  * deployment (that stack must give it up first) and for every source bucket they give to another
  * (that stack must take it over first, bucket-moves.ts); the orphans holding such names (deleted
  * before the waves) and which stacks wait for them; the stacks held because a moving bucket
- * still notifies them.
+ * may still notify them (move-holds.ts, after reading what each moving bucket notifies).
  */
-function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string> } {
+async function orderedByNameReleases(rollout: Rollout): Promise<{ stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string> }> {
   const desired = new Set(rollout.stacks.map((s) => s.name));
   const deployed = deployedTemplates(rollout);
   const releases = nameReleases(rollout.stacks, deployed);
@@ -116,9 +123,13 @@ function orderedByNameReleases(rollout: Rollout): { stacks: DesiredStack[]; held
     const before = holders.map(([h]) => h).filter((h) => desired.has(h) && !stack.dependsOn.includes(h));
     return before.length > 0 ? { ...stack, dependsOn: [...stack.dependsOn, ...before] } : stack;
   });
-  const moves = planMoves(withNames, deployed, releases, rollout.movedBucketsApplied === true);
-  for (const line of moves.lines) rollout.work.out.stderr(line);
-  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: moves.held };
+  const moves = planMoves(withNames, deployed, releases);
+  const notified = moves.followed.filter((m) => m.notified);
+  const targets = await targetsOf(rollout.notifiedQueues, notified.map((m) => m.bucket), rollout.concurrency);
+  const desiredBodies = new Map(rollout.stacks.map((s) => [s.name, s.body]));
+  const holds = moveHolds({ moves: notified, desired: desiredBodies, deployed, targets, applied: rollout.movedBucketsApplied ?? false });
+  for (const line of [...moves.lines, ...holds.lines]) rollout.work.out.stderr(line);
+  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: holds.held };
 }
 
 function deployedTemplates(rollout: Rollout): Map<string, string> {
@@ -126,14 +137,15 @@ function deployedTemplates(rollout: Rollout): Map<string, string> {
 }
 
 /**
- * The order and holds bucket moves ask for (bucket-moves.ts): the stack a bucket moves to goes
- * first, and the stack a moving s3-notification bucket still notifies is held. Where names force
- * the other order (an owned queue moving with its route: the stack giving the name up first), or
- * where buckets move both ways so that no order serves every move, the stacks go in the order
- * names allow, nothing is held (holding would block the stack that creates the new queue), and
- * the operator is told that the moving buckets' events are missed until they are re-pointed.
+ * The order bucket moves ask for (bucket-moves.ts): the stack a bucket moves to goes first, and
+ * the moves deployed in that order (`followed`) may hold the stacks they leave (move-holds.ts).
+ * Where names force the other order (an owned queue moving with its route: the stack giving the
+ * name up first), or where buckets move both ways so that no order serves every move, the stacks
+ * go in the order names allow, nothing is held (holding would block the stack that creates the
+ * new queue), and the operator is told that the moving buckets' events are missed until they are
+ * re-pointed.
  */
-function planMoves(stacks: DesiredStack[], deployed: ReadonlyMap<string, string>, releases: ReturnType<typeof nameReleases>, applied: boolean): { stacks: DesiredStack[]; held: Map<string, string>; lines: string[] } {
+function planMoves(stacks: DesiredStack[], deployed: ReadonlyMap<string, string>, releases: ReturnType<typeof nameReleases>): { stacks: DesiredStack[]; followed: BucketMove[]; lines: string[] } {
   const moves = bucketMoves(stacks, deployed);
   const forcedByNames = (m: BucketMove): boolean => releases.get(m.to)?.has(m.from) === true;
   const ordered = stacks.map((stack) => {
@@ -144,9 +156,9 @@ function planMoves(stacks: DesiredStack[], deployed: ReadonlyMap<string, string>
   if (!hasCycle(ordered)) {
     const followed = moves.filter((m) => !forcedByNames(m));
     const forced = moves.filter(forcedByNames);
-    return { stacks: ordered, held: heldByMoves(followed, applied), lines: [...describeMoves(followed), ...describeUnordered(forced, 'a name it takes over from the stack the bucket leaves')] };
+    return { stacks: ordered, followed, lines: [...describeMoves(followed), ...describeUnordered(forced, 'a name it takes over from the stack the bucket leaves')] };
   }
-  return { stacks, held: new Map(), lines: describeUnordered(moves, 'buckets move both ways between stacks, so no order serves every move') };
+  return { stacks, followed: [], lines: describeUnordered(moves, 'buckets move both ways between stacks, so no order serves every move') };
 }
 
 function hasCycle(stacks: DesiredStack[]): boolean {
@@ -170,25 +182,10 @@ function describeUnordered(moves: readonly BucketMove[], why: string): string[] 
   );
 }
 
-/** The stacks a moving bucket still notifies, with why they are not updated in this run. */
-function heldByMoves(moves: readonly BucketMove[], applied: boolean): Map<string, string> {
-  const held = new Map<string, string>();
-  if (applied) return held;
-  for (const from of new Set(moves.filter((m) => m.notified).map((m) => m.from))) {
-    const buckets = moves.filter((m) => m.notified && m.from === from).map((m) => m.bucket);
-    held.set(
-      from,
-      `held: ${buckets.join(', ')} moved to another stack but still notify this one's intake queues, which its update would delete. ` +
-        `Point their notifications at the new queues (switchyard notifications apply --bucket B), then deploy again with --moved-buckets-applied`,
-    );
-  }
-  return held;
-}
-
 /** The change set of every stack, each deleted again; stacks whose routes are all gone are listed as deletions. Nothing is changed. */
 export async function diffStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
-  const { held } = orderedByNameReleases(rollout);
+  const { held } = await orderedByNameReleases(rollout);
   for (const [stack, why] of held) rollout.work.out.stderr(`Stack ${stack} would be ${why}`);
   for (const wave of deploymentWaves(rollout.stacks)) {
     const proposals = await proposeAll(rollout, wave);

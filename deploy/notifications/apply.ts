@@ -4,7 +4,7 @@
  * EventBridge delivery) and keeps every other target the bucket already has. A bucket no route
  * takes events from any more can be applied too: that removes the deployment's entries.
  */
-import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { generateDeployment } from '../../generators/deployment.ts';
@@ -12,6 +12,7 @@ import { generatePolicyFiles } from '../../generators/policies/index.ts';
 import { stackOfRoute } from '../../generators/write.ts';
 import { DeployError } from '../errors.ts';
 import { mergeNotifications, type MergeResult, type NotificationConfiguration } from './merge.ts';
+import { readNotifications } from './read.ts';
 
 export interface ApplyNotificationsOptions {
   bucket: string;
@@ -39,16 +40,10 @@ export function desiredNotifications(routes: CompiledRoute[], bucket: string, op
 export async function applyNotifications(routes: CompiledRoute[], clients: { s3: S3Client; sts: STSClient }, options: ApplyNotificationsOptions): Promise<ApplyNotificationsResult> {
   const account = options.account ?? (await clients.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
   const desired = desiredNotifications(routes, options.bucket, { deployment: options.deployment, region: options.region, account });
-  const current = await clients.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: options.bucket })).catch((error: unknown) => {
+  const before = await readNotifications(clients.s3, options.bucket).catch((error: unknown) => {
     // A bucket that is neither a source nor there at all is most likely a typo: say which buckets are sources.
     throw desired === undefined && (error as { name?: string }).name === 'NoSuchBucket' ? nothingToApply(routes, options, error) : error;
   });
-  const before: NotificationConfiguration = {
-    ...(current.QueueConfigurations?.length ? { QueueConfigurations: current.QueueConfigurations } : {}),
-    ...(current.TopicConfigurations?.length ? { TopicConfigurations: current.TopicConfigurations } : {}),
-    ...(current.LambdaFunctionConfigurations?.length ? { LambdaFunctionConfigurations: current.LambdaFunctionConfigurations } : {}),
-    ...(current.EventBridgeConfiguration ? { EventBridgeConfiguration: {} } : {}),
-  } as NotificationConfiguration;
   const merged = mergeNotifications(options.bucket, before, desired ?? {}, options.deployment);
   if (desired === undefined && merged.removed.length === 0) throw nothingToApply(routes, options);
   if (!options.dryRun) {

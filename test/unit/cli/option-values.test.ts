@@ -19,6 +19,8 @@ describe('count options', () => {
     ['generate --reserved-concurrency ten', ['generate', '--out', '/tmp/never-written', '--reserved-concurrency', 'ten'], "--reserved-concurrency takes a whole number of executions (0 reserves none), not 'ten' [SY206]"],
     ['deploy --reserved-concurrency 2.5', ['deploy', '--reserved-concurrency', '2.5'], "--reserved-concurrency takes a whole number of executions (0 reserves none), not '2.5' [SY206]"],
     ['diff --reserved-concurrency -1', ['diff', '--reserved-concurrency=-1'], "--reserved-concurrency takes a whole number of executions (0 reserves none), not '-1' [SY206]"],
+    ['deploy --moved-buckets-applied b,,c', ['deploy', '--moved-buckets-applied', 'b,,c'], "--moved-buckets-applied takes bucket names separated by commas (--moved-buckets-applied b,c), or nothing for every moved bucket; got 'b,,c' [SY207]"],
+    ['diff --moved-buckets-applied=', ['diff', '--moved-buckets-applied='], "--moved-buckets-applied takes bucket names separated by commas (--moved-buckets-applied b,c), or nothing for every moved bucket; got '' [SY207]"],
   ] as const)('%s', async ([, args, message], { expect: expectHere }) => {
     const failure = (await run(process.execPath, [CLI, ...args]).then(
       () => ({ code: 0, stdout: '', stderr: '' }),

@@ -4,6 +4,7 @@ import type { DesiredStack } from '../../../deploy/desired-stack.ts';
 import { existingStacks, stackTags, withTemplates } from '../../../deploy/existing-stacks.ts';
 import { allSucceeded, type StackOutcome } from '../../../deploy/outcome-table.ts';
 import { deployStacks, diffStacks, type Rollout } from '../../../deploy/rollout.ts';
+import type { BucketTargets, NotifiedQueues } from '../../../deploy/notified-queues.ts';
 import { FakeStacks } from './fake-stacks.ts';
 import { capture } from '../../support/captured-output.ts';
 
@@ -293,7 +294,7 @@ describe('deployStacks: source buckets that move to another stack (a shard split
 
     const first = await deployStacks(await rollout(cfn, desired, capture()));
     expect(actions(first)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'skipped', 'router-s2': 'create' });
-    expect(first.find((o) => o.stack === 'router-s1')?.reason).toMatch(/^held: b moved to another stack but still notify .*switchyard notifications apply --bucket B.*--moved-buckets-applied$/);
+    expect(first.find((o) => o.stack === 'router-s1')?.reason).toBe('held: b moves to router-s2, whose intake queue for it (router-s2-b-events) is not deployed yet: once router-s2 is deployed, run switchyard notifications apply --bucket b, then deploy again');
     expect(cfn.calls.filter((c) => c.command === 'CreateChangeSet' && c.stack === 'router-s1')).toEqual([]);
 
     // The next run still sees the move (router-s1 lists b) and holds router-s1 again, until the notifications are applied.
@@ -356,7 +357,106 @@ describe('diffStacks: bucket moves', () => {
 
     await diffStacks(await rollout(cfn, [core(), shard(1, holding(1, ['a'], [])), shard(2, holding(2, ['b'], ['b']))], io, { yes: false }));
 
-    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s1 would be held: b moved to another stack/));
+    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s1 would be held: b moves to router-s2, whose intake queue for it \(router-s2-b-events\) is not deployed yet/));
     expect(io.err).toContainEqual(expect.stringMatching(/^bucket b moves from router-s1 to router-s2: router-s2 is deployed first/));
+  });
+});
+
+describe('deployStacks: a rotation of notified buckets (b: s1 → s2 while c: s2 → s3), decided bucket by bucket', () => {
+  /** A shard as the generator writes it: its buckets in Metadata, one intake queue `<stack>-<bucket>-events` per notified bucket. */
+  const listing = (n: number, buckets: string[]): string =>
+    JSON.stringify({
+      Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: buckets } },
+      Resources: Object.fromEntries([[`Dlq${n}`, `router-s${n}-dlq`], ...buckets.map((b) => [`Queue${b}`, `router-s${n}-${b}-events`])].map(([id, name]) => [id, { Type: 'AWS::SQS::Queue', Properties: { QueueName: name } }])),
+    });
+  const before = [core(), shard(1, listing(1, ['a', 'b'])), shard(2, listing(2, ['c'])), shard(3, listing(3, ['d']))];
+  const after = [core(), shard(1, listing(1, ['a'])), shard(2, listing(2, ['b'])), shard(3, listing(3, ['c', 'd']))];
+
+  /**
+   * The source buckets' notification configurations, as S3 keeps them. Like S3, it refuses to
+   * point a bucket at a queue that does not exist (PutBucketNotificationConfiguration validates
+   * its destinations), which is why b cannot be re-pointed before s2 has its queue.
+   */
+  class FakeBucketNotifications implements NotifiedQueues {
+    readonly queueOf = new Map([['a', 'router-s1-a-events'], ['b', 'router-s1-b-events'], ['c', 'router-s2-c-events'], ['d', 'router-s3-d-events']]);
+    readonly unreadable = new Set<string>();
+    constructor(private readonly cfn: FakeStacks) {}
+
+    async of(bucket: string): Promise<BucketTargets> {
+      if (this.unreadable.has(bucket)) return { kind: 'unreadable', reason: 'AccessDenied: Access Denied' };
+      const queue = this.queueOf.get(bucket);
+      return { kind: 'read', queues: queue === undefined ? [] : [queue] };
+    }
+
+    /** `switchyard notifications apply --bucket B` for every moving bucket, as an operator following the printed advice would. */
+    applyAll(): void {
+      const live = this.liveQueues();
+      for (const [bucket, queue] of [['b', 'router-s2-b-events'], ['c', 'router-s3-c-events']] as const) if (live.has(queue)) this.queueOf.set(bucket, queue);
+    }
+
+    /** Buckets whose notifications go to a queue no stack has any more: their events are lost. */
+    orphaned(): string[] {
+      const live = this.liveQueues();
+      return [...this.queueOf].filter(([, queue]) => !live.has(queue)).map(([bucket]) => bucket);
+    }
+
+    private liveQueues(): Set<string> {
+      const live = [...this.cfn.stacks.values()].filter((s) => !['DELETE_COMPLETE', 'REVIEW_IN_PROGRESS'].includes(s.status));
+      return new Set(live.flatMap((s) => Object.values((JSON.parse(s.template) as { Resources?: Record<string, { Properties?: { QueueName?: string } }> }).Resources ?? {}).map((r) => r.Properties?.QueueName ?? '')));
+    }
+  }
+
+  async function rotation(): Promise<{ cfn: FakeStacks; s3: FakeBucketNotifications; run: (extra?: Partial<Rollout>) => Promise<{ actions: Record<string, string>; outcomes: StackOutcome[]; err: string[] }> }> {
+    const cfn = await deployed(before);
+    const s3 = new FakeBucketNotifications(cfn);
+    const run = async (extra: Partial<Rollout> = {}) => {
+      const io = capture();
+      const outcomes = await deployStacks(await rollout(cfn, after, io, { notifiedQueues: s3, ...extra }));
+      expect(s3.orphaned(), 'buckets notifying a queue that no longer exists').toEqual([]);
+      return { actions: actions(outcomes), outcomes, err: io.err };
+    };
+    return { cfn, s3, run };
+  }
+
+  it('s1 is released only once b notifies the queue s2 creates, however the flag is given', async () => {
+    const { s3, run } = await rotation();
+
+    const first = await run();
+    expect(first.actions).toMatchObject({ 'router-s1': 'skipped', 'router-s2': 'skipped', 'router-s3': 'update' });
+    s3.applyAll(); // c now notifies s3's queue; b cannot notify s2's yet: it does not exist
+
+    // The flag used to release every held stack at once: s1 was updated and b's queue deleted under it.
+    const second = await run({ movedBucketsApplied: true });
+    expect(second.actions).toMatchObject({ 'router-s1': 'skipped', 'router-s2': 'update', 'router-s3': 'unchanged' });
+    expect(second.outcomes.find((o) => o.stack === 'router-s1')?.reason).toMatch(/^held: b moves to router-s2, whose intake queue for it \(router-s2-b-events\) is not deployed yet: .*\(--moved-buckets-applied names b, but that queue did not exist before this run/);
+    expect(second.err).toContain("router-s2 may be updated: c notifies router-s3's intake queue router-s3-c-events");
+    s3.applyAll();
+
+    const third = await run();
+    expect(third.actions).toMatchObject({ 'router-s1': 'update', 'router-s2': 'unchanged', 'router-s3': 'unchanged' });
+    expect(third.err).toContain("router-s1 may be updated: b notifies router-s2's intake queue router-s2-b-events");
+  });
+
+  it('buckets deploy may not read are taken on the operator’s word, bucket by bucket (--moved-buckets-applied c, then b)', async () => {
+    const { s3, run } = await rotation();
+    for (const bucket of ['b', 'c']) s3.unreadable.add(bucket);
+
+    const first = await run();
+    expect(first.actions).toMatchObject({ 'router-s1': 'skipped', 'router-s2': 'skipped', 'router-s3': 'update' });
+    s3.applyAll();
+
+    const second = await run({ movedBucketsApplied: ['c', 'cc'] });
+    expect(second.actions).toMatchObject({ 'router-s1': 'skipped', 'router-s2': 'update' });
+    expect(second.err).toContainEqual(expect.stringMatching(/^--moved-buckets-applied names cc, but no stack is held for it .*check the name$/));
+    s3.applyAll();
+
+    const stillHeld = await run({ movedBucketsApplied: ['c'] });
+    expect(stillHeld.outcomes.find((o) => o.stack === 'router-s1')?.reason).toBe(
+      "held: b moved to router-s2, and deploy cannot read its notification configuration (AccessDenied: Access Denied): once it notifies router-s2's intake queue router-s2-b-events " +
+        '(switchyard notifications apply --bucket b, or the bucket owner applies bucket-config/b.notification.json), deploy again with --moved-buckets-applied b',
+    );
+
+    const third = await run({ movedBucketsApplied: ['b'] });
+    expect(third.actions).toMatchObject({ 'router-s1': 'update', 'router-s2': 'unchanged', 'router-s3': 'unchanged' });
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * Which stacks a moving s3-notification bucket still needs, decided bucket by bucket. Updating
+ * the stack a bucket leaves deletes its intake queue for the bucket, so that stack is held until
+ * the bucket notifies the queue of the stack it moves to. Two things must both be true:
+ *
+ * - the new queue existed before this run (the stack the bucket moves to was deployed with the
+ *   bucket): until then nobody can have pointed the bucket at it. In a rotation (b: s1 → s2,
+ *   c: s2 → s3), s2 is held for c, so s1 stays held for b even after c is applied;
+ * - the bucket notifies it: read from the bucket's notification configuration, which wins over
+ *   anything the operator says. Only a bucket deploy cannot read (AccessDenied, another account)
+ *   or whose events reach the queue some way deploy cannot see (no queue entry of either stack)
+ *   is taken on the operator's word: `--moved-buckets-applied` (every bucket) or
+ *   `--moved-buckets-applied b,c` (those).
+ */
+import { queueName } from '../generators/cloudformation/names.ts';
+import { sourceBuckets, type BucketMove } from './bucket-moves.ts';
+import type { BucketTargets } from './notified-queues.ts';
+
+export interface MoveHoldInputs {
+  /** The moves deployed in the safe order (the stack a bucket moves to goes first). */
+  moves: readonly BucketMove[];
+  /** Template bodies by stack name: what this run deploys, and what is deployed now. */
+  desired: ReadonlyMap<string, string>;
+  deployed: ReadonlyMap<string, string>;
+  /** What each moving bucket notifies now (notified-queues.ts). */
+  targets: ReadonlyMap<string, BucketTargets>;
+  /** --moved-buckets-applied: true for every bucket, or the buckets it names. */
+  applied: boolean | readonly string[];
+}
+
+export interface MoveHolds {
+  /** Stack name → why it is not updated in this run (`held: …`). */
+  held: Map<string, string>;
+  /** For the operator: stacks released and why, names the flag gave that concern no move. */
+  lines: string[];
+}
+
+type Verdict = { release: true; why: string } | { release: false; why: string };
+
+export function moveHolds(inputs: MoveHoldInputs): MoveHolds {
+  const notified = inputs.moves.filter((m) => m.notified);
+  const held = new Map<string, string>();
+  const lines: string[] = [];
+  for (const from of [...new Set(notified.map((m) => m.from))]) {
+    const verdicts = notified.filter((m) => m.from === from).map((m) => verdict(m, inputs));
+    const kept = verdicts.filter((v) => !v.release);
+    if (kept.length > 0) held.set(from, `held: ${kept.map((v) => v.why).join('; ')}`);
+    else lines.push(`${from} may be updated: ${verdicts.map((v) => v.why).join('; ')}`);
+  }
+  if (Array.isArray(inputs.applied)) {
+    const moving = new Set(notified.map((m) => m.bucket));
+    for (const bucket of inputs.applied.filter((b) => !moving.has(b))) {
+      lines.push(`--moved-buckets-applied names ${bucket}, but no stack is held for it (it is not a bucket moving away from an intake queue of deployment stacks): ignored; check the name`);
+    }
+  }
+  return { held, lines };
+}
+
+function verdict(move: BucketMove, inputs: MoveHoldInputs): Verdict {
+  const { bucket, from, to } = move;
+  const targets = inputs.targets.get(bucket) ?? { kind: 'unreadable', reason: 'not read' };
+  if (targets.kind === 'gone') return { release: true, why: `bucket ${bucket} no longer exists, so nothing notifies ${from}'s intake queue for it` };
+
+  const newQueue = sourceBuckets(inputs.desired.get(to) ?? '')?.notifiedBuckets.includes(bucket) === true ? queueName(to, bucket, 'events') : undefined;
+  const deployedTo = sourceBuckets(inputs.deployed.get(to) ?? '');
+  const ready = (newQueue !== undefined ? deployedTo?.notifiedBuckets : deployedTo?.sourceBuckets)?.includes(bucket) === true;
+  const vouched = inputs.applied === true || (Array.isArray(inputs.applied) && inputs.applied.includes(bucket));
+  const apply = `switchyard notifications apply --bucket ${bucket}`;
+  const destination = newQueue !== undefined ? `${to}'s intake queue ${newQueue}` : `${to} (EventBridge)`;
+
+  if (!ready) {
+    const flag = vouched ? ` (--moved-buckets-applied names ${bucket}, but that queue did not exist before this run, so the bucket cannot notify it yet)` : '';
+    return newQueue !== undefined
+      ? { release: false, why: `${bucket} moves to ${to}, whose intake queue for it (${newQueue}) is not deployed yet: once ${to} is deployed, run ${apply}, then deploy again${flag}` }
+      : { release: false, why: `${bucket} moves to ${to} (EventBridge), which is not deployed with it yet: once it is, run ${apply}, then deploy again${flag}` };
+  }
+  if (targets.kind === 'read') {
+    const doomed = queueNames(inputs.deployed.get(from)).filter((q) => !queueNames(inputs.desired.get(from)).includes(q));
+    const stale = targets.queues.filter((q) => doomed.includes(q));
+    if (stale.length > 0) {
+      const flag = vouched ? ` (--moved-buckets-applied names ${bucket}, but its notification configuration says otherwise)` : '';
+      return { release: false, why: `${bucket} moved to ${to} but still notifies ${from}'s intake queue ${stale.join(', ')}, which this update would delete: run ${apply}, then deploy again${flag}` };
+    }
+    if (newQueue === undefined) return { release: true, why: `${bucket} no longer notifies ${from}'s intake queue` };
+    if (targets.queues.includes(newQueue)) return { release: true, why: `${bucket} notifies ${destination}` };
+    if (vouched) return { release: true, why: `${bucket} reaches ${destination} another way, as --moved-buckets-applied says` };
+    return {
+      release: false,
+      why: `${bucket} moved to ${to} but its notifications name neither ${from}'s intake queue nor ${newQueue}: run ${apply}, then deploy again; if its events reach ${newQueue} another way (an SNS topic), deploy again with --moved-buckets-applied ${bucket}`,
+    };
+  }
+  if (vouched) return { release: true, why: `${bucket} notifies ${destination}, as --moved-buckets-applied says (deploy cannot read its configuration: ${targets.reason})` };
+  return {
+    release: false,
+    why:
+      `${bucket} moved to ${to}, and deploy cannot read its notification configuration (${targets.reason}): once it notifies ${destination} ` +
+      `(${apply}, or the bucket owner applies bucket-config/${bucket}.notification.json), deploy again with --moved-buckets-applied ${bucket}`,
+  };
+}
+
+/** The queue names a template declares (Switchyard writes them as literals). */
+function queueNames(body: string | undefined): string[] {
+  if (body === undefined) return [];
+  try {
+    const resources = (JSON.parse(body) as { Resources?: Record<string, { Type?: string; Properties?: { QueueName?: unknown } }> }).Resources ?? {};
+    return Object.values(resources)
+      .filter((r) => r.Type === 'AWS::SQS::Queue' && typeof r.Properties?.QueueName === 'string')
+      .map((r) => r.Properties?.QueueName as string);
+  } catch {
+    return [];
+  }
+}

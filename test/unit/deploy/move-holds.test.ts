@@ -1,0 +1,82 @@
+/**
+ * Whether the stack a notified bucket leaves may be updated, bucket by bucket: the bucket's own
+ * notification configuration decides where it can be read, the operator's --moved-buckets-applied
+ * only where it cannot, and never before the new intake queue existed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BucketMove } from '../../../deploy/bucket-moves.ts';
+import { moveHolds } from '../../../deploy/move-holds.ts';
+import type { BucketTargets } from '../../../deploy/notified-queues.ts';
+
+/** A shard template as the generator writes it: its buckets in Metadata, an intake queue per notified bucket. */
+function shard(stack: string, buckets: string[], notified: string[] = buckets): string {
+  const queues = Object.fromEntries(notified.map((b) => [`Queue${b}`, { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stack}-${b}-events` } }]));
+  return JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: notified } }, Resources: { Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stack}-dlq` } }, ...queues } });
+}
+
+const B_MOVES: BucketMove = { bucket: 'b', from: 's1', to: 's2', notified: true };
+const OLD = 's1-b-events';
+const NEW = 's2-b-events';
+const read = (...queues: string[]): BucketTargets => ({ kind: 'read', queues });
+const DENIED: BucketTargets = { kind: 'unreadable', reason: 'AccessDenied: Access Denied' };
+
+interface Case {
+  name: string;
+  targets: Record<string, BucketTargets>;
+  applied?: boolean | string[];
+  /** s2 as deployed before this run; default: already deployed with b. */
+  deployedS2?: string | undefined;
+  desiredS2?: string;
+  moves?: BucketMove[];
+  held?: RegExp;
+  line?: string;
+}
+
+const cases: Case[] = [
+  { name: 'the bucket notifies the new queue: released, and the run says why', targets: { b: read(NEW) }, line: `s1 may be updated: b notifies s2's intake queue ${NEW}` },
+  { name: 'it still notifies the queue the update deletes: held', targets: { b: read(OLD) }, held: /^held: b moved to s2 but still notifies s1's intake queue s1-b-events, which this update would delete: run switchyard notifications apply --bucket b, then deploy again$/ },
+  { name: 'still notifying it, the flag does not release it: the configuration wins', targets: { b: read(OLD, NEW) }, applied: true, held: /still notifies s1's intake queue s1-b-events.*\(--moved-buckets-applied names b, but its notification configuration says otherwise\)$/ },
+  { name: 'it notifies neither queue: held, saying how to vouch for another path', targets: { b: read('other-tool-queue') }, held: /notifications name neither s1's intake queue nor s2-b-events: .*another way \(an SNS topic\), deploy again with --moved-buckets-applied b$/ },
+  { name: 'neither, but named by the flag: released on the operator’s word', targets: { b: read() }, applied: ['b'], line: `s1 may be updated: b reaches s2's intake queue ${NEW} another way, as --moved-buckets-applied says` },
+  { name: 'unreadable: held, naming the reason and the flag that releases it', targets: { b: DENIED }, held: /^held: b moved to s2, and deploy cannot read its notification configuration \(AccessDenied: Access Denied\): .*--moved-buckets-applied b$/ },
+  { name: 'unreadable, and the flag names another bucket: held, and the unknown name is pointed out', targets: { b: DENIED }, applied: ['bb'], held: /cannot read/, line: '--moved-buckets-applied names bb, but no stack is held for it (it is not a bucket moving away from an intake queue of deployment stacks): ignored; check the name' },
+  { name: 'unreadable, bare flag: released on the operator’s word', targets: { b: DENIED }, applied: true, line: `s1 may be updated: b notifies s2's intake queue ${NEW}, as --moved-buckets-applied says (deploy cannot read its configuration: AccessDenied: Access Denied)` },
+  { name: 'the new queue did not exist before this run: held whatever the flag says', targets: { b: DENIED }, applied: true, deployedS2: undefined, held: /^held: b moves to s2, whose intake queue for it \(s2-b-events\) is not deployed yet: .*\(--moved-buckets-applied names b, but that queue did not exist before this run/ },
+  { name: 'not deployed yet, even when S3 names the queue already (a stand-in that does not validate)', targets: { b: read(NEW) }, deployedS2: shard('s2', ['c']), held: /is not deployed yet/ },
+  { name: 'the bucket is gone: nothing can lose events, released', targets: { b: { kind: 'gone' } }, deployedS2: undefined, line: "s1 may be updated: bucket b no longer exists, so nothing notifies s1's intake queue for it" },
+  {
+    name: 'moving to EventBridge: released once the new stack has the bucket and the old queue is no longer notified',
+    targets: { b: read() },
+    desiredS2: shard('s2', ['b'], []),
+    deployedS2: shard('s2', ['b'], []),
+    line: "s1 may be updated: b no longer notifies s1's intake queue",
+  },
+  {
+    name: 'two buckets leave s1: held for the one not re-pointed, naming only it',
+    targets: { b: read(NEW), c: read(OLD.replace('b', 'c')) },
+    moves: [B_MOVES, { bucket: 'c', from: 's1', to: 's2', notified: true }],
+    desiredS2: shard('s2', ['b', 'c']),
+    deployedS2: shard('s2', ['b', 'c']),
+    held: /^held: c moved to s2 but still notifies s1's intake queue s1-c-events/,
+  },
+];
+
+describe('moveHolds', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const deployedS2 = 'deployedS2' in c ? c.deployedS2 : shard('s2', ['b']);
+      const deployed = new Map([['s1', shard('s1', ['a', 'b', 'c'])], ...(deployedS2 !== undefined ? [['s2', deployedS2] as const] : [])]);
+      const desired = new Map([['s1', shard('s1', ['a'])], ['s2', c.desiredS2 ?? shard('s2', ['b'])]]);
+      const holds = moveHolds({ moves: c.moves ?? [B_MOVES], desired, deployed, targets: new Map(Object.entries(c.targets)), applied: c.applied ?? false });
+
+      if (c.held === undefined) expect(holds.held).toEqual(new Map());
+      else expect(holds.held.get('s1')).toMatch(c.held);
+      if (c.line !== undefined) expect(holds.lines).toContain(c.line);
+    });
+  }
+
+  it('moves of EventBridge buckets hold nothing and are not read', () => {
+    const holds = moveHolds({ moves: [{ ...B_MOVES, notified: false }], desired: new Map(), deployed: new Map(), targets: new Map(), applied: false });
+    expect(holds).toEqual({ held: new Map(), lines: [] });
+  });
+});
