@@ -323,10 +323,11 @@ program
   .option('--route <name>', 'only events and records of this route')
   .option('--since <time>', 'only what failed since this ISO time or duration back from now (30m, 2h, 7d)')
   .option('--dry-run', 'list only: nothing is re-driven or deleted', false)
+  .option('--through-function', "re-drive in each route's deployed function (its role and routes) instead of here with your credentials; needed for destinations that grant only the function's role", false)
   .option('--json', 'print the items and counts as JSON', false)
   .option('--region <region>', 'AWS region (default: from the environment)')
-  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server)')
-  .action(async (options: { stack: string; routes: string; route?: string; since?: string; dryRun: boolean; json: boolean; region?: string; endpoint?: string }) => {
+  .option('--endpoint <url>', 'AWS-compatible endpoint for every client (e.g. a moto server; AWS_ENDPOINT_URL_LAMBDA points Lambda elsewhere)')
+  .action(async (options: { stack: string; routes: string; route?: string; since?: string; dryRun: boolean; throughFunction: boolean; json: boolean; region?: string; endpoint?: string }) => {
     const { replayCommand } = await import('./commands/replay.ts');
     process.exitCode = await replayCommand(options, processOutput);
   });

@@ -18,16 +18,18 @@ export interface SignedRequest {
   /** Signing name and host prefix: `lambda`, `monitoring`. */
   service: string;
   method: 'GET' | 'POST';
+  /** A custom endpoint for this request alone (`AWS_ENDPOINT_URL_<SERVICE>`), before the options' one. */
+  endpoint?: string;
   /** The path; the endpoint's own path when absent. */
   path?: string;
   headers?: Record<string, string>;
   body?: string;
 }
 
-/** The service's answer: status and text. */
-export async function signedRequest(options: SignedServiceOptions, request: SignedRequest): Promise<{ status: number; ok: boolean; text: string }> {
+/** The service's answer: status, headers and text. */
+export async function signedRequest(options: SignedServiceOptions, request: SignedRequest): Promise<{ status: number; ok: boolean; headers: Headers; text: string }> {
   const region = await options.region();
-  const base = new URL(options.endpoint ?? `https://${request.service}.${region}.amazonaws.com`);
+  const base = new URL(request.endpoint ?? options.endpoint ?? `https://${request.service}.${region}.amazonaws.com`);
   const url = request.path !== undefined ? new URL(request.path, base) : base;
   const signer = new SignatureV4({ service: request.service, region, credentials: options.credentials, sha256: NodeSha256 });
   const signed = await signer.sign({
@@ -41,5 +43,5 @@ export async function signedRequest(options: SignedServiceOptions, request: Sign
     ...(request.body !== undefined ? { body: request.body } : {}),
   });
   const response = await fetch(url, { method: request.method, headers: signed.headers, ...(request.body !== undefined ? { body: request.body } : {}) });
-  return { status: response.status, ok: response.ok, text: await response.text() };
+  return { status: response.status, ok: response.ok, headers: response.headers, text: await response.text() };
 }

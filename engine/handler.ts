@@ -11,8 +11,8 @@ import { createAwsPorts } from './ports/aws/index.ts';
 import type { Ports } from './ports/types.ts';
 import { Pipeline, type InputReport } from './pipeline.ts';
 import { jsonLog } from './report/log.ts';
+import { lambdaAnswer } from './lambda-answer.ts';
 import { containerLookupCache } from './resolve/lookup-cache.ts';
-import { SwitchyardError } from './errors.ts';
 import embeddedRoutes from './routes.generated.json' with { type: 'json' };
 
 interface LambdaContext {
@@ -56,12 +56,5 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     ...(context.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY } : {}),
     ...(context.awsRequestId !== undefined ? { requestId: context.awsRequestId } : {}),
   });
-  if (report.viaSqs) return { batchItemFailures: report.batchItemFailures };
-  const failed = report.records.filter((r) => r.status === 'failed' || r.status === 'rejected');
-  if (failed.length > 0) {
-    // EventBridge / direct invocations: throwing makes Lambda retry and then use the DLQ.
-    throw new SwitchyardError('SY101', `${failed.length} record(s) failed: ${failed.map((r) => r.reason ?? r.events.flatMap((e) => e.routes.filter((x) => x.failed).map((x) => x.name)).join(', ')).join('; ')}`);
-  }
-  // A summary, not the whole report: async invocations' results are kept by Lambda destinations.
-  return { records: report.records.map((r) => ({ recordId: r.recordId, status: r.status, ...(r.reason ? { reason: r.reason } : {}) })) };
+  return lambdaAnswer(report);
 }

@@ -1,7 +1,9 @@
 /**
- * `switchyard replay [--route NAME] [--since TIME] [--dry-run]`: list what a deployment could not
- * deliver (dead-lettered events and failure records: route, object, destination, recorded
- * error) and, unless --dry-run, run it again with the local routes, then print the counts.
+ * `switchyard replay [--route NAME] [--since TIME] [--dry-run] [--through-function]`: list what a
+ * deployment could not deliver (dead-lettered events and failure records: route, object,
+ * destination, recorded error) and, unless --dry-run, run it again, then print the counts: with
+ * the local routes in this process, or with `--through-function` in each stack's deployed router
+ * function (its role, its routes).
  * Exit: 0 everything selected was re-driven (or only listed), 1 something failed again or was
  * kept, 2 usage or the deployment could not be reached.
  */
@@ -21,6 +23,8 @@ export interface ReplayCommandOptions {
   /** An ISO time, or a duration back from now (`2h`, `30m`, `7d`). */
   since?: string;
   dryRun: boolean;
+  /** Re-drive in the deployed functions (their role) instead of this process (the operator's credentials). */
+  throughFunction?: boolean;
   json: boolean;
   region?: string;
   endpoint?: string;
@@ -40,7 +44,7 @@ export async function replayCommand(options: ReplayCommandOptions, out: Output, 
     const deployment = await findDeployment(clients.cloudformation, options.stack);
     result = await replayDeployment(
       deployment,
-      { dryRun: options.dryRun, ...(options.route ? { route: options.route } : {}), ...(since ? { since } : {}) },
+      { dryRun: options.dryRun, ...(options.route ? { route: options.route } : {}), ...(since ? { since } : {}), ...(options.throughFunction ? { throughFunction: clients.invoke } : {}) },
       { sqs: clients.sqs, s3: clients.s3, ports: createAwsPorts(target), routes, ...(options.json ? {} : { onItem: (item) => out.stdout(itemLine(item)) }) },
     );
   } catch (error) {

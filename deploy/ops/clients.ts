@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsPorts } from '../../engine/ports/aws/index.ts';
 import type { StoragePort } from '../../engine/ports/types.ts';
 import { cloudWatchMetrics, type MetricsClient } from './cloudwatch.ts';
+import { functionInvoker, type FunctionInvoker } from './function-invoke.ts';
 
 export interface OpsTarget {
   region?: string;
@@ -21,6 +22,8 @@ export interface OpsClients {
   metrics: MetricsClient;
   /** The router's own S3 storage port, for what the router itself writes (failure records). */
   storage: StoragePort;
+  /** Lambda Invoke of a deployed function (replay --through-function). */
+  invoke: FunctionInvoker;
 }
 
 export function opsClients(target: OpsTarget): OpsClients {
@@ -29,15 +32,17 @@ export function opsClients(target: OpsTarget): OpsClients {
     ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
   };
   const sqs = new SQSClient(common);
+  const signing = {
+    region: () => sqs.config.region(),
+    credentials: () => sqs.config.credentials(),
+    ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
+  };
   return {
     cloudformation: new CloudFormationClient(common),
     s3: new S3Client({ ...common, forcePathStyle: target.endpoint !== undefined }),
     sqs,
     storage: createAwsPorts(common).storage,
-    metrics: cloudWatchMetrics({
-      region: () => sqs.config.region(),
-      credentials: () => sqs.config.credentials(),
-      ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
-    }),
+    metrics: cloudWatchMetrics(signing),
+    invoke: functionInvoker(signing),
   };
 }

@@ -9,6 +9,11 @@
  *   engine/actions/replay-request.ts); the router marks each record resolved once delivered.
  *   Dead letters go first: a full re-drive resolves the records of its event on the way.
  * `--route` and `--since` select; `--dry-run` lists and changes nothing.
+ *
+ * The re-drive runs in this process with the operator's credentials, or, with
+ * `--through-function`, in the stack's router function (Lambda Invoke, RequestResponse), which
+ * acts with the function's role: the one the destinations' bucket policies and other accounts'
+ * roles grant. Through the function, a dead letter runs every route it matches.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -19,14 +24,19 @@ import { RouteMatcher } from '../../engine/match/route-matcher.ts';
 import { Pipeline, type InputReport } from '../../engine/pipeline.ts';
 import type { Ports } from '../../engine/ports/types.ts';
 import { memoryLog } from '../../engine/report/log.ts';
+import { undeliveredReasons } from '../../engine/report/undelivered.ts';
 import { deleteDeadLetter, receiveDeadLetters, releaseDeadLetter, type DeadLetteredEvent } from './dead-letters.ts';
 import { eventDeadLetterQueues, type Deployment, type DeployedStack } from './deployment.ts';
 import { readFailureRecords, type StoredFailure } from './failure-records.ts';
+import type { FunctionInvoker } from './function-invoke.ts';
+import { functionsByRoute } from './route-functions.ts';
 
 export interface ReplaySelection {
   route?: string;
   since?: Date;
   dryRun: boolean;
+  /** Re-drive in each stack's router function, through this invoker, instead of in this process. */
+  throughFunction?: FunctionInvoker;
 }
 
 export type ReplayOutcome = 'listed' | 'redriven' | 'failed' | 'kept' | 'skipped';
@@ -73,12 +83,42 @@ export async function replayDeployment(deployment: Deployment, selection: Replay
     items.push(item);
     deps.onItem?.(item);
   };
+  const redrive = redriverFor(deployment, selection, deps);
   for (const stack of deployment.stacks) {
-    const pipeline = pipelineFor(deployment, selection, deps);
-    await replayDeadLetters(stack, selection, deps, pipeline, note);
-    if (stack.stateBucket) await replayFailureRecords(stack, selection, deps, pipeline, note);
+    await replayDeadLetters(stack, selection, deps, redrive, note);
+    if (stack.stateBucket) await replayFailureRecords(stack, selection, deps, redrive, note);
   }
   return { items, deadLetters: countsOf(items, 'dead-letter'), failureRecords: countsOf(items, 'failure-record') };
+}
+
+/** Runs one input again for these routes; says why it was not delivered, or undefined when it was. */
+type Redrive = (input: unknown, routes: readonly string[]) => Promise<string | undefined>;
+
+function redriverFor(deployment: Deployment, selection: ReplaySelection, deps: ReplayDeps): Redrive {
+  const invoke = selection.throughFunction;
+  if (invoke === undefined) {
+    const pipeline = pipelineFor(deployment, selection, deps);
+    return async (input) => withAccessHint(failureOf(await runSafely(pipeline, input)));
+  }
+  // Read once, on the first re-drive: a dry run reads no bundle.
+  let functions: Promise<Map<string, string>> | undefined;
+  return async (input, routes) => {
+    functions ??= functionsByRoute(deps.s3, deployment);
+    const byRoute = await functions;
+    const missing = routes.filter((route) => !byRoute.has(route));
+    if (routes.length === 0) return 'no deployed route matches it: nothing to invoke';
+    if (missing.length > 0) return `no function of the deployment runs ${missing.join(', ')}: deploy the route first, or replay without --through-function`;
+    const [functionName, ...others] = [...new Set(routes.map((route) => byRoute.get(route) ?? ''))];
+    if (functionName === undefined || others.length > 0) return `its routes ${routes.join(', ')} run in different functions: replay them one at a time with --route`;
+    const answer = await invoke(functionName, input).catch((error: unknown) => ({ delivered: false as const, reason: `could not invoke ${functionName}: ${errorMessage(error)}` }));
+    return answer.delivered ? undefined : answer.reason;
+  };
+}
+
+/** In this process the operator's credentials act; a destination that refuses them may well accept the function's role. */
+function withAccessHint(reason: string | undefined): string | undefined {
+  if (reason === undefined || !/AccessDenied|Forbidden|not authorized/i.test(reason)) return reason;
+  return `${reason} (this replay ran with your credentials; the deployment grants its function's role: replay --through-function re-drives as the function)`;
 }
 
 /** Re-driven events claim the same idempotency markers the functions do: the deployment's state bucket. */
@@ -91,7 +131,7 @@ function pipelineFor(deployment: Deployment, selection: ReplaySelection, deps: R
   });
 }
 
-async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelection, deps: ReplayDeps, pipeline: Pipeline, note: (item: ReplayItem) => void): Promise<void> {
+async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelection, deps: ReplayDeps, redrive: Redrive, note: (item: ReplayItem) => void): Promise<void> {
   const matcher = new RouteMatcher(deps.routes);
   for (const queue of eventDeadLetterQueues(stack)) {
     for (const entry of await receiveDeadLetters(deps.sqs, queue)) {
@@ -120,13 +160,14 @@ async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelectio
         note({ ...item, outcome: 'kept', reason: `${entry.unreadable}: not an event the router can run again; look at it and delete it by hand` });
         continue;
       }
-      const failure = failureOf(await runSafely(pipeline, entry.payload));
+      const failure = await redrive(entry.payload, selection.route ? [selection.route] : routes);
       if (failure !== undefined) {
         await releaseDeadLetter(deps.sqs, entry);
         note({ ...item, outcome: 'failed', reason: `${failure}; the message stays in ${queue.name}` });
         continue;
       }
-      const others = selection.route ? routes.filter((r) => r !== selection.route) : [];
+      // The function runs every route the event matches, so nothing is left for the others.
+      const others = selection.route && selection.throughFunction === undefined ? routes.filter((r) => r !== selection.route) : [];
       if (others.length > 0) {
         await releaseDeadLetter(deps.sqs, entry);
         note({ ...item, outcome: 'kept', reason: `re-driven for ${selection.route}; kept in ${queue.name} because it also matches ${others.join(', ')} (replay those routes, or replay without --route)` });
@@ -148,7 +189,7 @@ async function replayFailureRecords(
   stack: DeployedStack,
   selection: ReplaySelection,
   deps: ReplayDeps,
-  pipeline: Pipeline,
+  redrive: Redrive,
   note: (item: ReplayItem) => void,
 ): Promise<void> {
   const { records: stored, strays } = await readFailureRecords(deps.ports.storage, stack.stateBucket ?? '', {
@@ -187,7 +228,7 @@ async function replayFailureRecords(
       event: first.record.event,
       destinations: records.map((r) => ({ actionId: r.record.actionId, destination: r.record.destination })),
     };
-    const failure = failureOf(await runSafely(pipeline, request));
+    const failure = await redrive(request, [first.record.route]);
     if (failure !== undefined) {
       note({ ...item, outcome: 'failed', reason: `${failure}; the failure record stays` });
       continue;
@@ -207,17 +248,7 @@ async function runSafely(pipeline: Pipeline, input: unknown): Promise<InputRepor
 /** Why the re-drive did not deliver, or undefined when it did. */
 function failureOf(report: InputReport | Error): string | undefined {
   if (report instanceof Error) return report.message;
-  const reasons: string[] = [];
-  for (const record of report.records) {
-    if (record.status === 'rejected') reasons.push(record.reason ?? 'rejected');
-    for (const event of record.events) {
-      for (const route of event.routes) {
-        if (route.error) reasons.push(`${route.name}: ${route.error.code}: ${route.error.message}`);
-        for (const r of route.results) if (r.outcome === 'failed') reasons.push(`${route.name} → ${r.destination}: ${r.error?.code ?? ''}: ${r.error?.message ?? 'failed'}`);
-        for (const r of route.refused) reasons.push(`${route.name} → ${r.destination}: refused: ${r.reason}`);
-      }
-    }
-  }
+  const reasons = undeliveredReasons(report);
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 

@@ -45,6 +45,11 @@ interface NamedRoute {
   templates: string[];
 }
 
+/** The names of the routes a bundle's files define. */
+export function routeNamesIn(files: EmbeddedFiles): string[] {
+  return [...routesByName(files).keys()];
+}
+
 function routesByName(files: EmbeddedFiles): Map<string, NamedRoute> {
   const templates = Object.keys(files).filter((f) => f.startsWith('routes/templates/'));
   const loaded = loadRoutes(routeSetFromFiles(files));

@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../cli/commands/replay.ts';
 import { statusCommand } from '../../cli/commands/status.ts';
 import { opsClients } from '../../deploy/ops/clients.ts';
+import { findDeployment } from '../../deploy/ops/deployment.ts';
+import { lambdaAnswer } from '../../engine/lambda-answer.ts';
 import type { DeploymentStatus } from '../../deploy/ops/status.ts';
 import { Pipeline } from '../../engine/pipeline.ts';
 import { failureRecord, failureRecordKey, parseFailureRecord, type FailureRecord } from '../../engine/report/failure-record.ts';
@@ -32,6 +34,7 @@ import { createAwsTestEnv, TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './
 import { startMoto, type MotoServer } from './support/moto.ts';
 import { motoPorts, objectExists, putObject, readObject, seedRoutes } from './pipeline-support.ts';
 import { capture, type CapturedOutput } from '../support/captured-output.ts';
+import { startLambdaStandIn } from './support/lambda-stand-in.ts';
 
 const STACK = 'ops-it';
 const SHARD = `${STACK}-shard-0`;
@@ -250,6 +253,60 @@ describe('switchyard replay', () => {
     expect(unchecked.report.routes.find((r) => r.route === 'one-to-many')).toMatchObject({ failureRecords: 1, deliveredLater: 0 });
     expect(unchecked.report.notes).toContain(`route one-to-many: 1 failure record(s) could not be checked against their destination (first: s3://intel-later/${key}.v2: the record has no size or ETag of the object to compare with); they count as failure records`);
     await env.s3.send(new DeleteObjectCommand({ Bucket: deployed.stack.stateBucket, Key: recordKey }));
+  });
+
+  it("--through-function re-drives in the stack's router function (its role, not the operator's credentials): its error when it fails again, the copy once fixed", async () => {
+    await env.ssm.send(new PutParameterCommand({ Name: '/pipeline/destination/viafn', Value: 'intel-east,intel-fn', Type: 'String' }));
+    const body = Buffer.from('sensor data for the function');
+    const key = 'incoming/viafn/sensor 3.bin';
+    await putObject(env, 'my-ingestion-bucket', key, body, { contentType: 'application/octet-stream', tags: { DestinationMappingKey: 'viafn' } });
+    const event = objectCreatedEvent({ bucket: 'my-ingestion-bucket', key, size: body.length, eTag: 'e3', sequencer: '03', account: TEST_ACCOUNT, region: TEST_REGION, time: new Date(), id: 'replay-through-function' });
+    await runAsLambda(async (invoke) => {
+      await invoke(event);
+    });
+    const destination = `s3://intel-fn/${key}`;
+    expect((await failureRecords()).filter((r) => r.destination.id === destination).map((r) => r.resolvedAt)).toEqual([undefined]);
+
+    // Each stack's function: the router pipeline with that stack's state bucket, answering as the handler does.
+    const deployment = await findDeployment(opsClients({ endpoint: moto.endpoint, region: TEST_REGION }).cloudformation, STACK);
+    const functionNames = new Set(deployment.stacks.flatMap((stack) => (stack.functionName ? [stack.functionName] : [])));
+    const stateBucket = deployment.stateBucket ?? '';
+    const { ports } = await motoPorts(moto.endpoint, { fastClock: true });
+    const lambda = await startLambdaStandIn(async (functionName, payload) => {
+      if (!functionNames.has(functionName)) throw new Error(`ResourceNotFoundException: no function ${functionName}`);
+      return lambdaAnswer(await new Pipeline({ routes: seedRoutes(), ports, stateBucket }).processInput(payload));
+    });
+    const previous = process.env.AWS_ENDPOINT_URL_LAMBDA;
+    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
+    try {
+      const replay = async (): Promise<{ code: number; io: CapturedOutput }> => {
+        const io = capture();
+        const code = await replayCommand({ stack: STACK, routes: 'routes', route: 'one-to-many', dryRun: false, throughFunction: true, json: false, endpoint: moto.endpoint, region: TEST_REGION }, io);
+        return { code, io };
+      };
+      // The function that runs one-to-many, as the deployed bundles say (the core stack holds the state bucket, a shard the function).
+      const coreFunction = deployment.stacks.find((stack) => stack.name === SHARD)?.functionName;
+      expect(coreFunction).toBeDefined();
+
+      const failing = await replay();
+      expect(failing.code).toBe(1);
+      expect(failing.io.out.join('\n')).toContain(`${coreFunction} failed (Unhandled): SwitchyardError: 1 record(s) failed: one-to-many → ${destination}: NoSuchBucket`);
+      expect(failing.io.out).toContain('failure records: 1 selected, 0 re-driven, 1 failed again, 0 kept');
+      expect(lambda.invocations.map((i) => [i.functionName, i.invocationType, i.signedFor])).toEqual([[coreFunction, 'RequestResponse', 'lambda']]);
+      expect(lambda.invocations[0]?.payload).toMatchObject({ switchyard: 'replay', route: 'one-to-many', destinations: [{ destination: { id: destination } }] });
+
+      await env.s3.send(new CreateBucketCommand({ Bucket: 'intel-fn' }));
+      const fixed = await replay();
+      expect({ code: fixed.code, err: fixed.io.err }).toEqual({ code: 0, err: [] });
+      expect(fixed.io.out).toContain('failure records: 1 selected, 1 re-driven, 0 failed again, 0 kept');
+      expect((await readObject(env, 'intel-fn', key)).body.equals(body)).toBe(true);
+      expect((await failureRecords()).filter((r) => r.destination.id === destination).map((r) => r.resolvedBy)).toEqual(['replay']);
+      expect(lambda.invocations).toHaveLength(2);
+    } finally {
+      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+      else process.env.AWS_ENDPOINT_URL_LAMBDA = previous;
+      await lambda.stop();
+    }
   });
 });
 
