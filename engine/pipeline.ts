@@ -8,7 +8,7 @@ import type { MarkerStore } from './actions/idempotency.ts';
 import { destinationOf, type PlannedStep, type Refusal } from './actions/planned-action.ts';
 import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
 import { isReplayRequest, isRequested, isRequestedRefusal, replayRequestProblems, type ReplayRequest } from './actions/replay-request.ts';
-import { ActionError, errorMessage, type FailureClass } from './errors.ts';
+import { ActionError, errorMessage } from './errors.ts';
 import { missingDirectSource } from './events/direct-invocation.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
 import type { InputRecord, ObjectEvent } from './events/object-event.ts';
@@ -23,16 +23,14 @@ import { ObjectFacts } from './resolve/object-facts.ts';
 import { ParameterBatcher } from './resolve/parameter-batcher.ts';
 import { resolveRoute } from './resolve/resolve-route.ts';
 import { evaluate } from './resolve/evaluate.ts';
-import { failureMessage } from './report/failure-message.ts';
-import { destinationFailures, failureRecordKey, type DestinationFailure } from './report/failure-record.ts';
-import { markAnnounced, resolveFailureRecord, writeFailureRecords, type FailureStore, type WrittenRecord } from './report/failure-store.ts';
+import { NOT_ATTEMPTED } from './report/failure-notification.ts';
 import { silentLog, type Log } from './report/log.ts';
-import { countResults, emfLine } from './report/metrics.ts';
-import { trackingKey, trackingRecord } from './report/tracking.ts';
+import { RouteReporter } from './report/route-reporter.ts';
 import { unroutedReason, type RouteVerdict } from './report/unrouted.ts';
-import { REPORT_RESERVE_MS, tooLateToStart, withRetry, type RetryOptions, type RetryPolicy } from './retry.ts';
-import { parseDuration } from './units.ts';
-import type { Retry } from '../schema/route.ts';
+import { REPORT_RESERVE_MS, tooLateToStart } from './retry.ts';
+
+export { NOT_ATTEMPTED } from './report/failure-notification.ts';
+export { reportRetryPolicy } from './report/report-writes.ts';
 
 export interface PipelineOptions {
   routes: readonly CompiledRoute[];
@@ -97,7 +95,6 @@ export interface InvocationContext {
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 const REPORT_FAILED = 'ReportFailed';
-export const NOT_ATTEMPTED = 'NotAttempted';
 
 export class Pipeline {
   private readonly matcher: RouteMatcher;
@@ -106,10 +103,17 @@ export class Pipeline {
   /** Buckets some route writes to: only events there can be Switchyard's own output. */
   private readonly outputBuckets: Array<(bucket: string) => boolean>;
   private readonly markers: MarkerStore | undefined;
+  private readonly reporter: RouteReporter;
 
   constructor(private readonly options: PipelineOptions) {
     this.matcher = new RouteMatcher(options.routes);
     this.log = options.log ?? silentLog;
+    this.reporter = new RouteReporter({
+      ports: options.ports,
+      log: this.log,
+      ...(options.stateBucket ? { stateBucket: options.stateBucket } : {}),
+      ...(options.metricsSink ? { metricsSink: options.metricsSink } : {}),
+    });
     this.deps = {
       ports: options.ports,
       // Without a cache of its own, the TTL runs on the ports' clock (a fake one in tests).
@@ -227,27 +231,9 @@ export class Pipeline {
     const event = wanted.event;
     this.log.write('info', 'replaying a recorded event', { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, destinations: wanted.destinations?.map((d) => d.destination.id) ?? 'all' });
     const report = await this.processRoute(route, event, new ObjectFacts(event, this.options.ports.storage), 'replay', context, wanted);
-    await this.resolveDelivered(route, event, report, 'replay', context, wanted);
+    await this.reporter.resolveDelivered(route, event, report, 'replay', context, wanted);
     const status = report.failed ? 'failed' : 'processed';
     return { viaSqs: false, records: [{ recordId, status, events: [{ event, routes: [report], failed: report.failed }] }], batchItemFailures: [] };
-  }
-
-  /** Each destination a replay or a redelivery delivered gets its failure record (if any) marked resolved. */
-  private async resolveDelivered(route: CompiledRoute, event: ObjectEvent, report: RouteReport, by: 'replay' | 'redelivery', context: InvocationContext, request?: ReplayRequest): Promise<void> {
-    const bucket = this.options.stateBucket;
-    if (!bucket) return;
-    const delivered = report.steps.filter((step, i) => report.results[i] !== undefined && report.results[i].outcome !== 'failed').map((step) => step.action);
-    const resolved = request?.destinations
-      ? request.destinations.filter((wanted) => delivered.some((action) => isRequested({ ...request, destinations: [wanted] }, action)))
-      : delivered.map((action) => ({ actionId: action.actionId, destination: { kind: action.type === 'copy' ? ('s3' as const) : action.type, id: destinationOf(action) } }));
-    const store = this.failureStore(bucket, context);
-    for (const { actionId, destination } of resolved) {
-      const key = failureRecordKey(route.name, event, actionId, destination);
-      const outcome = await resolveFailureRecord(store, key, by);
-      const where = { route: route.name, eventId: event.id, action: actionId, destination: destination.id, record: `s3://${bucket}/${key}` };
-      if (outcome instanceof Error) this.log.write('warn', `${by} delivered ${destination.id}, but its failure record could not be marked resolved: ${outcome.message}`, where);
-      else if (outcome === 'resolved') this.log.write('info', `failure record resolved: ${destination.id} delivered by ${by}`, where);
-    }
   }
 
   async processEvent(event: ObjectEvent, context: InvocationContext = {}): Promise<EventReport> {
@@ -288,6 +274,7 @@ export class Pipeline {
         resolution.refused = resolution.refused.filter((r) => isRequestedRefusal(replay, r.actionId, r.destination));
       }
       Object.assign(report, { steps: resolution.steps, refused: resolution.refused, skipped: resolution.skipped, values: resolution.values });
+      await this.reporter.recordStart(route, event, resolution.steps, resolution.refused, started, context);
       report.results = await this.act(route, event, facts, resolution.steps, context);
     } catch (error) {
       const gone = await this.sourceGone(route, event, error);
@@ -307,8 +294,8 @@ export class Pipeline {
    */
   private async reportOrFail(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, context: InvocationContext): Promise<void> {
     try {
-      await this.reportRoute(route, event, report, started, context);
-      if (context.redelivered) await this.resolveDelivered(route, event, report, 'redelivery', context);
+      await this.reporter.report(route, event, report, started, context);
+      if (context.redelivered) await this.reporter.resolveDelivered(route, event, report, 'redelivery', context);
     } catch (error) {
       const message = `reporting failed after the actions ran: ${errorMessage(error)}`;
       report.failed = true;
@@ -366,163 +353,6 @@ export class Pipeline {
     const message = `not attempted: ${this.outOfTimeReason(leftMs)}. The event fails and is delivered again; this destination is tried then. If this repeats, raise the function's timeout`;
     return { actionId: step.action.actionId, type: step.action.type, destination: destinationOf(step.action), outcome: 'failed', attempts: 0, durationMs: 0, error: { code: NOT_ATTEMPTED, message, failureClass: 'unknown', reason: 'deadline' } };
   }
-
-  /**
-   * One route's report: a log line per action, failure records, metrics, the tracking record and
-   * the failure notification. Its writes retry only while the invocation has time.
-   */
-  private async reportRoute(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, context: InvocationContext): Promise<void> {
-    const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
-    for (const r of report.results) {
-      this.log.write(r.outcome === 'failed' ? 'error' : r.warning ? 'warn' : 'info', `${r.type} ${r.outcome}`, {
-        ...where,
-        action: r.actionId,
-        destination: r.destination,
-        outcome: r.outcome,
-        attempts: r.attempts,
-        durationMs: r.durationMs,
-        ...(r.detail ? { detail: r.detail } : {}),
-        ...(r.error ? { error: r.error } : {}),
-        ...(r.warning ? { warning: r.warning } : {}),
-      });
-    }
-    for (const r of report.refused) this.log.write('error', 'destination refused by the allow-list', { ...where, action: r.actionId, destination: r.destination, reason: r.reason });
-    if (report.error) this.log.write('error', `route failed before any action ran: ${report.error.message}`, { ...where, error: report.error });
-    // Actions not started for lack of time come back with the event: no failure record or notice for them.
-    const attempted = report.results.map((r, i) => ({ r, action: report.steps[i]?.action })).filter(({ r }) => r.error?.code !== NOT_ATTEMPTED);
-    const failures = destinationFailures(attempted.map(({ r }) => r), attempted.map(({ action }) => action), report.refused);
-    const records = await this.recordFailures(route, event, report, failures, where, context);
-    const counts = countResults(report.results, report.refused.length, report.failed);
-    this.options.metricsSink?.(emfLine(route.name, counts, report.failed, this.options.ports.clock.now()));
-
-    const tracking = route.definition.tracking;
-    let trackingUri: string | undefined;
-    if (tracking && tracking.enabled !== false && this.options.stateBucket) {
-      const key = trackingKey(route.name, event);
-      trackingUri = `s3://${this.options.stateBucket}/${key}`;
-      const record = trackingRecord(route.name, event, report.results, report.refused, started, this.options.ports.clock.now(), report.error?.message);
-      await this.withPolicy(route.definition.tracking?.retry, () => this.options.ports.storage.put(this.options.stateBucket ?? '', key, JSON.stringify(record, null, 2), 'application/json'), 'tracking record', where, context);
-    }
-    const onFailure = route.definition.notify?.onFailure;
-    if (onFailure && onlyNotAttempted(report, failures)) {
-      this.log.write('info', 'failure notification not sent: the only failures are actions not started for lack of time, and the event is delivered again for them', where);
-      return;
-    }
-    if (onFailure && onlyRepeats(report, failures, records)) {
-      this.log.write('info', `failure notification not sent: every failure is a repeat, with the same error, of one an earlier delivery of this event announced (a repeat is not re-announced)`, { ...where, records: records.map((r) => r.uri) });
-      return;
-    }
-    // A partial failure (failWhen: all, some destinations delivered) is told too: nobody must find out by chance.
-    if ((report.failed || failures.length > 0) && onFailure) {
-      const message = failureMessage(
-        {
-          route: route.name,
-          event,
-          results: report.results,
-          refused: report.refused,
-          eventFailed: report.failed,
-          records: records.map((r) => ({ actionId: r.failure.actionId, destination: r.failure.destination.id, uri: r.uri })),
-          ...(report.error ? { error: report.error.message } : {}),
-          ...(trackingUri ? { tracking: trackingUri } : {}),
-        },
-        route.failureTemplate,
-      );
-      let told = true;
-      if (onFailure.sns) {
-        const topic = onFailure.sns;
-        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.notifications.publish(topic, message.subject, message.body), `failure notification to ${topic}`, where, context)) && told;
-      }
-      if (onFailure.email) {
-        const { from, to } = onFailure.email;
-        told = (await this.withPolicy(onFailure.retry, () => this.options.ports.email.send({ from, to, subject: message.subject, text: message.body }), 'failure email', where, context)) && told;
-      }
-      if (told) await this.markAnnounced(records.filter((r) => !r.repeat), where, context);
-    }
-  }
-
-  private async markAnnounced(records: WrittenRecord[], where: Record<string, unknown>, context: InvocationContext): Promise<void> {
-    const bucket = this.options.stateBucket;
-    if (!bucket || records.length === 0) return;
-    const error = await markAnnounced(this.failureStore(bucket, context), records.map((r) => r.key));
-    if (error) this.log.write('warn', `failure notification sent, but its failure records could not be marked announced (${error.message}): a redelivery failing the same way notifies again`, { ...where, records: records.map((r) => r.uri) });
-  }
-
-  /**
-   * A failure record per failed or refused destination. When one cannot be written the route
-   * fails, so the trigger delivers the event again (or dead-letters it): never lost silently.
-   */
-  private async recordFailures(route: CompiledRoute, event: ObjectEvent, report: RouteReport, failures: DestinationFailure[], where: Record<string, unknown>, context: InvocationContext): Promise<WrittenRecord[]> {
-    if (failures.length === 0) return [];
-    const bucket = this.options.stateBucket;
-    if (!bucket) {
-      this.log.write('error', `${failures.length} destination(s) failed and no state bucket is configured: no failure record written, only this log line`, { ...where, destinations: failures.map((f) => f.destination.id) });
-      return [];
-    }
-    try {
-      const written = await writeFailureRecords(
-        this.failureStore(bucket, context),
-        route.name,
-        event,
-        failures,
-        report.failed,
-      );
-      report.failureRecords = written.map((r) => r.uri);
-      for (const r of written) {
-        const again = r.repeat ? ' again, with the error an earlier delivery recorded' : '';
-        this.log.write('warn', `failure recorded${again} for ${r.failure.destination.id}: re-drive it with 'switchyard replay' once the cause is fixed`, { ...where, action: r.failure.actionId, destination: r.failure.destination.id, record: r.uri, eventFailed: report.failed, repeat: r.repeat });
-      }
-      return written;
-    } catch (error) {
-      const message = errorMessage(error);
-      this.log.write('error', message, { ...where, code: 'FailureRecordNotWritten' });
-      report.failed = true;
-      report.error ??= { code: 'FailureRecordNotWritten', message, failureClass: '5xx' };
-      return [];
-    }
-  }
-
-  private failureStore(bucket: string, context: InvocationContext): FailureStore {
-    return { storage: this.options.ports.storage, bucket, now: () => this.options.ports.clock.now(), sleep: (ms) => this.options.ports.clock.sleep(ms), retry: reportRetryPolicy(undefined), ...(context.remainingMs ? { remainingMs: context.remainingMs } : {}) };
-  }
-
-  /** Tracking records and failure notifications: retried under their own `retry` (seed 002: 3 × 1 s and 2 × 1 s). True when the write went through. */
-  private async withPolicy(retry: Retry | undefined, fn: () => Promise<unknown>, what: string, where: Record<string, unknown>, context: InvocationContext): Promise<boolean> {
-    const options: RetryOptions = { sleep: (ms) => this.options.ports.clock.sleep(ms), ...(context.remainingMs ? { remainingMs: context.remainingMs } : {}) };
-    const outcome = await withRetry(fn, reportRetryPolicy(retry), options);
-    const late = !outcome.ok && outcome.reason === 'deadline' ? ' (not retried: the invocation is about to time out)' : '';
-    if (!outcome.ok) this.log.write('error', `${what} could not be written${late}: ${outcome.error.message}`, { ...where, attempts: outcome.attempts });
-    return outcome.ok;
-  }
-}
-
-/**
- * The policy for report writes. Only numbers count here: a `retries` expression has no event
- * bindings to read from at report time, so it falls back to 2.
- */
-export function reportRetryPolicy(retry: Retry | undefined): RetryPolicy {
-  const delayMs = retry?.delay !== undefined ? parseDuration(retry.delay) : 1000;
-  return {
-    retries: typeof retry?.retries === 'number' ? retry.retries : 2,
-    delayMs,
-    maxDelayMs: retry?.maxDelay !== undefined ? parseDuration(retry.maxDelay) : Math.max(delayMs, 5000),
-    backoff: retry?.backoff ?? 1,
-    jitter: retry?.jitter ?? 'none',
-    on: (retry?.on ?? ['throttling', 'network', '5xx']) as FailureClass[],
-  };
-}
-
-/**
- * Redeliveries (SQS up to maxReceiveCount) must not repeat the same notification: it is sent
- * when a destination fails for the first time or with another error. Without a record to
- * compare with (no state bucket, a record not written, a route error) it is always sent.
- */
-/** The event failed only because actions were not started before the deadline: it comes back, nothing to tell yet. */
-function onlyNotAttempted(report: RouteReport, failures: DestinationFailure[]): boolean {
-  return !report.error && failures.length === 0 && report.results.some((r) => r.error?.code === NOT_ATTEMPTED);
-}
-
-function onlyRepeats(report: RouteReport, failures: DestinationFailure[], records: WrittenRecord[]): boolean {
-  return !report.error && failures.length > 0 && records.length === failures.length && records.every((r) => r.repeat);
 }
 
 function emptyReport(name: string, matched: boolean, reason: string): RouteReport {

@@ -19,7 +19,7 @@ export interface FailureStore {
   remainingMs?: () => number;
 }
 
-function retryOptions(store: FailureStore): RetryOptions {
+export function storeRetryOptions(store: FailureStore): RetryOptions {
   return { sleep: store.sleep, ...(store.remainingMs ? { remainingMs: store.remainingMs } : {}) };
 }
 
@@ -70,7 +70,7 @@ export async function writeFailureRecords(store: FailureStore, route: string, ev
         await store.storage.put(store.bucket, key, JSON.stringify(record, null, 2), 'application/json');
       },
       store.retry,
-      retryOptions(store),
+      storeRetryOptions(store),
     );
     if (outcome.ok) written.push({ failure, key, uri: `s3://${store.bucket}/${key}`, repeat: isAnnouncedRepeat(before?.previous, failure) });
     else lost.push(`${failure.destination.id} (${outcome.error.code}: ${outcome.error.message})`);
@@ -99,7 +99,7 @@ export async function markAnnounced(store: FailureStore, keys: string[]): Promis
         await store.storage.put(store.bucket, key, JSON.stringify({ ...record, announced: true }, null, 2), 'application/json');
       },
       store.retry,
-      retryOptions(store),
+      storeRetryOptions(store),
     );
     if (!outcome.ok) return outcome.error;
   }
@@ -122,7 +122,7 @@ export async function resolveFailureRecord(store: FailureStore, key: string, by:
       return 'resolved' as const;
     },
     store.retry,
-    retryOptions(store),
+    storeRetryOptions(store),
   );
   return outcome.ok ? outcome.value : outcome.error;
 }

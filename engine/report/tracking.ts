@@ -1,21 +1,44 @@
-/** The tracking record per file (seed 002): status, counts, per-destination results and timestamps. */
+/**
+ * The tracking record per file (seed 002): written when a route's actions start (`IN_PROGRESS`,
+ * the resolved destinations) and when they end (status, counts, per-destination results,
+ * timestamps). A later run of the same event (a redelivery, a replay) is merged into the stored
+ * record instead of replacing it; tracking-store.ts does the writing.
+ */
 import type { ActionResult } from '../actions/execute.ts';
 import type { Refusal } from '../actions/planned-action.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
 
+const STATUSES = ['IN_PROGRESS', 'SUCCEEDED', 'PARTIALLY_FAILED', 'FAILED'] as const;
+export type TrackingStatus = (typeof STATUSES)[number];
+
+export interface TrackedFailure {
+  destination: string;
+  error: string;
+  /** Attempts over every run that failed this destination. */
+  attempts: number;
+}
+
 export interface TrackingRecord {
   route: string;
+  /** The seed's execution id: the event's id, the same over redeliveries and replays of the event. */
   eventId: string;
   sourceBucket: string;
   fileKey: string;
-  status: 'SUCCEEDED' | 'PARTIALLY_FAILED' | 'FAILED';
+  status: TrackingStatus;
+  /** When the first run of this event started. */
   startedAt: string;
-  completedAt: string;
+  /** When the last run ended; absent while a run is in progress. */
+  completedAt?: string;
+  /** Runs of this event on this route: the first delivery, then each redelivery or replay. */
+  runs: number;
+  /** Every destination resolved for the event so far. */
+  destinations: string[];
   totalDestinations: number;
   successfulCopies: number;
   failedCopies: number;
   successfulDestinations: string[];
-  failedDestinations: Array<{ destination: string; error: string; attempts: number }>;
+  failedDestinations: TrackedFailure[];
+  /** The last run's route error (it failed before its actions). */
   error?: string;
 }
 
@@ -24,27 +47,109 @@ export function trackingKey(route: string, event: ObjectEvent): string {
   return `tracking/${route}/${event.bucket}/${event.key}.json`;
 }
 
+/** The record written before the actions run: nothing delivered yet. */
+export function startedTrackingRecord(route: string, event: ObjectEvent, destinations: string[], started: Date): TrackingRecord {
+  return { ...identity(route, event), status: 'IN_PROGRESS', startedAt: started.toISOString(), runs: 1, ...settled(distinct(destinations), [], []) };
+}
+
+/** The record of one run's outcome, on its own (mergeTracking folds it into what earlier runs left). */
 export function trackingRecord(route: string, event: ObjectEvent, results: ActionResult[], refused: Refusal[], started: Date, finished: Date, error?: string): TrackingRecord {
-  const ok = results.filter((r) => r.outcome !== 'failed');
+  const ok = results.filter((r) => r.outcome !== 'failed').map((r) => r.destination);
   const failed = [
     ...results.filter((r) => r.outcome === 'failed').map((r) => ({ destination: r.destination, error: `${r.error?.code}: ${r.error?.message}`, attempts: r.attempts })),
     ...refused.map((r) => ({ destination: r.destination, error: r.reason, attempts: 0 })),
   ];
-  // Nothing to do (every action skipped by `when`) is a success; FAILED means nothing arrived where something should have.
-  const status = error || (failed.length > 0 && ok.length === 0) ? 'FAILED' : failed.length > 0 ? 'PARTIALLY_FAILED' : 'SUCCEEDED';
   return {
-    route,
-    eventId: event.id,
-    sourceBucket: event.bucket,
-    fileKey: event.key,
-    status,
+    ...identity(route, event),
+    status: statusOf(ok.length, failed.length, error),
     startedAt: started.toISOString(),
     completedAt: finished.toISOString(),
-    totalDestinations: ok.length + failed.length,
-    successfulCopies: ok.length,
-    failedCopies: failed.length,
-    successfulDestinations: ok.map((r) => r.destination),
-    failedDestinations: failed,
+    runs: 1,
+    ...settled([...ok, ...failed.map((f) => f.destination)], ok, failed),
     ...(error ? { error } : {}),
   };
+}
+
+/**
+ * `next` over what is stored for the file. Another event (a new upload of the key) replaces the
+ * record. The same event keeps its first start and every destination delivered so far; a
+ * destination delivered now leaves the failed list, and counts and status cover them all.
+ */
+export function mergeTracking(stored: TrackingRecord | undefined, next: TrackingRecord): TrackingRecord {
+  if (!stored || stored.eventId !== next.eventId) return next;
+  const starting = next.status === 'IN_PROGRESS';
+  const ok = distinct([...stored.successfulDestinations, ...next.successfulDestinations]);
+  const failed = addFailures(stored.failedDestinations, next.failedDestinations).filter((f) => !ok.some((delivered) => delivers(delivered, f.destination)));
+  // Until this run ends, the last run's error still stands.
+  const error = starting ? stored.error : next.error;
+  return {
+    ...identity(next.route, { id: next.eventId, bucket: next.sourceBucket, key: next.fileKey }),
+    status: starting ? 'IN_PROGRESS' : statusOf(ok.length, failed.length, error),
+    startedAt: stored.startedAt,
+    ...(next.completedAt ? { completedAt: next.completedAt } : {}),
+    // The final write of a run whose start record was written is the same run.
+    runs: !starting && stored.status === 'IN_PROGRESS' ? stored.runs : stored.runs + 1,
+    ...settled(starting ? distinct([...stored.destinations, ...next.destinations]) : [...ok, ...failed.map((f) => f.destination)], ok, failed),
+    ...(error ? { error } : {}),
+  };
+}
+
+/** A stored record read back; undefined when it is not one (it is then replaced). Records from before `runs` and `destinations` count as one run. */
+export function parseTrackingRecord(text: string): TrackingRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  const { eventId, startedAt, status, successfulDestinations, failedDestinations } = value;
+  if (typeof eventId !== 'string' || typeof startedAt !== 'string' || !STATUSES.includes(status as TrackingStatus) || !isStrings(successfulDestinations)) return undefined;
+  if (!Array.isArray(failedDestinations) || !failedDestinations.every((f) => isObject(f) && typeof f.destination === 'string')) return undefined;
+  const record = value as unknown as TrackingRecord;
+  const failed = record.failedDestinations.map((f) => ({ destination: f.destination, error: String(f.error ?? ''), attempts: typeof f.attempts === 'number' ? f.attempts : 0 }));
+  return {
+    ...record,
+    runs: typeof value.runs === 'number' ? value.runs : 1,
+    destinations: isStrings(value.destinations) ? value.destinations : [...successfulDestinations, ...failed.map((f) => f.destination)],
+    failedDestinations: failed,
+  };
+}
+
+/** Nothing to do (every action skipped by `when`) is a success; FAILED means nothing arrived where something should have. */
+function statusOf(ok: number, failed: number, error: string | undefined): TrackingStatus {
+  if (error || (failed > 0 && ok === 0)) return 'FAILED';
+  return failed > 0 ? 'PARTIALLY_FAILED' : 'SUCCEEDED';
+}
+
+function identity(route: string, event: Pick<ObjectEvent, 'id' | 'bucket' | 'key'>): Pick<TrackingRecord, 'route' | 'eventId' | 'sourceBucket' | 'fileKey'> {
+  return { route, eventId: event.id, sourceBucket: event.bucket, fileKey: event.key };
+}
+
+function settled(destinations: string[], ok: string[], failed: TrackedFailure[]): Pick<TrackingRecord, 'destinations' | 'totalDestinations' | 'successfulCopies' | 'failedCopies' | 'successfulDestinations' | 'failedDestinations'> {
+  return { destinations, totalDestinations: destinations.length, successfulCopies: ok.length, failedCopies: failed.length, successfulDestinations: ok, failedDestinations: failed };
+}
+
+/** The latest error of each destination, with the attempts of every run added up. */
+function addFailures(earlier: TrackedFailure[], now: TrackedFailure[]): TrackedFailure[] {
+  const merged = new Map(earlier.map((f) => [f.destination, f]));
+  for (const f of now) merged.set(f.destination, { ...f, attempts: (merged.get(f.destination)?.attempts ?? 0) + f.attempts });
+  return [...merged.values()];
+}
+
+/** A refused destination is named by its bucket alone; once the allow-list is fixed it is delivered as `s3://bucket/key`. */
+function delivers(delivered: string, failed: string): boolean {
+  return delivered === failed || (!failed.includes('/') && delivered.startsWith(`s3://${failed}/`));
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,12 +1,15 @@
 /**
  * Seed 002 (build replication) end to end against moto: S3 → SQS, a copy in every regional
- * bucket, the tracking record in the state bucket, the rich failure notification on SNS for a
- * manual run naming an invalid bucket, and the multipart path for a 12 MiB build.
+ * bucket, the tracking record in the state bucket (its start before the copies, and a replay
+ * merged into it), the rich failure notification on SNS for a manual run naming an invalid
+ * bucket, and the multipart path for a 12 MiB build.
  */
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { REPLAY_MARK } from '../../engine/actions/replay-request.ts';
 import { Pipeline } from '../../engine/pipeline.ts';
+import { listFailureRecords } from '../../engine/report/failure-listing.ts';
 import type { AwsTestEnv } from './support/aws-env.ts';
 import { useMotoServer, type MotoServer } from './support/moto.ts';
 import { editedRoute, lambdaSqsEvent, motoPorts, objectExists, onlyRoute, putObject, readObject, receiveDeliveries, seedRoutes, topicInbox } from './pipeline-support.ts';
@@ -64,6 +67,54 @@ describe('seed 002: build replication', () => {
       failedDestinations: [],
     });
     expect(Date.parse(String(record.completedAt))).toBeGreaterThanOrEqual(Date.parse(String(record.startedAt)));
+  });
+
+  it('writes the start record before the copies: IN_PROGRESS, the event id, the start time and both regions', async () => {
+    await putObject(env, 'global-builds', 'builds/app-1.5.0.zip', 'zip');
+    const messages = await receiveDeliveries(env, queue.url, 1);
+    const { ports } = await motoPorts(moto.endpoint);
+    let atFirstCopy: Record<string, unknown> | undefined;
+    const copy = ports.storage.copy.bind(ports.storage);
+    ports.storage.copy = async (request) => {
+      atFirstCopy ??= await tracking('builds/app-1.5.0.zip');
+      return copy(request);
+    };
+
+    const report = await new Pipeline({ routes, ports, stateBucket: STATE }).processInput(lambdaSqsEvent(messages, queue.arn));
+
+    const destinations = REGIONS.map((b) => `s3://${b}/builds/app-1.5.0.zip`);
+    expect(atFirstCopy).toMatchObject({ status: 'IN_PROGRESS', eventId: report.records.flatMap((r) => r.events)[0]?.event.id, destinations, totalDestinations: 2, successfulCopies: 0, runs: 1 });
+    expect(atFirstCopy?.completedAt).toBeUndefined();
+    expect(await tracking('builds/app-1.5.0.zip')).toMatchObject({ status: 'SUCCEEDED', startedAt: atFirstCopy?.startedAt, successfulDestinations: destinations, runs: 1 });
+  });
+
+  it('a replay of the region that failed keeps the region delivered first: one SUCCEEDED record over both runs', async () => {
+    await env.s3.send(new DeleteBucketCommand({ Bucket: 'region-b-builds' }));
+    await putObject(env, 'global-builds', 'builds/app-1.6.0.zip', 'zip');
+    const messages = await receiveDeliveries(env, queue.url, 1);
+    const { ports } = await motoPorts(moto.endpoint);
+    const pipeline = new Pipeline({ routes, ports, stateBucket: STATE });
+    await pipeline.processInput(lambdaSqsEvent(messages, queue.arn));
+    const first = await tracking('builds/app-1.6.0.zip');
+    expect(first).toMatchObject({ status: 'PARTIALLY_FAILED', successfulDestinations: ['s3://region-a-builds/builds/app-1.6.0.zip'] });
+
+    await env.createBucket('region-b-builds');
+    const [listed] = await listFailureRecords(ports.storage, STATE, { route: 'global-builds' });
+    if (!listed || !('record' in listed)) throw new Error('no failure record to replay');
+    const replay = await pipeline.processInput({ switchyard: REPLAY_MARK, route: 'global-builds', event: listed.record.event, destinations: [{ actionId: listed.record.actionId, destination: listed.record.destination }] });
+
+    expect(onlyRoute(replay, 'global-builds').results.map((r) => [r.destination, r.outcome])).toEqual([['s3://region-b-builds/builds/app-1.6.0.zip', 'succeeded']]);
+    expect(await tracking('builds/app-1.6.0.zip')).toMatchObject({
+      eventId: listed.record.event.id,
+      status: 'SUCCEEDED',
+      startedAt: first.startedAt,
+      runs: 2,
+      totalDestinations: 2,
+      successfulCopies: 2,
+      failedCopies: 0,
+      successfulDestinations: REGIONS.map((b) => `s3://${b}/builds/app-1.6.0.zip`),
+      failedDestinations: [],
+    });
   });
 
   it('a manual run naming an invalid bucket is refused: FAILED tracking record and the rich SNS notification', async () => {
