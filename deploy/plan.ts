@@ -78,7 +78,11 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const region = await resolvedRegion(clients);
   const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   const account = identity.Account ?? '';
-  const deployment = generateDeployment(loaded.routes, generationOptions(options, account, region));
+  // The deployed templates say which logical ids the names already hold, so an added name never
+  // takes a deployed one's id (generators/cloudformation/names.ts uniqueIdStems): read them first.
+  const existing = await withTemplates(clients.cloudformation, await existingStacks(clients.cloudformation, options.stackName), options.concurrency ?? DEFAULT_CONCURRENCY);
+  const deployedTemplates = new Map([...existing.values()].flatMap((stack) => (stack.template !== undefined ? [[stack.name, stack.template] as const] : [])));
+  const deployment = generateDeployment(loaded.routes, { ...generationOptions(options, account, region), deployedTemplates });
   out.stderr(
     `${uploadCode ? 'Deploying' : 'Comparing'} ${loaded.routes.length} route${loaded.routes.length === 1 ? '' : 's'} in ${deployment.stacks.length} stack${deployment.stacks.length === 1 ? '' : 's'} of deployment ${deployment.name} (account ${account}, ${region}${options.endpoint ? `, endpoint ${options.endpoint}` : ''}).`,
   );
@@ -86,17 +90,12 @@ export async function planDeployment(options: PlanOptions, uploadCode: boolean):
   const bucket: CodeBucket = options.codeBucket !== undefined
     ? { name: options.codeBucket, region }
     : { name: defaultCodeBucketName(account, region), region, ...(account ? { owner: account } : {}) };
-  // AWS is read while esbuild works. Nothing is created until both are done and the account's
-  // concurrency is checked: a deploy that stops here leaves no code bucket behind.
+  // The account's concurrency is checked while esbuild works. Nothing is created until both are
+  // done: a deploy that stops here leaves no code bucket behind.
   const needsBucket = uploadCode || deployment.stacks.some((s) => Buffer.byteLength(s.body) > MAX_TEMPLATE_BODY_BYTES);
-  const [bundles, existing] = await Promise.all([
+  const [bundles] = await Promise.all([
     bundleFunctions(options.routesDir, deployment.stacks, out),
-    existingStacks(clients.cloudformation, deployment.name)
-      .then((found) => withTemplates(clients.cloudformation, found, options.concurrency ?? DEFAULT_CONCURRENCY))
-      .then(async (found) => {
-        await checkReservedConcurrency(clients.lambda, reservationOf(deployment.stacks.map((s) => s.template), found), out, uploadCode);
-        return found;
-      }),
+    checkReservedConcurrency(clients.lambda, reservationOf(deployment.stacks.map((s) => s.template), existing), out, uploadCode),
   ]);
   if (needsBucket) await ensureCodeBucket(clients.s3, bucket, out);
   const stacks = deployment.stacks.map((stack) => desiredStack(deployment.name, stack, bucket, bundles.get(stack.name)));

@@ -1,7 +1,9 @@
 /**
  * A deployment: the stacks a set of routes is placed into, each with its template and the
  * deterministic JSON text that is uploaded and compared. `generate` and `deploy` both work
- * from this; the same routes give byte-identical bodies.
+ * from this; the same routes (and the same deployed templates, `deployedTemplates`, which keep
+ * the logical ids a stack already has: docs/sharding.md, "Logical ids") give byte-identical
+ * bodies.
  *
  * A core stack (`<deployment>-core`) holds what every shard shares: the state bucket, the
  * alarms topic, the notification topics. Each shard (`<deployment>-shard-<bits>`) holds the

@@ -9,7 +9,9 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Output } from '../../cli/output.ts';
 import { deploy } from '../../deploy/deploy.ts';
 import { findDeployment, type DeployedStack } from '../../deploy/ops/deployment.ts';
-import { logicalId } from '../../generators/cloudformation/names.ts';
+import { loadRoutes } from '../../engine/load/load-routes.ts';
+import { routeSetFromDisk } from '../../engine/load/route-set.ts';
+import { notificationSources } from '../../generators/cloudformation/sources.ts';
 import { disableMotoEventSourceMappings } from './moto-mappings.ts';
 
 export interface DeployedSeedStack {
@@ -29,7 +31,8 @@ export const NOTIFICATION_BUCKETS = ['artifacts-source', 'global-builds', 'metad
 export async function deploySeedStack(options: { endpoint: string; region: string; stackName: string; routesDir?: string; s3: S3Client }): Promise<DeployedSeedStack> {
   const lines: string[] = [];
   const out: Output = { isTTY: false, stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) };
-  const code = await deploy({ routesDir: options.routesDir ?? 'routes', stackName: options.stackName, region: options.region, endpoint: options.endpoint, yes: true, out, wait: { pollIntervalMs: 100, timeoutMs: 60_000 } });
+  const routesDir = options.routesDir ?? 'routes';
+  const code = await deploy({ routesDir, stackName: options.stackName, region: options.region, endpoint: options.endpoint, yes: true, out, wait: { pollIntervalMs: 100, timeoutMs: 60_000 } });
   if (code !== 0) throw new Error(`deploy of the seed routes to moto failed:\n${lines.join('\n')}`);
   const cfn = new CloudFormationClient({ region: options.region, endpoint: options.endpoint });
   // The seed routes fit one shard: its function, code and queues; the state bucket is the core's.
@@ -43,9 +46,12 @@ export async function deploySeedStack(options: { endpoint: string; region: strin
   const object = await options.s3.send(new GetObjectCommand({ Bucket: stack.code.bucket, Key: stack.code.key }));
   const zip = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
   const resources = new Map(summaries.map((r) => [r.LogicalResourceId ?? '', r.PhysicalResourceId ?? '']));
+  // Each intake queue's logical id as the generator gives it: a bucket's stem is not always its plain pascal form (names.ts uniqueIdStems).
+  const intakeQueueIds = new Map(notificationSources(shard.name, loadRoutes(routeSetFromDisk([routesDir])).routes).map((source) => [source.bucket, source.queueId]));
   const notificationQueues = new Map<string, string>();
   for (const bucket of NOTIFICATION_BUCKETS) {
-    const url = resources.get(logicalId(bucket, 'NotificationQueue'));
+    const id = intakeQueueIds.get(bucket);
+    const url = id === undefined ? undefined : resources.get(id);
     if (url) notificationQueues.set(bucket, url);
   }
   const mappingsDisabled = await disableMotoEventSourceMappings(options.endpoint, stack.functionName);

@@ -1,5 +1,6 @@
 /** Generator options with their defaults. Placeholders stay visible in the snippets for other accounts. */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+import { deployedIdStemsByStack } from './deployed-ids.ts';
 import type { FunctionSettings, GenerateOptions, GeneratorContext } from './types.ts';
 
 export const DEFAULT_STACK_NAME = 'switchyard';
@@ -24,5 +25,6 @@ export function contextFor(routes: CompiledRoute[], options: GenerateOptions = {
     region: options.region ?? REGION_PLACEHOLDER,
     partition: options.partition ?? 'aws',
     function: { ...DEFAULT_FUNCTION, ...options.function },
+    ...(options.deployedTemplates !== undefined ? { deployed: deployedIdStemsByStack(options.deployedTemplates) } : {}),
   };
 }

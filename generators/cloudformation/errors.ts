@@ -22,3 +22,22 @@ export class GeneratorError extends SwitchyardError {
     super(code, route === undefined ? message : `route ${route}: ${message}`);
   }
 }
+
+/**
+ * Two things of a stack give one logical id: CloudFormation keeps letters and digits only, so
+ * queue `x-notification` and bucket `x`'s intake queue both give `XNotificationQueue`. Kept as
+ * an error rather than resolved by renaming either id: whichever id moved, its resource would
+ * be created again under a physical name the deployed one still holds.
+ */
+export class DuplicateLogicalIdError extends GeneratorError {
+  constructor(
+    readonly logicalId: string,
+    /** What each of the two gives the id for, e.g. `queue x-notification`, `the intake queue of bucket x`. */
+    readonly claimedBy: readonly [string, string],
+  ) {
+    super(
+      'DuplicateLogicalId',
+      `${claimedBy[0]} and ${claimedBy[1]} both give the logical id ${logicalId} (CloudFormation ids keep letters and digits only): rename the queue, topic or route among them so their letters and digits differ (a bucket keeps its name: rename what it meets)`,
+    );
+  }
+}

@@ -25,30 +25,51 @@ function idStem(text: string): string {
 }
 
 /**
- * The logical-id stem of every name of a set: `pascal(name)` where no other name of the set
- * shares it, so a name that never collided keeps the ids it was deployed with (a changed
- * logical id replaces the resource). Of names that share one (`acme-data`, `acme.data`), the
- * name the pascal form reads back to (`acme-data`), else the first in order, keeps it; the
- * others get a short hash of the name after it. `readable` is the part of a name the stem
- * shows (the queue name of an ARN); the hash is always of the whole name.
+ * The logical-id stem of every name of a set (a stack's notification buckets, or the queues its
+ * routes read): the stem `deployed` gives the name, for a name the stack's deployed template
+ * already has; else `pascal(name)` where no other name of the set holds or shares it, so a name
+ * that never collided keeps the ids it was deployed with. Of new names that share one
+ * (`acme-data`, `acme.data`), the name the pascal form reads back to (`acme-data`), else the
+ * first in code-point order, takes it if it is free; the others get a short hash of the name
+ * after it. `readable` is the part of a name the stem shows (the queue name of an ARN); the
+ * hash is always of the whole name.
+ *
+ * Why `deployed` matters: a logical id that moves to another name makes CloudFormation create
+ * that name's resources again under their unchanged physical names, which the deployed ones
+ * still hold, and the update fails. Given the deployed stems, a name keeps its stem whatever is
+ * added or removed. Without them the choice is the set's alone, and adding a name changes the
+ * stem of at most one other: the one that held the plain stem the added name takes (the same
+ * plain stem, and the added name reads back from it while that one does not, or both or neither
+ * do and the added name sorts first). No rule of the set alone can do better while every name
+ * that collides with nothing keeps its plain stem (docs/sharding.md, "Logical ids").
  */
-export function uniqueIdStems(names: readonly string[], readable: (name: string) => string = (name) => name): Map<string, string> {
+export function uniqueIdStems(
+  names: readonly string[],
+  readable: (name: string) => string = (name) => name,
+  deployed: ReadonlyMap<string, string> = new Map(),
+): Map<string, string> {
+  const sorted = [...new Set(names)].sort();
+  const stems = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const claim = (name: string, stem: string): void => {
+    const owner = owners.get(stem);
+    if (owner !== undefined) throw new GeneratorError('DuplicateLogicalId', `${owner} and ${name} give the same logical id stem ${stem} even with a hash: rename one of them`);
+    owners.set(stem, name);
+    stems.set(name, stem);
+  };
+  for (const name of sorted) {
+    const stem = deployed.get(name);
+    if (stem !== undefined && !owners.has(stem)) claim(name, stem);
+  }
   const groups = new Map<string, string[]>();
-  for (const name of [...new Set(names)].sort()) {
+  for (const name of sorted) {
+    if (stems.has(name)) continue;
     const stem = idStem(pascal(readable(name)));
     groups.set(stem, [...(groups.get(stem) ?? []), name]);
   }
-  const stems = new Map<string, string>();
-  const owners = new Map<string, string>();
   for (const [stem, group] of groups) {
-    const kept = group.find((name) => readsBack(readable(name))) ?? group[0];
-    for (const name of group) {
-      const unique = name === kept ? stem : idStem(`${pascal(readable(name))}${shortHash(name)}`);
-      const owner = owners.get(unique);
-      if (owner !== undefined) throw new GeneratorError('DuplicateLogicalId', `${owner} and ${name} give the same logical id stem ${unique} even with a hash: rename one of them`);
-      owners.set(unique, name);
-      stems.set(name, unique);
-    }
+    const kept = owners.has(stem) ? undefined : (group.find((name) => readsBack(readable(name))) ?? group[0]);
+    for (const name of group) claim(name, name === kept ? stem : idStem(`${pascal(readable(name))}${shortHash(name)}`));
   }
   return stems;
 }

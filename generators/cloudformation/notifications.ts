@@ -4,6 +4,7 @@
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { topicsOf } from './iam.ts';
+import { addOutput, addResource } from './id-owners.ts';
 import { logicalId } from './names.ts';
 import type { GeneratorContext, PartOutput } from './types.ts';
 
@@ -25,11 +26,11 @@ export function ownedTopics(routes: CompiledRoute[]): Map<string, string[]> {
 export function notificationsPart(context: GeneratorContext): PartOutput {
   const part: PartOutput = { resources: {}, outputs: {}, statements: [] };
   for (const [name, routes] of ownedTopics(context.routes)) {
-    part.resources[topicId(name)] = {
+    addResource(part, topicId(name), {
       Type: 'AWS::SNS::Topic',
       Properties: { TopicName: name, DisplayName: `Switchyard: ${routes.join(', ')}`.slice(0, 100), KmsMasterKeyId: 'alias/aws/sns' },
-    };
-    part.outputs[topicId(name)] = { Description: `Notifications of routes ${routes.join(', ')}`, Value: { Ref: topicId(name) } };
+    }, `topic ${name}`);
+    addOutput(part, topicId(name), { Description: `Notifications of routes ${routes.join(', ')}`, Value: { Ref: topicId(name) } }, `the ARN of topic ${name}`);
   }
   return part;
 }

@@ -3,6 +3,7 @@
  * encryption, and, for a consumer in another account, a queue policy letting it receive.
  */
 import { parseDuration } from '../../engine/units.ts';
+import { addOutput, addResource } from './id-owners.ts';
 import { fitName, logicalId } from './names.ts';
 import type { CfnResource, GeneratorContext, PartOutput } from './types.ts';
 
@@ -47,8 +48,9 @@ export function queuesPart(context: GeneratorContext): PartOutput {
   for (const route of context.routes) {
     for (const queue of route.definition.queues ?? []) {
       const { queueId, deadLetterQueueId } = ownedQueueIds(queue.name);
-      part.resources[deadLetterQueueId] = deadLetterQueue(deadLetterQueueName(queue.name));
-      part.resources[queueId] = {
+      const owner = `queue ${queue.name}`;
+      addResource(part, deadLetterQueueId, deadLetterQueue(deadLetterQueueName(queue.name)), `the dead-letter queue of ${owner}`);
+      addResource(part, queueId, {
         Type: 'AWS::SQS::Queue',
         ...QUEUE_POLICIES,
         Properties: {
@@ -62,9 +64,9 @@ export function queuesPart(context: GeneratorContext): PartOutput {
             maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
           },
         },
-      };
+      }, owner);
       if (queue.consumerAccount !== undefined) {
-        part.resources[logicalId(queue.name, 'QueuePolicy')] = {
+        addResource(part, logicalId(queue.name, 'QueuePolicy'), {
           Type: 'AWS::SQS::QueuePolicy',
           Properties: {
             Queues: [{ Ref: queueId }],
@@ -81,11 +83,11 @@ export function queuesPart(context: GeneratorContext): PartOutput {
               ],
             },
           },
-        };
+        }, `the policy of ${owner}`);
       }
-      part.outputs[logicalId(queue.name, 'QueueUrl')] = { Description: `Queue ${queue.name} (route ${route.name})`, Value: { Ref: queueId } };
-      part.outputs[logicalId(queue.name, 'QueueArn')] = { Description: `ARN of queue ${queue.name}`, Value: { 'Fn::GetAtt': [queueId, 'Arn'] } };
-      part.outputs[logicalId(queue.name, 'DeadLetterQueueUrl')] = { Description: `Dead-letter queue of ${queue.name}`, Value: { Ref: deadLetterQueueId } };
+      addOutput(part, logicalId(queue.name, 'QueueUrl'), { Description: `Queue ${queue.name} (route ${route.name})`, Value: { Ref: queueId } }, `the URL of ${owner}`);
+      addOutput(part, logicalId(queue.name, 'QueueArn'), { Description: `ARN of queue ${queue.name}`, Value: { 'Fn::GetAtt': [queueId, 'Arn'] } }, `the ARN of ${owner}`);
+      addOutput(part, logicalId(queue.name, 'DeadLetterQueueUrl'), { Description: `Dead-letter queue of ${queue.name}`, Value: { Ref: deadLetterQueueId } }, `the dead-letter queue URL of ${owner}`);
     }
   }
   return part;

@@ -5,6 +5,7 @@
  * matches each route again, so a wider trigger is never wrong, only busier.
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+import type { DeployedIdStems } from './deployed-ids.ts';
 import { fitName, queueName, uniqueIdStems } from './names.ts';
 import type { PatternDetail } from './types.ts';
 
@@ -96,9 +97,28 @@ export function eventBridgeSources(routes: CompiledRoute[]): EventBridgeSource[]
   });
 }
 
-export function notificationSources(stackName: string, routes: CompiledRoute[]): NotificationSource[] {
+/** What a bucket's intake queue's logical id ends with: `<stem>NotificationQueue`. */
+export const INTAKE_QUEUE_KIND = 'NotificationQueue';
+/** What the logical id of the mapping of a queue a route reads ends with: `<stem>QueueMapping`. */
+export const QUEUE_MAPPING_KIND = 'QueueMapping';
+
+/**
+ * The logical-id stem of each S3-notification bucket of a stack (its intake queue, dead-letter
+ * queue, queue policy, mapping and outputs start with it), keeping the stem each already has in
+ * the stack's deployed template (see names.ts uniqueIdStems).
+ */
+function notificationIdStems(stackName: string, buckets: readonly string[], deployed?: DeployedIdStems): Map<string, string> {
+  const kept = new Map<string, string>();
+  for (const bucket of buckets) {
+    const stem = deployed?.intakeQueues.get(queueName(stackName, bucket, 'events'));
+    if (stem !== undefined) kept.set(bucket, stem);
+  }
+  return uniqueIdStems(buckets, undefined, kept);
+}
+
+export function notificationSources(stackName: string, routes: CompiledRoute[], deployed?: DeployedIdStems): NotificationSource[] {
   const buckets = byBucket(routes, 's3-notification');
-  const stems = uniqueIdStems([...buckets.keys()]);
+  const stems = notificationIdStems(stackName, [...buckets.keys()], deployed);
   return [...buckets.entries()].map(([bucket, group]) => {
     const filters = group.map(notificationFilterOf);
     const prefix = commonPrefix(filters.map((f) => f.prefix));
@@ -112,7 +132,7 @@ export function notificationSources(stackName: string, routes: CompiledRoute[]):
       ...(suffix !== '' ? { suffix } : {}),
       events: [...new Set(group.flatMap(eventsOf).map((e) => S3_EVENTS[e]))].sort(),
       idStem,
-      queueId: `${idStem}NotificationQueue`,
+      queueId: `${idStem}${INTAKE_QUEUE_KIND}`,
       queueName: queueName(stackName, bucket, 'events'),
       deadLetterQueueId: `${idStem}NotificationDeadLetterQueue`,
       deadLetterQueueName: queueName(stackName, bucket, 'events-dlq'),
@@ -121,13 +141,13 @@ export function notificationSources(stackName: string, routes: CompiledRoute[]):
   });
 }
 
-export function queueSources(routes: CompiledRoute[]): QueueSource[] {
+export function queueSources(routes: CompiledRoute[], deployed?: DeployedIdStems): QueueSource[] {
   const groups = new Map<string, string[]>();
   for (const route of routes) {
     const arn = route.definition.source.trigger === 'sqs' ? route.definition.source.queueArn : undefined;
     if (arn !== undefined) groups.set(arn, [...(groups.get(arn) ?? []), route.name]);
   }
-  const stems = uniqueIdStems([...groups.keys()], (arn) => fitName(arn.split(':').pop() ?? arn, 200));
+  const stems = uniqueIdStems([...groups.keys()], (arn) => fitName(arn.split(':').pop() ?? arn, 200), deployed?.sourceQueues);
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queueArn, names]) => ({ queueArn, idStem: stems.get(queueArn) ?? '', routes: names }));
 }
 

@@ -10,6 +10,7 @@ import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import type { Batch } from '../../schema/route.ts';
 import { alarm } from './alarms.ts';
 import { getAtt, HERE, logGroupArn, PARTITION, s3BucketArn, s3ObjectsArn } from './arn.ts';
+import { addOutput, addResource } from './id-owners.ts';
 import { FUNCTION_ID, pascal, queueName } from './names.ts';
 import { deadLetterQueue } from './queues.ts';
 import { alarmsTopic } from './shared-names.ts';
@@ -62,29 +63,30 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
   const name = stateMachineName(context.deploymentName, route.name);
   const ids = stateMachineIds(route.name);
   const runs = runsLocation(batch, route.name);
-  part.resources[ids.logGroup] = {
+  const owner = `the backfill state machine of route ${route.name}`;
+  addResource(part, ids.logGroup, {
     Type: 'AWS::Logs::LogGroup',
     DeletionPolicy: 'Delete',
     UpdateReplacePolicy: 'Delete',
     // Under /aws/vendedlogs/ CloudWatch Logs needs no resource-policy entry per log group (that policy is size-limited).
     Properties: { LogGroupName: `/aws/vendedlogs/states/${name}`, RetentionInDays: context.function.logRetentionDays },
-  };
-  part.resources[ids.policy] = {
+  }, `the log group of ${owner}`);
+  addResource(part, ids.policy, {
     Type: 'AWS::IAM::ManagedPolicy',
     Properties: {
       Description: `Switchyard backfill state machine of route ${route.name} (generated from routes/)`,
       PolicyDocument: { Version: '2012-10-17', Statement: stateMachineStatements(name, runs, `/aws/vendedlogs/states/${name}`, inventoryLocation(batch)).map(renderStatement) },
     },
-  };
-  part.resources[ids.role] = {
+  }, `the policy of ${owner}`);
+  addResource(part, ids.role, {
     Type: 'AWS::IAM::Role',
     Properties: {
       Description: `Switchyard backfill state machine of route ${route.name}`,
       AssumeRolePolicyDocument: trustedBy('states.amazonaws.com'),
       ManagedPolicyArns: [{ Ref: ids.policy }],
     },
-  };
-  part.resources[ids.machine] = {
+  }, `the role of ${owner}`);
+  addResource(part, ids.machine, {
     Type: 'AWS::StepFunctions::StateMachine',
     Properties: {
       StateMachineName: name,
@@ -99,15 +101,15 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
       },
       TracingConfiguration: { Enabled: true },
     },
-  };
-  part.resources[`${ids.machine}FailedAlarm`] = alarm(
+  }, owner);
+  addResource(part, `${ids.machine}FailedAlarm`, alarm(
     `Route ${route.name}: a backfill run failed (see the execution in Step Functions and its report.json)`,
     { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: ids.machine } }] },
     1,
     'Sum',
     alarmsTopic(context),
-  );
-  part.outputs[`${ids.machine}Arn`] = { Description: `Backfill state machine of route ${route.name} (switchyard backfill --on aws)`, Value: { Ref: ids.machine } };
+  ), `the alarm of ${owner}`);
+  addOutput(part, `${ids.machine}Arn`, { Description: `Backfill state machine of route ${route.name} (switchyard backfill --on aws)`, Value: { Ref: ids.machine } }, `the ARN of ${owner}`);
   // The report phase lists the batch result files of the run.
   part.statements.push({
     Sid: `${pascal(route.name)}ListBatchResults`,
@@ -124,7 +126,9 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
       { Sid: `${pascal(route.name)}ReadInventoryManifest`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: [s3ObjectsArn(inventory.bucket, inventory.prefix)] },
     );
   }
-  if (batch.schedule !== undefined) Object.assign(part.resources, scheduleResources(context, route.name, batch.schedule, ids.machine));
+  if (batch.schedule !== undefined) {
+    for (const [id, resource] of Object.entries(scheduleResources(context, route.name, batch.schedule, ids.machine))) addResource(part, id, resource, `the backfill schedule of route ${route.name}`);
+  }
 }
 
 /** `batch.inventory` as bucket and prefix. */

@@ -3,7 +3,7 @@
  * encrypted, versioned, TLS-only, and every prefix expires on its own schedule.
  */
 import { parseDuration } from '../../engine/units.ts';
-import { pascal, STATE_BUCKET_ID } from './names.ts';
+import { pascal, STATE_BUCKET_ID, uniqueIdStems } from './names.ts';
 import { stateBucketNameText } from './shared-names.ts';
 import type { CfnValue, GeneratorContext, PartOutput } from './types.ts';
 
@@ -25,14 +25,21 @@ function expiry(id: string, prefix: string, days: number): CfnValue {
   };
 }
 
+/**
+ * S3 takes a rule id once a bucket: routes whose names differ only in what ids drop (`a1b`,
+ * `a-1b`) get distinct ones (names.ts uniqueIdStems). A rule id is no resource, so which of the
+ * two keeps the plain one may change with the routes.
+ */
 export function lifecycleRules(context: GeneratorContext): CfnValue[] {
   const rules: CfnValue[] = [expiry('ExpireMarkers', 'markers/', MARKER_DAYS)];
-  for (const route of context.routes) {
+  const retained = context.routes.flatMap((route) => {
     const tracking = route.definition.tracking;
-    if (tracking?.enabled === true && tracking.retention !== undefined) {
-      const days = Math.max(1, Math.ceil(parseDuration(tracking.retention) / DAY_MS));
-      rules.push(expiry(`ExpireTracking${pascal(route.name)}`, `tracking/${route.name}/`, days));
-    }
+    return tracking?.enabled === true && tracking.retention !== undefined ? [{ route: route.name, retention: tracking.retention }] : [];
+  });
+  const stems = uniqueIdStems(retained.map((r) => r.route));
+  for (const { route, retention } of retained) {
+    const days = Math.max(1, Math.ceil(parseDuration(retention) / DAY_MS));
+    rules.push(expiry(`ExpireTracking${stems.get(route) ?? pascal(route)}`, `tracking/${route}/`, days));
   }
   rules.push(expiry('ExpireManifests', 'manifests/', MANIFEST_DAYS));
   rules.push(expiry('ExpireFailures', 'failures/', FAILURE_DAYS));

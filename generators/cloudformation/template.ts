@@ -8,6 +8,7 @@ import { alarmsPart } from './alarms.ts';
 import { contextFor } from './defaults.ts';
 import { dashboardResource, DASHBOARD_ID } from './dashboard.ts';
 import { GeneratorError } from './errors.ts';
+import { mergeInto } from './id-owners.ts';
 import { CODE_PARAMETERS, functionPart } from './function.ts';
 import { routeStatements, sharedStatements } from './iam.ts';
 import { notificationsPart } from './notifications.ts';
@@ -92,29 +93,16 @@ function listed(names: string[], max: number): string {
   return shown < names.length ? `${text} and ${names.length - shown} more` : text;
 }
 
+/** The parts as one, every logical id checked (id-owners.ts) and every role statement's Sid unique. */
 export function mergeParts(parts: PartOutput[]): PartOutput {
   const merged: PartOutput = { resources: {}, outputs: {}, statements: [] };
-  for (const part of parts) {
-    for (const [id, resource] of Object.entries(part.resources)) {
-      if (id in merged.resources) throw duplicate(id);
-      merged.resources[id] = resource;
-    }
-    for (const [id, output] of Object.entries(part.outputs)) {
-      if (id in merged.outputs) throw duplicate(id);
-      merged.outputs[id] = output;
-    }
-    merged.statements.push(...part.statements);
-  }
+  for (const part of parts) mergeInto(merged, part);
   const sids = new Set<string>();
   for (const s of merged.statements) {
-    if (sids.has(s.Sid)) throw duplicate(s.Sid);
+    if (sids.has(s.Sid)) throw new GeneratorError('DuplicateLogicalId', `two statements of the function's role have the Sid ${s.Sid}: rename one of the routes they come from so their letters and digits differ`);
     sids.add(s.Sid);
   }
   return merged;
-}
-
-function duplicate(id: string): GeneratorError {
-  return new GeneratorError('DuplicateLogicalId', `two names map to the logical id ${id}: rename one of the routes, buckets, queues or topics so their alphanumeric forms differ`);
 }
 
 /** Queues something dead-letters into: a RedrivePolicy target, a DeadLetterConfig or an OnFailure destination. */

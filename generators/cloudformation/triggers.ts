@@ -11,7 +11,8 @@ import { rulesFor, type EventRule } from './eventbridge-pattern.ts';
 import { QUOTAS } from '../quotas.ts';
 import { ASYNC_DLQ_ID, FUNCTION_ID, queueName } from './names.ts';
 import { deadLetterQueue, QUEUE_POLICIES } from './queues.ts';
-import { coarsened, eventBridgeSources, notificationSources, queueSources } from './sources.ts';
+import { addOutput, addResource } from './id-owners.ts';
+import { coarsened, eventBridgeSources, notificationSources, QUEUE_MAPPING_KIND, queueSources } from './sources.ts';
 import type { CfnResource, CfnValue, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
 
 /** EventBridge gives up on delivering to the function after this many attempts or this age. */
@@ -103,9 +104,10 @@ export function eventSourceConcurrency(reservedConcurrency: number, sqsSources: 
 
 function notificationTriggers(context: GeneratorContext, part: PartOutput, concurrency: number): void {
   const consumed: string[] = [];
-  for (const source of notificationSources(context.stackName, context.routes)) {
-    part.resources[source.deadLetterQueueId] = deadLetterQueue(source.deadLetterQueueName);
-    part.resources[source.queueId] = {
+  for (const source of notificationSources(context.stackName, context.routes, context.deployed?.get(context.stackName))) {
+    const owner = `the intake queue of bucket ${source.bucket}`;
+    addResource(part, source.deadLetterQueueId, deadLetterQueue(source.deadLetterQueueName), `the dead-letter queue of ${owner}`);
+    addResource(part, source.queueId, {
       Type: 'AWS::SQS::Queue',
       ...QUEUE_POLICIES,
       Properties: {
@@ -116,8 +118,8 @@ function notificationTriggers(context: GeneratorContext, part: PartOutput, concu
         SqsManagedSseEnabled: true,
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [source.deadLetterQueueId, 'Arn'] }, maxReceiveCount: NOTIFICATION_MAX_RECEIVE_COUNT },
       },
-    };
-    part.resources[`${source.idStem}NotificationQueuePolicy`] = queuePolicy(source.queueId, {
+    }, owner);
+    addResource(part, `${source.idStem}NotificationQueuePolicy`, queuePolicy(source.queueId, {
       Sid: 'S3Notifications',
       Effect: 'Allow',
       Principal: { Service: 's3.amazonaws.com' },
@@ -127,17 +129,17 @@ function notificationTriggers(context: GeneratorContext, part: PartOutput, concu
         ArnLike: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${source.bucket}` } },
         StringEquals: { 'aws:SourceAccount': source.account ?? { Ref: 'AWS::AccountId' } },
       },
-    });
-    part.resources[`${source.idStem}NotificationMapping`] = mapping({ 'Fn::GetAtt': [source.queueId, 'Arn'] }, concurrency);
+    }), `the policy of ${owner}`);
+    addResource(part, `${source.idStem}NotificationMapping`, mapping({ 'Fn::GetAtt': [source.queueId, 'Arn'] }, concurrency), `the mapping of ${owner}`);
     consumed.push(getAtt(source.queueId, 'Arn'));
-    part.outputs[`${source.idStem}NotificationQueueArn`] = {
+    addOutput(part, `${source.idStem}NotificationQueueArn`, {
       Description: `Queue the bucket ${source.bucket} must notify (see bucket-config/)`,
       Value: { 'Fn::GetAtt': [source.queueId, 'Arn'] },
-    };
-    part.outputs[`${source.idStem}NotificationDeadLetterQueueUrl`] = {
+    }, `the ARN of ${owner}`);
+    addOutput(part, `${source.idStem}NotificationDeadLetterQueueUrl`, {
       Description: `Notifications of ${source.bucket} that failed ${NOTIFICATION_MAX_RECEIVE_COUNT} times`,
       Value: { Ref: source.deadLetterQueueId },
-    };
+    }, `the dead-letter queue URL of ${owner}`);
   }
   for (const source of queueSources(context.routes)) {
     consumed.push(source.queueArn);
@@ -146,8 +148,8 @@ function notificationTriggers(context: GeneratorContext, part: PartOutput, concu
 }
 
 function queueTriggers(context: GeneratorContext, part: PartOutput, concurrency: number): void {
-  for (const source of queueSources(context.routes)) {
-    part.resources[`${source.idStem}QueueMapping`] = mapping(source.queueArn, concurrency);
+  for (const source of queueSources(context.routes, context.deployed?.get(context.stackName))) {
+    addResource(part, `${source.idStem}${QUEUE_MAPPING_KIND}`, mapping(source.queueArn, concurrency), `the mapping of queue ${source.queueArn} (trigger: sqs)`);
   }
 }
 

@@ -4,6 +4,7 @@
  * resources, outputs and function-role statements it needs; `template.ts` merges them.
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
+import type { DeployedIdStems } from './deployed-ids.ts';
 
 /** A CloudFormation value: literal JSON, or an intrinsic such as `{ "Fn::Sub": "…" }`. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -79,6 +80,13 @@ export interface GenerateOptions {
   /** Partition for the snippets other accounts apply (`aws`, `aws-us-gov`, `aws-cn`). */
   partition?: string;
   function?: Partial<FunctionSettings>;
+  /**
+   * The deployed template of each stack of the deployment (stack name → template text, as
+   * CloudFormation's GetTemplate gives it). Where a stack already gave a source bucket or queue
+   * a logical id, it keeps that id (names.ts uniqueIdStems); without them, ids follow from the
+   * routes alone.
+   */
+  deployedTemplates?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -108,6 +116,8 @@ export interface GeneratorContext {
   region: string;
   partition: string;
   function: FunctionSettings;
+  /** What each stack's deployed template says of its logical ids (GenerateOptions.deployedTemplates), by stack name. */
+  deployed?: ReadonlyMap<string, DeployedIdStems>;
 }
 
 export interface PartOutput {
@@ -115,6 +125,14 @@ export interface PartOutput {
   outputs: Record<string, CfnOutput>;
   /** Statements the function's role needs because of this part (e.g. reading its trigger queues). */
   statements: PolicyStatement[];
+  /** What gave each id made from a name in the routes (id-owners.ts); Switchyard's own fixed ids have none. */
+  owners?: IdOwners;
+}
+
+/** `queue x-notification`, `the intake queue of bucket x` …, by section and logical id. */
+export interface IdOwners {
+  resources: Record<string, string>;
+  outputs: Record<string, string>;
 }
 
 /** A pluggable piece of the template (a later `state-machine.ts` is one more of these). */

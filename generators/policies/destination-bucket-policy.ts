@@ -11,15 +11,15 @@
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { accessOf, type WriteTarget } from '../cloudformation/access.ts';
-import { pascal } from '../cloudformation/names.ts';
 import { granteeOf } from './principals.ts';
+import { withRouteSids, type RouteStatements } from './route-sids.ts';
 import type { PolicyFile, PolicyStatementJson, SnippetContext } from './types.ts';
 
 /** A destination of another account: a bucket name or an allow-list `*` pattern. */
 interface Destination {
   account: string;
   bucket: string;
-  statements: PolicyStatementJson[];
+  statements: RouteStatements[];
 }
 
 export function destinationBucketPolicies(routes: CompiledRoute[], context: SnippetContext): PolicyFile[] {
@@ -29,7 +29,8 @@ export function destinationBucketPolicies(routes: CompiledRoute[], context: Snip
     for (const target of distinctBuckets(direct)) {
       const key = `${target.account}\n${target.bucket}`;
       const destination = destinations.get(key) ?? { account: target.account, bucket: target.bucket, statements: [] };
-      destination.statements.push(...routeStatements(route.name, target.bucket, direct.some((w) => w.bucket === target.bucket && w.account === target.account && w.checksExisting), context));
+      const checksExisting = direct.some((w) => w.bucket === target.bucket && w.account === target.account && w.checksExisting);
+      destination.statements.push({ route: route.name, statements: (stem) => routeStatements(route.name, stem, target.bucket, checksExisting, context) });
       destinations.set(key, destination);
     }
   }
@@ -48,13 +49,13 @@ function distinctBuckets(writes: WriteTarget[]): Array<{ account: string; bucket
   return [...seen.values()];
 }
 
-function routeStatements(route: string, bucket: string, checksExisting: boolean, context: SnippetContext): PolicyStatementJson[] {
+function routeStatements(route: string, stem: string, bucket: string, checksExisting: boolean, context: SnippetContext): PolicyStatementJson[] {
   const { principal } = granteeOf({ kind: 'function' }, context, route);
   const objects = `arn:${context.partition}:s3:::${bucket}/*`;
   return [
-    { Sid: `Switchyard${pascal(route)}Write`, Effect: 'Allow', Principal: principal, Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectTagging'], Resource: [objects] },
-    { Sid: `Switchyard${pascal(route)}List`, Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: [`arn:${context.partition}:s3:::${bucket}`] },
-    ...(checksExisting ? [{ Sid: `Switchyard${pascal(route)}CheckExisting`, Effect: 'Allow' as const, Principal: principal, Action: 's3:GetObject', Resource: [objects] }] : []),
+    { Sid: `Switchyard${stem}Write`, Effect: 'Allow', Principal: principal, Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectTagging'], Resource: [objects] },
+    { Sid: `Switchyard${stem}List`, Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: [`arn:${context.partition}:s3:::${bucket}`] },
+    ...(checksExisting ? [{ Sid: `Switchyard${stem}CheckExisting`, Effect: 'Allow' as const, Principal: principal, Action: 's3:GetObject', Resource: [objects] }] : []),
   ];
 }
 
@@ -69,6 +70,6 @@ function policyFile({ account, bucket, statements }: Destination): PolicyFile {
     apply: pattern
       ? `sed 's/:::${bucket.replace(/[.*]/g, '\\$&')}/:::BUCKET/g' ${path} > BUCKET.json && aws s3api put-bucket-policy --bucket BUCKET --policy file://BUCKET.json   # BUCKET: each bucket of account ${account} whose name matches ${bucket}, one at a time (S3 takes only the bucket's own name in Resource; merge with its existing policy)`
       : `aws s3api put-bucket-policy --bucket ${bucket} --policy file://${path}   # in account ${account} (merge with an existing policy)`,
-    document: { Version: '2012-10-17', Statement: statements },
+    document: { Version: '2012-10-17', Statement: withRouteSids(statements) },
   };
 }

@@ -5,8 +5,8 @@
  */
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { accessOf, type Actor } from '../cloudformation/access.ts';
-import { pascal } from '../cloudformation/names.ts';
 import { distinctActors, granteeOf } from './principals.ts';
+import { withRouteSids, type RouteStatements } from './route-sids.ts';
 import type { PolicyFile, PolicyStatementJson, SnippetContext } from './types.ts';
 
 interface KeyUse {
@@ -30,24 +30,23 @@ function keyUses(route: CompiledRoute): KeyUse[] {
 }
 
 export function kmsKeyPolicies(routes: CompiledRoute[], context: SnippetContext): PolicyFile[] {
-  const byKey = new Map<string, PolicyStatementJson[]>();
+  const byKey = new Map<string, RouteStatements[]>();
   for (const use of routes.flatMap(keyUses)) {
     const region = use.key.split(':')[3];
-    use.actors.forEach((actor, index) => {
-      const grantee = granteeOf(actor, context, use.route);
-      const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region !== undefined && region !== '' ? region : context.region}.amazonaws.com` } };
-      byKey.set(use.key, [
-        ...(byKey.get(use.key) ?? []),
-        {
-          Sid: `Switchyard${pascal(use.route)}${use.purpose}${index + 1}`,
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region !== undefined && region !== '' ? region : context.region}.amazonaws.com` } };
+    const statements = (stem: string): PolicyStatementJson[] =>
+      use.actors.map((actor, index) => {
+        const grantee = granteeOf(actor, context, use.route);
+        return {
+          Sid: `Switchyard${stem}${use.purpose}${index + 1}`,
           Effect: 'Allow',
           Principal: grantee.principal,
           Action: use.purpose === 'Decrypt' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
           Resource: '*',
           Condition: { ...viaS3, ...grantee.condition },
-        },
-      ]);
-    });
+        };
+      });
+    byKey.set(use.key, [...(byKey.get(use.key) ?? []), { route: use.route, statements }]);
   }
   return [...byKey.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -58,7 +57,7 @@ export function kmsKeyPolicies(routes: CompiledRoute[], context: SnippetContext)
         path: `policies/kms-${account}-${keyId}.json`,
         description: `Statements to add to the key policy of ${key}`,
         apply: `add the Statement entries to the key policy: aws kms get-key-policy --key-id ${key} --policy-name default, merge, then aws kms put-key-policy --key-id ${key} --policy-name default --policy file://merged.json`,
-        document: { Statement: statements },
+        document: { Statement: withRouteSids(statements) },
       };
     });
 }

@@ -6,12 +6,12 @@
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { accessOf, type Actor } from '../cloudformation/access.ts';
 import { SOURCE_READ_ACTIONS } from '../cloudformation/iam.ts';
-import { pascal } from '../cloudformation/names.ts';
 import { distinctActors, granteeOf } from './principals.ts';
+import { withRouteSids, type RouteStatements } from './route-sids.ts';
 import type { PolicyFile, PolicyStatementJson, SnippetContext } from './types.ts';
 
 export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContext): PolicyFile[] {
-  const byBucket = new Map<string, PolicyStatementJson[]>();
+  const byBucket = new Map<string, RouteStatements[]>();
   for (const route of routes) {
     const access = accessOf(route);
     const { bucket, prefixes } = access.source;
@@ -20,10 +20,10 @@ export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContex
     if (access.source.account !== undefined && access.source.reader.kind === 'function') readers.push(access.source.reader);
     const grantees = distinctActors(readers);
     if (grantees.length === 0 || prefixes.length === 0) continue;
-    const statements = grantees.map((actor, index): PolicyStatementJson => {
+    const statements = (stem: string): PolicyStatementJson[] => grantees.map((actor, index): PolicyStatementJson => {
       const grantee = granteeOf(actor, context, route.name);
       return {
-        Sid: `Switchyard${pascal(route.name)}Read${index + 1}`,
+        Sid: `Switchyard${stem}Read${index + 1}`,
         Effect: 'Allow',
         Principal: grantee.principal,
         Action: SOURCE_READ_ACTIONS,
@@ -31,7 +31,7 @@ export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContex
         ...(grantee.condition !== undefined ? { Condition: grantee.condition } : {}),
       };
     });
-    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), ...statements]);
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), { route: route.name, statements }]);
   }
   return [...byBucket.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -42,7 +42,7 @@ export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContex
       document: {
         Version: '2012-10-17',
         Statement: [
-          ...statements,
+          ...withRouteSids(statements),
           {
             Sid: 'DenyInsecureTransport',
             Effect: 'Deny',
