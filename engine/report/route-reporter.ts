@@ -14,7 +14,7 @@ import { destinationFailures, failureRecordKey, type DestinationFailure } from '
 import { resolveFailureRecord, writeFailureRecords, type WrittenRecord } from './failure-store.ts';
 import { countResults, emfLine } from './metrics.ts';
 import { failureStoreFor, writeUnderPolicy, type ReportContext, type ReportDeps } from './report-writes.ts';
-import { startedTrackingRecord, trackingKey, trackingRecord, type TrackingRecord } from './tracking.ts';
+import { startedTrackingRecord, trackingKey, trackingOf, trackingRecord, type TrackingRecord } from './tracking.ts';
 import { writeTrackingRecord } from './tracking-store.ts';
 
 export interface RouteReporterOptions extends ReportDeps {
@@ -124,9 +124,9 @@ export class RouteReporter {
   }
 
   private async writeTracking(route: CompiledRoute, event: ObjectEvent, record: TrackingRecord, what: string, where: Record<string, unknown>, context: ReportContext, ifLost?: string): Promise<string | undefined> {
-    const tracking = route.definition.tracking;
+    const tracking = trackingOf(route.definition);
     const bucket = this.deps.stateBucket;
-    if (!tracking || tracking.enabled === false || !bucket) return undefined;
+    if (!tracking || !bucket) return undefined;
     const key = trackingKey(route.name, event);
     await writeUnderPolicy(this.deps, tracking.retry, () => writeTrackingRecord(this.deps.ports.storage, bucket, key, record), what, where, context, ifLost);
     return `s3://${bucket}/${key}`;

@@ -4,6 +4,7 @@
  * timestamps). A later run of the same event (a redelivery, a replay) is merged into the stored
  * record instead of replacing it; tracking-store.ts does the writing.
  */
+import type { Route, Tracking } from '../../schema/route.ts';
 import type { ActionResult } from '../actions/execute.ts';
 import type { Refusal } from '../actions/planned-action.ts';
 import type { ObjectEvent } from '../events/object-event.ts';
@@ -16,6 +17,20 @@ export interface TrackedFailure {
   error: string;
   /** Attempts over every run that failed this destination. */
   attempts: number;
+}
+
+/** The schema's default `tracking.retention` (route.schema.json Tracking.retention.default). */
+export const DEFAULT_TRACKING_RETENTION = '90d';
+
+/**
+ * A route's tracking as every reader must see it: on when the block is there and `enabled` is
+ * not false (the schema's default is true), kept for `retention` or the default. The runtime, the
+ * role's permissions and the state bucket's lifecycle all ask this one function.
+ */
+export function trackingOf(definition: Pick<Route, 'tracking'>): (Tracking & { retention: string }) | undefined {
+  const tracking = definition.tracking;
+  if (tracking === undefined || tracking.enabled === false) return undefined;
+  return { ...tracking, retention: tracking.retention ?? DEFAULT_TRACKING_RETENTION };
 }
 
 export interface TrackingRecord {

@@ -4,6 +4,7 @@
  * declares. No `*` action; the only `Resource: "*"` is X-Ray's, which has no resource-level
  * permissions (see `sharedStatements`).
  */
+import { trackingOf } from '../../engine/report/tracking.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import { accessOf, rolesOf, type RouteAccess, type WriteTarget } from './access.ts';
 import { getAtt, HERE, logGroupArn, PARTITION, s3BucketArn, s3ObjectArn, s3ObjectsArn, snsTopicArn, sqsQueueArn, ssmParameterArn } from './arn.ts';
@@ -34,6 +35,11 @@ export function routeStatements(route: CompiledRoute, stateBucketArn: string = g
   if (readsSource) add('ReadSource', SOURCE_READ_ACTIONS, prefixes.map((p) => s3ObjectsArn(bucket, p)));
   if (access.source.lists && access.source.reader.kind === 'function') {
     add('ListSource', ['s3:ListBucket'], [s3BucketArn(bucket)], listCondition(prefixes));
+  } else if (readsSource) {
+    // Without s3:ListBucket S3 answers a read of a missing key with 403, not 404: an object deleted
+    // before its event is handled would fail as AccessDenied instead of being skipped as deleted.
+    // A prefix condition would not do: a GET carries no s3:prefix, so only the whole bucket counts.
+    add('ListSource', ['s3:ListBucket'], [s3BucketArn(bucket)]);
   }
   if (readsSource && access.source.kmsKey !== undefined) add('DecryptSource', ['kms:Decrypt'], [access.source.kmsKey]);
 
@@ -66,7 +72,7 @@ export function routeStatements(route: CompiledRoute, stateBucketArn: string = g
 
   add('PublishNotifications', ['sns:Publish'], topicsOf(route).map(topicArn));
 
-  if (def.tracking?.enabled === true) {
+  if (trackingOf(def)) {
     add('WriteTracking', ['s3:GetObject', 's3:PutObject'], [`${stateBucketArn}/tracking/${route.name}/*`]);
   }
   // The runtime keeps each failed destination under failures/<route>/ so it can be replayed after a fix;
@@ -156,6 +162,15 @@ export function sharedStatements(stackName: string, routes: CompiledRoute[], sta
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:PutObject'],
       Resource: [`${stateBucketArn}/markers/*`],
+    },
+    {
+      // Failure records, tracking records and markers are read where they may not exist yet; without
+      // s3:ListBucket S3 answers those reads 403 instead of 404, and the first failure record of a
+      // destination could never be written (its read fails as AccessDenied).
+      Sid: 'ListStateBucket',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [stateBucketArn],
     },
   ];
   if (routes.some((r) => topicsOf(r).some((t) => !t.startsWith('arn:')))) {

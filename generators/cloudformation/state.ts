@@ -2,6 +2,7 @@
  * The state bucket: de-duplication markers, tracking records, failed events, batch manifests. Private,
  * encrypted, versioned, TLS-only, and every prefix expires on its own schedule.
  */
+import { trackingOf } from '../../engine/report/tracking.ts';
 import { parseDuration } from '../../engine/units.ts';
 import { pascal, STATE_BUCKET_ID, uniqueIdStems } from './names.ts';
 import { stateBucketNameText } from './shared-names.ts';
@@ -33,8 +34,8 @@ function expiry(id: string, prefix: string, days: number): CfnValue {
 export function lifecycleRules(context: GeneratorContext): CfnValue[] {
   const rules: CfnValue[] = [expiry('ExpireMarkers', 'markers/', MARKER_DAYS)];
   const retained = context.routes.flatMap((route) => {
-    const tracking = route.definition.tracking;
-    return tracking?.enabled === true && tracking.retention !== undefined ? [{ route: route.name, retention: tracking.retention }] : [];
+    const tracking = trackingOf(route.definition);
+    return tracking ? [{ route: route.name, retention: tracking.retention }] : [];
   });
   const stems = uniqueIdStems(retained.map((r) => r.route));
   for (const { route, retention } of retained) {

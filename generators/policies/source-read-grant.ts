@@ -20,16 +20,22 @@ export function sourceReadGrants(routes: CompiledRoute[], context: SnippetContex
     if (access.source.account !== undefined && access.source.reader.kind === 'function') readers.push(access.source.reader);
     const grantees = distinctActors(readers);
     if (grantees.length === 0 || prefixes.length === 0) continue;
-    const statements = (stem: string): PolicyStatementJson[] => grantees.map((actor, index): PolicyStatementJson => {
+    // List as well as read: without s3:ListBucket S3 answers a read of a deleted object 403 instead of
+    // 404, so the copier could not tell a deleted source from a refused one.
+    const statements = (stem: string): PolicyStatementJson[] => grantees.flatMap((actor, index): PolicyStatementJson[] => {
       const grantee = granteeOf(actor, context, route.name);
-      return {
-        Sid: `Switchyard${stem}Read${index + 1}`,
-        Effect: 'Allow',
-        Principal: grantee.principal,
-        Action: SOURCE_READ_ACTIONS,
-        Resource: prefixes.map((p) => `arn:${context.partition}:s3:::${bucket}/${p}*`),
-        ...(grantee.condition !== undefined ? { Condition: grantee.condition } : {}),
-      };
+      const condition = grantee.condition !== undefined ? { Condition: grantee.condition } : {};
+      return [
+        {
+          Sid: `Switchyard${stem}Read${index + 1}`,
+          Effect: 'Allow',
+          Principal: grantee.principal,
+          Action: SOURCE_READ_ACTIONS,
+          Resource: prefixes.map((p) => `arn:${context.partition}:s3:::${bucket}/${p}*`),
+          ...condition,
+        },
+        { Sid: `Switchyard${stem}List${index + 1}`, Effect: 'Allow', Principal: grantee.principal, Action: 's3:ListBucket', Resource: [`arn:${context.partition}:s3:::${bucket}`], ...condition },
+      ];
     });
     byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), { route: route.name, statements }]);
   }

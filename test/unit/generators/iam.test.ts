@@ -23,6 +23,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       OneToManyWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/one-to-many/*'] },
       OneToManyReadSource: { Action: READ, Resource: [`${P}:s3:::my-ingestion-bucket/*`] },
+      OneToManyListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::my-ingestion-bucket`] },
       OneToManyWriteCrossAccountDestinations: {
         Action: WRITE_CROSS_ACCOUNT,
         Resource: [`${P}:s3:::archive-*/*`, `${P}:s3:::intel-*/*`, `${P}:s3:::long-term-storage/*`, `${P}:s3:::ops-*/*`],
@@ -38,6 +39,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       ArtifactsExportWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/artifacts-export/*'] },
       ArtifactsExportReadSource: { Action: READ, Resource: [`${P}:s3:::artifacts-source/*`] },
+      ArtifactsExportListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::artifacts-source`] },
       ArtifactsExportWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::*-export/*`] },
       ArtifactsExportReadConfigObjects: { Action: ['s3:GetObject'], Resource: [`${P}:s3:::artifacts-config/export-config.json`] },
     },
@@ -49,6 +51,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       GlobalBuildsWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/global-builds/*'] },
       GlobalBuildsReadSource: { Action: READ, Resource: [`${P}:s3:::global-builds/*`] },
+      GlobalBuildsListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::global-builds`] },
       GlobalBuildsWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::region-a-builds/*`, `${P}:s3:::region-b-builds/*`] },
       GlobalBuildsPublishNotifications: { Action: ['sns:Publish'], Resource: [`${P}:sns:${HERE}:file-copy-failures`] },
       GlobalBuildsWriteTracking: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/tracking/global-builds/*'] },
@@ -78,6 +81,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       ChangeNotificationsWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/change-notifications/*'] },
       ChangeNotificationsReadSource: { Action: READ, Resource: [`${P}:s3:::metadata-trigger-bucket/customers/*`] },
+      ChangeNotificationsListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::metadata-trigger-bucket`] },
       ChangeNotificationsWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::metadata-trigger-bucket/archive/*`] },
       ChangeNotificationsReadConfigObjects: { Action: ['s3:GetObject'], Resource: [`${P}:s3:::change-config/customers.json`] },
       ChangeNotificationsSendMessages: {
@@ -95,6 +99,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       InvoicesWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/invoices/*'] },
       InvoicesReadSource: { Action: READ, Resource: [`${P}:s3:::finance-inbox/invoices/*`] },
+      InvoicesListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::finance-inbox`] },
       InvoicesWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::ledger-*/incoming/*`] },
       InvoicesCheckDestinations: { Action: ['s3:GetObject'], Resource: [`${P}:s3:::ledger-*/incoming/*`] },
       InvoicesListDestinations: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::ledger-*`] },
@@ -114,6 +119,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       ScansWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/scans/*'] },
       ScansReadSource: { Action: READ, Resource: [`${P}:s3:::scanner-drop/*`] },
+      ScansListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::scanner-drop`] },
       ScansReadParameters: { Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: [`${P}:ssm:${HERE}:parameter/switchyard/scans/owner`] },
       ScansSendEmail: {
         Action: ['ses:SendEmail'],
@@ -141,6 +147,7 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     expected: {
       CustomersBWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/customers-b/*'] },
       CustomersBReadSource: { Action: READ, Resource: [`${P}:s3:::shared-drop/customers/b/*`] },
+      CustomersBListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::shared-drop`] },
       CustomersBAssumeRoles: { Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::666666666666:role/partner-*'] },
       CustomersBPublishNotifications: { Action: ['sns:Publish'], Resource: [`${P}:sns:${HERE}:customers-failures`] },
     },
