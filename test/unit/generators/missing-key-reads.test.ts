@@ -9,6 +9,8 @@ import { contextFor } from '../../../generators/cloudformation/defaults.ts';
 import { routeStatements, sharedStatements } from '../../../generators/cloudformation/iam.ts';
 import { lifecycleRules } from '../../../generators/cloudformation/state.ts';
 import { generatePolicyFiles } from '../../../generators/policies/index.ts';
+import { DEFAULT_TRACKING_RETENTION } from '../../../engine/report/tracking.ts';
+import schema from '../../../schema/route.schema.json' with { type: 'json' };
 import { compileRouteFiles } from './synthetic-routes.ts';
 
 const P = 'arn:${AWS::Partition}';
@@ -49,6 +51,10 @@ describe('tracking is on wherever the runtime writes it', () => {
     { tracking: 'tracking: { enabled: false }\n', on: false, days: undefined },
     { tracking: '', on: false, days: undefined },
   ];
+
+  it("the default retention is the schema's (one place to change it)", () => {
+    expect(schema.definitions.Tracking.properties.retention.default).toBe(DEFAULT_TRACKING_RETENTION);
+  });
 
   it.each(cases)('$tracking → write permission $on, lifecycle $days days', ({ tracking, on, days }) => {
     const routes = compileRouteFiles({ 'routes/a.yaml': route('ab', tracking) });
