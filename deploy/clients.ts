@@ -4,6 +4,7 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { lambdaAccount, type LambdaAccount } from './lambda-account.ts';
 
@@ -20,6 +21,8 @@ export interface DeployClients {
   cloudformation: CloudFormationClient;
   s3: S3Client;
   sts: STSClient;
+  /** Depths of the queues a bucket move deletes (queue-depths.ts); absent in stand-ins that do not need it. */
+  sqs?: SQSClient;
   /** GetAccountSettings only (signed here: there is no Lambda SDK client in the dependencies). */
   lambda: LambdaAccount;
 }
@@ -36,6 +39,7 @@ export function deployClients(target: DeployTarget): DeployClients {
     cloudformation: new CloudFormationClient({ ...common, maxAttempts: CLOUDFORMATION_ATTEMPTS }),
     s3: new S3Client({ ...common, forcePathStyle: target.endpoint !== undefined }),
     sts,
+    sqs: new SQSClient(common),
     lambda: lambdaAccount({
       region: () => sts.config.region(),
       credentials: () => sts.config.credentials(),

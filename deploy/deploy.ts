@@ -15,6 +15,7 @@ import { reasonOf } from './errors.ts';
 import { allSucceeded, formatOutcomeTable, type StackOutcome, type Tense } from './outcome-table.ts';
 import { DEFAULT_CONCURRENCY, planDeployment, type Plan, type PlanOptions } from './plan.ts';
 import { s3NotifiedQueues } from './notified-queues.ts';
+import { sqsQueueDepths } from './queue-depths.ts';
 import { deployStacks, diffStacks, type Rollout } from './rollout.ts';
 
 export type DiffOptions = PlanOptions & Pick<DeployOptions, 'movedBucketsApplied'>;
@@ -54,6 +55,7 @@ function rollout(plan: Plan, options: DiffOptions): Omit<Rollout, 'yes' | 'confi
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     work: { cfn: plan.clients.cloudformation, wait: plan.wait, out: options.out, stage: plan.stage },
     notifiedQueues: s3NotifiedQueues(plan.clients.s3, { account: plan.account, region: plan.region }),
+    ...(plan.clients.sqs ? { queueDepths: sqsQueueDepths(plan.clients.sqs) } : {}),
     movedBucketsApplied: options.movedBucketsApplied ?? false,
   };
 }

@@ -11,10 +11,16 @@
  *   or whose events reach the queue some way deploy cannot see (no queue entry of either stack)
  *   is taken on the operator's word: `--moved-buckets-applied` (every bucket) or
  *   `--moved-buckets-applied b,c` (those).
+ *
+ * And once both hold, the queues the update deletes (the bucket's intake queue in the stack it
+ * leaves, and that queue's dead-letter queue) must be empty: the held stack's function drains
+ * the intake queue, and what is dead-lettered is replayed first. Messages deleted with a queue
+ * are lost, so a queue deploy cannot count also holds the stack.
  */
 import { queueName } from '../generators/cloudformation/names.ts';
 import { sourceBuckets, type BucketMove } from './bucket-moves.ts';
 import type { BucketTargets } from './notified-queues.ts';
+import type { QueueDepth } from './queue-depths.ts';
 
 export interface MoveHoldInputs {
   /** The moves deployed in the safe order (the stack a bucket moves to goes first). */
@@ -26,6 +32,8 @@ export interface MoveHoldInputs {
   targets: ReadonlyMap<string, BucketTargets>;
   /** --moved-buckets-applied: true for every bucket, or the buckets it names. */
   applied: boolean | readonly string[];
+  /** How many messages each queue of `doomedQueues` holds; absent, queues are not checked. */
+  depths?: ReadonlyMap<string, QueueDepth>;
 }
 
 export interface MoveHolds {
@@ -44,7 +52,9 @@ export function moveHolds(inputs: MoveHoldInputs): MoveHolds {
   for (const from of [...new Set(notified.map((m) => m.from))]) {
     const verdicts = notified.filter((m) => m.from === from).map((m) => verdict(m, inputs));
     const kept = verdicts.filter((v) => !v.release);
+    const undrained = kept.length > 0 ? undefined : notDrained(notified.filter((m) => m.from === from), inputs);
     if (kept.length > 0) held.set(from, `held: ${kept.map((v) => v.why).join('; ')}`);
+    else if (undrained !== undefined) held.set(from, `held: ${undrained}`);
     else lines.push(`${from} may be updated: ${verdicts.map((v) => v.why).join('; ')}`);
   }
   if (Array.isArray(inputs.applied)) {
@@ -96,6 +106,28 @@ function verdict(move: BucketMove, inputs: MoveHoldInputs): Verdict {
       `${bucket} moved to ${to}, and deploy cannot read its notification configuration (${targets.reason}): once it notifies ${destination} ` +
       `(${apply}, or the bucket owner applies bucket-config/${bucket}.notification.json), deploy again with --moved-buckets-applied ${bucket}`,
   };
+}
+
+/** The queues updating `move.from` deletes with the move: the bucket's intake queue there and its dead-letter queue. */
+export function doomedQueues(move: BucketMove, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
+  const kept = queueNames(inputs.desired.get(move.from));
+  const there = queueNames(inputs.deployed.get(move.from));
+  return [queueName(move.from, move.bucket, 'events'), queueName(move.from, move.bucket, 'events-dlq')].filter((q) => there.includes(q) && !kept.includes(q));
+}
+
+/** Why the doomed queues of these moves may not be deleted yet, or undefined when they are empty. */
+function notDrained(moves: readonly BucketMove[], inputs: MoveHoldInputs): string | undefined {
+  if (inputs.depths === undefined) return undefined;
+  const problems = moves.flatMap((move) =>
+    doomedQueues(move, inputs).flatMap((queue) => {
+      const depth = inputs.depths?.get(queue) ?? { kind: 'unreadable' as const, reason: 'not read' };
+      if (depth.kind === 'counted' && depth.messages > 0) return [`${queue} still holds ${depth.messages} message(s)`];
+      if (depth.kind === 'unreadable') return [`the messages left in ${queue} could not be counted (${depth.reason}; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it)`];
+      return [];
+    }),
+  );
+  if (problems.length === 0) return undefined;
+  return `${problems.join('; ')}: the update deletes ${problems.length === 1 ? 'that queue' : 'those queues'}, and every message in ${problems.length === 1 ? 'it' : 'them'} with ${problems.length === 1 ? 'it' : 'them'}. Let the function drain the intake queue and replay what is dead-lettered (switchyard replay), then deploy again`;
 }
 
 /** The queue names a template declares (Switchyard writes them as literals). */

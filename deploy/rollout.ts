@@ -16,7 +16,8 @@ import { deleteStack, executeChangeSet } from './progress.ts';
 import { discardProposal, printProposal, proposeStack, type Proposal, type StackWork } from './stack-proposal.ts';
 import { stackState } from './stack-state.ts';
 import { bucketMoves, describeMoves, type BucketMove } from './bucket-moves.ts';
-import { moveHolds } from './move-holds.ts';
+import { doomedQueues, moveHolds } from './move-holds.ts';
+import { depthsOf, type QueueDepths } from './queue-depths.ts';
 import { targetsOf, type NotifiedQueues } from './notified-queues.ts';
 import { nameReleases } from './name-moves.ts';
 import { deploymentWaves } from './waves.ts';
@@ -38,6 +39,8 @@ export interface Rollout {
   movedBucketsApplied?: boolean | readonly string[];
   /** Reads what moving buckets notify now; absent, every bucket counts as unreadable. */
   notifiedQueues?: NotifiedQueues;
+  /** Counts the messages left in the queues a released stack would delete; absent, they are not checked. */
+  queueDepths?: QueueDepths;
   /** Asks a yes/no question; undefined when there is nobody to ask. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
 }
@@ -127,7 +130,9 @@ async function orderedByNameReleases(rollout: Rollout): Promise<{ stacks: Desire
   const notified = moves.followed.filter((m) => m.notified);
   const targets = await targetsOf(rollout.notifiedQueues, notified.map((m) => m.bucket), rollout.concurrency);
   const desiredBodies = new Map(rollout.stacks.map((s) => [s.name, s.body]));
-  const holds = moveHolds({ moves: notified, desired: desiredBodies, deployed, targets, applied: rollout.movedBucketsApplied ?? false });
+  const doomed = notified.flatMap((m) => doomedQueues(m, { desired: desiredBodies, deployed }));
+  const depths = rollout.queueDepths === undefined ? undefined : await depthsOf(rollout.queueDepths, doomed, rollout.concurrency);
+  const holds = moveHolds({ moves: notified, desired: desiredBodies, deployed, targets, applied: rollout.movedBucketsApplied ?? false, ...(depths ? { depths } : {}) });
   for (const line of [...moves.lines, ...holds.lines]) rollout.work.out.stderr(line);
   return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: holds.held };
 }

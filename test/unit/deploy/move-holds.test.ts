@@ -1,16 +1,23 @@
 /**
  * Whether the stack a notified bucket leaves may be updated, bucket by bucket: the bucket's own
  * notification configuration decides where it can be read, the operator's --moved-buckets-applied
- * only where it cannot, and never before the new intake queue existed.
+ * only where it cannot, and never before the new intake queue existed; and never while the queues
+ * the update deletes still hold messages.
  */
 import { describe, expect, it } from 'vitest';
 import type { BucketMove } from '../../../deploy/bucket-moves.ts';
 import { moveHolds } from '../../../deploy/move-holds.ts';
 import type { BucketTargets } from '../../../deploy/notified-queues.ts';
+import type { QueueDepth } from '../../../deploy/queue-depths.ts';
 
 /** A shard template as the generator writes it: its buckets in Metadata, an intake queue per notified bucket. */
 function shard(stack: string, buckets: string[], notified: string[] = buckets): string {
-  const queues = Object.fromEntries(notified.map((b) => [`Queue${b}`, { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stack}-${b}-events` } }]));
+  const queues = Object.fromEntries(
+    notified.flatMap((b) => [
+      [`Queue${b}`, { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stack}-${b}-events` } }],
+      [`DeadLetterQueue${b}`, { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stack}-${b}-events-dlq` } }],
+    ]),
+  );
   return JSON.stringify({ Metadata: { Switchyard: { sourceBuckets: buckets, notifiedBuckets: notified } }, Resources: { Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stack}-dlq` } }, ...queues } });
 }
 
@@ -30,7 +37,11 @@ interface Case {
   moves?: BucketMove[];
   held?: RegExp;
   line?: string;
+  /** Messages left in queues; absent, depths are not checked. */
+  depths?: Record<string, QueueDepth>;
 }
+
+const counted = (messages: number): QueueDepth => ({ kind: 'counted', messages });
 
 const cases: Case[] = [
   { name: 'the bucket notifies the new queue: released, and the run says why', targets: { b: read(NEW) }, line: `s1 may be updated: b notifies s2's intake queue ${NEW}` },
@@ -52,6 +63,15 @@ const cases: Case[] = [
     line: "s1 may be updated: b no longer notifies s1's intake queue",
   },
   {
+    name: 're-pointed, but the old intake queue still holds messages: held until the function drains it',
+    targets: { b: read(NEW) },
+    depths: { [OLD]: counted(3), [`${OLD}-dlq`]: counted(0) },
+    held: /^held: s1-b-events still holds 3 message\(s\): the update deletes that queue, and every message in it with it\. Let the function drain the intake queue and replay what is dead-lettered \(switchyard replay\), then deploy again$/,
+  },
+  { name: 're-pointed, and its dead-letter queue holds failed events: held until they are replayed', targets: { b: read(NEW) }, depths: { [OLD]: counted(0), [`${OLD}-dlq`]: counted(2) }, held: /^held: s1-b-events-dlq still holds 2 message\(s\)/ },
+  { name: 're-pointed and both queues empty: released', targets: { b: read(NEW) }, depths: { [OLD]: counted(0), [`${OLD}-dlq`]: { kind: 'gone' } }, line: `s1 may be updated: b notifies s2's intake queue ${NEW}` },
+  { name: 'a queue that cannot be counted holds the stack, naming the permissions', targets: { b: read(NEW) }, depths: { [OLD]: { kind: 'unreadable', reason: 'AccessDenied' }, [`${OLD}-dlq`]: counted(0) }, held: /could not be counted \(AccessDenied; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it\)/ },
+  {
     name: 'two buckets leave s1: held for the one not re-pointed, naming only it',
     targets: { b: read(NEW), c: read(OLD.replace('b', 'c')) },
     moves: [B_MOVES, { bucket: 'c', from: 's1', to: 's2', notified: true }],
@@ -67,7 +87,7 @@ describe('moveHolds', () => {
       const deployedS2 = 'deployedS2' in c ? c.deployedS2 : shard('s2', ['b']);
       const deployed = new Map([['s1', shard('s1', ['a', 'b', 'c'])], ...(deployedS2 !== undefined ? [['s2', deployedS2] as const] : [])]);
       const desired = new Map([['s1', shard('s1', ['a'])], ['s2', c.desiredS2 ?? shard('s2', ['b'])]]);
-      const holds = moveHolds({ moves: c.moves ?? [B_MOVES], desired, deployed, targets: new Map(Object.entries(c.targets)), applied: c.applied ?? false });
+      const holds = moveHolds({ moves: c.moves ?? [B_MOVES], desired, deployed, targets: new Map(Object.entries(c.targets)), applied: c.applied ?? false, ...(c.depths ? { depths: new Map(Object.entries(c.depths)) } : {}) });
 
       if (c.held === undefined) expect(holds.held).toEqual(new Map());
       else expect(holds.held.get('s1')).toMatch(c.held);
