@@ -28,6 +28,7 @@ export const DIAGNOSTIC_CODES = {
   SY030: 'batch route has no copy action',
   SY031: 'no route files found',
   SY032: 'schema modeline points at no file',
+  SY033: 'queue created by two routes',
   SY050: 'expression calls a let value that does not exist yet (itself or a later one)',
   SY051: 'recursive function that calls itself on every path',
 } as const;

@@ -15,7 +15,38 @@ export interface LoadedRoute {
 }
 
 export function checkRoutes(loaded: LoadedRoute[]): Diagnostic[] {
-  return [...uniqueNames(loaded), ...loaded.flatMap((l) => checkOne(l)), ...loops(loaded)];
+  return [...uniqueNames(loaded), ...uniqueQueueOwners(loaded), ...loaded.flatMap((l) => checkOne(l)), ...loops(loaded)];
+}
+
+/**
+ * A queue in `queues:` is created by the route's stack under that fixed name. Declared by two
+ * routes it was one queue with the last route's settings where both share a stack, and two
+ * stacks creating one name (a failed deploy) where placement puts them apart.
+ */
+function uniqueQueueOwners(loaded: LoadedRoute[]): Diagnostic[] {
+  const owners = new Map<string, { l: LoadedRoute; index: number }>();
+  const out: Diagnostic[] = [];
+  for (const l of loaded) {
+    (l.route.definition.queues ?? []).forEach((queue, index) => {
+      const earlier = owners.get(queue.name);
+      if (!earlier) {
+        owners.set(queue.name, { l, index });
+        return;
+      }
+      if (earlier.l === l) return;
+      const at = earlier.l.parsed.positionOf(['queues', earlier.index, 'name']);
+      out.push(
+        diagnostic(
+          'SY033',
+          l.parsed.file,
+          l.parsed.positionOf(['queues', index, 'name']),
+          `queue '${queue.name}' is already created by route '${earlier.l.route.name}' (${earlier.l.parsed.file}:${at.line + 1}:${at.col + 1}): a queue has one owner`,
+          `keep it in one route's queues; the other route sends to it by name (queue: ${queue.name}) without declaring it`,
+        ),
+      );
+    });
+  }
+  return out;
 }
 
 function uniqueNames(loaded: LoadedRoute[]): Diagnostic[] {

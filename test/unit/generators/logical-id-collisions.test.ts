@@ -140,12 +140,11 @@ describe('names of different kinds that give one logical id', () => {
     expect(error.claimedBy.join(' / ')).toMatch(/bucket xyz.*queue xyz-notification/);
   });
 
-  it('two routes declaring the same queue name still make one queue', () => {
-    const template = generateTemplate(compiled([
+  it('two routes declaring the same queue name never reach the generator: validate refuses it (SY033)', () => {
+    expect(() => compiled([
       { name: 'first', queues: ['shared'] },
       { name: 'second', queues: ['shared'] },
-    ]));
-    expect(Object.values(template.Resources).filter((r) => r.Properties?.QueueName === 'shared')).toHaveLength(1);
+    ])).toThrow(/SY033|queue 'shared' is already created by route 'first'/);
   });
 });
 
