@@ -34,22 +34,21 @@ const CHANNEL_OF_TRIGGER: Record<RouteTrigger, Channel> = {
 
 const BY_HAND: readonly Channel[] = ['s3-notification', 'eventbridge', 'sqs', 'manual', 'any'];
 
-/** The channels whose routes an event of each origin reaches (constant arrays: the hot path allocates nothing). */
+/**
+ * The channels whose routes an event of each origin reaches when it was not read from an
+ * operator's queue (constant arrays: the hot path allocates nothing). A `trigger: sqs` route
+ * hears only what is read from its own queue: an EventBridge rule invokes the function directly,
+ * and Switchyard's intake queue is not the operator's.
+ */
 const CHANNELS_HEARING: Record<EventOrigin, readonly Channel[]> = {
-  's3-notification': ['s3-notification', 'sqs', 'any'],
-  eventbridge: ['eventbridge', 'sqs', 'any'],
+  's3-notification': ['s3-notification', 'any'],
+  eventbridge: ['eventbridge', 'any'],
   direct: BY_HAND,
   batch: BY_HAND,
 };
 
 /** Read from an operator's queue: only the `trigger: sqs` routes of that queue hear it. */
 const FROM_OPERATOR_QUEUE: readonly Channel[] = ['sqs', 'any'];
-
-/** Read from a queue no `trigger: sqs` route names: Switchyard's own intake queue (or a test's stand-in for a rule target). */
-const FROM_OWN_QUEUE: Record<'s3-notification' | 'eventbridge', readonly Channel[]> = {
-  's3-notification': ['s3-notification', 'any'],
-  eventbridge: ['eventbridge', 'any'],
-};
 
 /** How an event arrived: the fields of ObjectEvent that decide which channels hear it. */
 export interface Arrival {
@@ -81,14 +80,13 @@ export function channelOf(trigger: RouteTrigger | undefined): Channel {
 
 /**
  * The channels an arrival reaches. A bucket may notify an operator's queue and Switchyard's
- * intake queue at once, so one change arrives twice: the queue it was read from decides which
- * routes take each copy. Without a queue (delivered to the function directly), the origin decides.
+ * intake queue, or have an EventBridge rule too, so one change arrives more than once: the queue
+ * it was read from (none, for a rule's direct invocation) decides which routes take each copy.
  */
 export function channelsHearing(arrival: Arrival, operatorQueues: ReadonlySet<string>): readonly Channel[] {
-  const { origin, queueArn } = arrival;
+  const { origin } = arrival;
   if (origin === undefined) return BY_HAND;
-  if (queueArn === undefined || (origin !== 's3-notification' && origin !== 'eventbridge')) return CHANNELS_HEARING[origin];
-  return operatorQueues.has(queueArn) ? FROM_OPERATOR_QUEUE : FROM_OWN_QUEUE[origin];
+  return operatorQueueOf(arrival, operatorQueues) !== undefined ? FROM_OPERATOR_QUEUE : CHANNELS_HEARING[origin];
 }
 
 /** The operator queue an arrival was read from, when it was: only that queue's `trigger: sqs` routes take it. */

@@ -33,12 +33,11 @@ export function routeStatements(route: CompiledRoute, stateBucketArn: string = g
   const readsSource = access.source.reader.kind === 'function' || direct.length > 0;
   const { bucket, prefixes } = access.source;
   if (readsSource) add('ReadSource', SOURCE_READ_ACTIONS, prefixes.map((p) => s3ObjectsArn(bucket, p)));
-  if (access.source.lists && access.source.reader.kind === 'function') {
-    add('ListSource', ['s3:ListBucket'], [s3BucketArn(bucket)], listCondition(prefixes));
-  } else if (readsSource) {
-    // Without s3:ListBucket S3 answers a read of a missing key with 403, not 404: an object deleted
-    // before its event is handled would fail as AccessDenied instead of being skipped as deleted.
-    // A prefix condition would not do: a GET carries no s3:prefix, so only the whole bucket counts.
+  if (readsSource || (access.source.lists && access.source.reader.kind === 'function')) {
+    // Listing for a backfill, and: without s3:ListBucket S3 answers a read of a missing key with
+    // 403, not 404, so an object deleted before its event is handled would fail as AccessDenied
+    // instead of being skipped as deleted. A prefix condition would not do for the second: a GET
+    // carries no s3:prefix, so only the whole bucket counts.
     add('ListSource', ['s3:ListBucket'], [s3BucketArn(bucket)]);
   }
   if (readsSource && access.source.kmsKey !== undefined) add('DecryptSource', ['kms:Decrypt'], [access.source.kmsKey]);
@@ -110,11 +109,6 @@ function sesArn(resource: string): string {
 
 function writeArn(target: WriteTarget): string {
   return s3ObjectsArn(target.bucket, target.keyPrefix);
-}
-
-function listCondition(prefixes: string[]): PolicyStatement['Condition'] | undefined {
-  if (prefixes.includes('')) return undefined;
-  return { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } };
 }
 
 /** `s3://bucket/key` → the object's ARN (`…/key*` for a prefix). */

@@ -129,13 +129,13 @@ const cases: Array<{ name: string; routes: typeof seeds; route: string; expected
     },
   },
   {
-    name: 'a batch route read by the function lists its bucket only under the matched prefixes',
+    name: 'a batch route read by the function lists its whole bucket (a GET carries no s3:prefix, so a prefix condition would turn a deleted object into 403)',
     routes: mixed,
     route: 'queued',
     expected: {
       QueuedWriteFailures: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/failures/queued/*'] },
       QueuedReadSource: { Action: READ, Resource: [`${P}:s3:::legacy-bucket/data/*`, `${P}:s3:::legacy-bucket/logs/*`] },
-      QueuedListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::legacy-bucket`], Condition: { StringLike: { 's3:prefix': ['data/*', 'logs/*'] } } },
+      QueuedListSource: { Action: ['s3:ListBucket'], Resource: [`${P}:s3:::legacy-bucket`] },
       QueuedWriteDestinations: { Action: WRITE, Resource: [`${P}:s3:::legacy-archive/*`] },
       QueuedWriteManifests: { Action: ['s3:GetObject', 's3:PutObject'], Resource: ['${StateBucket.Arn}/manifests/queued/*', `${P}:s3:::legacy-manifests/queued/queued/*`] },
     },

@@ -33,6 +33,11 @@ describe('reads of keys that may not exist answer 404, not 403', () => {
     expect(list).toEqual({ Sid: 'AbListSource', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`${P}:s3:::drop`] });
   });
 
+  it('a batch route (which lists for backfills) lists without a condition too', () => {
+    const [compiled] = compileRouteFiles({ 'routes/ab.yaml': route('ab', 'batch: { manifests: s3://manifests/ab/ }\n') });
+    expect(routeStatements(compiled!).find((s) => s.Sid === 'AbListSource')).toEqual({ Sid: 'AbListSource', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`${P}:s3:::drop`] });
+  });
+
   it("a source bucket in another account lets each reader list it too (policies/source-<bucket>.json)", () => {
     const routes = compileRouteFiles({ 'routes/a.yaml': route('ab', '', 'bucket: partner-drop, account: "222222222222"') });
     const file = generatePolicyFiles(routes, { deployAccount: '111111111111', region: 'eu-west-1' }).find((f) => f.path === 'policies/source-partner-drop.json');

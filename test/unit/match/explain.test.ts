@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { explainStructural } from '../../../engine/match/explain.ts';
+import { operatorQueuesOf } from '../../../engine/match/trigger.ts';
 import type { StructuralEvent, StructuralMatch } from '../../../engine/match/structural.ts';
+
+const OPERATOR_QUEUE = 'arn:aws:sqs:us-east-1:123456789012:operator-queue';
 
 const changeNotifications: StructuralMatch = {
   route: 'change-notifications',
@@ -107,11 +110,18 @@ const cases: { name: string; spec: StructuralMatch; event: StructuralEvent; matc
     reason: 'route listens to eventbridge events; this is an s3-notification event',
   },
   {
-    name: 'an sqs route takes what its queue carries: EventBridge events too',
-    spec: { ...changeNotifications, trigger: 'sqs' },
-    event: event('customers/x.json', { origin: 'eventbridge' }),
+    name: 'an sqs route takes what is read from its queue: EventBridge events too',
+    spec: { ...changeNotifications, trigger: 'sqs', queueArn: OPERATOR_QUEUE },
+    event: event('customers/x.json', { origin: 'eventbridge', queueArn: OPERATOR_QUEUE }),
     matched: true,
     reason: expect.stringContaining('matched'),
+  },
+  {
+    name: "an sqs route does not take an EventBridge rule's own invocation (no queue): the bucket's eventbridge routes do",
+    spec: { ...changeNotifications, trigger: 'sqs', queueArn: OPERATOR_QUEUE },
+    event: event('customers/x.json', { origin: 'eventbridge' }),
+    matched: false,
+    reason: `route reads queue ${OPERATOR_QUEUE}; this is an eventbridge event read from no queue`,
   },
   {
     name: 'says a manual route runs only by direct invocation or backfill',
@@ -145,6 +155,6 @@ const cases: { name: string; spec: StructuralMatch; event: StructuralEvent; matc
 
 describe('explainStructural', () => {
   it.each(cases)('$name', ({ spec, event, matched, reason }) => {
-    expect(explainStructural(spec, event)).toEqual({ matched, reason });
+    expect(explainStructural(spec, event, operatorQueuesOf([spec]))).toEqual({ matched, reason });
   });
 });
