@@ -98,7 +98,7 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const keptBecause = allSucceeded(deployed)
     ? undefined
     : onlyHeld
-      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held while buckets move; deploy again once they notify their new stacks (the held stacks' reasons say how)`
+      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held while buckets move; the held stacks' reasons say what to do before deploying again`
       : 'kept: another stack of the deployment did not deploy; deploy again once it does';
   const kept = await Promise.all(rest.filter((o) => held.has(o.name)).map((o) => deleteOrphans(rollout, [o], held.get(o.name))));
   return [...earlyOutcomes, ...deployed, ...kept.flat(), ...(await deleteOrphans(rollout, rest.filter((o) => !held.has(o.name)), keptBecause))];

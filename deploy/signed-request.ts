@@ -3,6 +3,8 @@
  * account settings, CloudWatch metrics). Credentials and region come from the other SDK clients,
  * so the same profile, role and endpoint apply.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { NodeSha256 } from '../engine/ports/aws/node-sha256.ts';
@@ -24,7 +26,11 @@ export interface SignedRequest {
   path?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** How long to wait for the whole answer; default 60 s. A Lambda invocation may take 15 minutes. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The service's answer: status, headers and text. */
 export async function signedRequest(options: SignedServiceOptions, request: SignedRequest): Promise<{ status: number; ok: boolean; headers: Headers; text: string }> {
@@ -42,6 +48,34 @@ export async function signedRequest(options: SignedServiceOptions, request: Sign
     headers: { host: url.host, ...request.headers },
     ...(request.body !== undefined ? { body: request.body } : {}),
   });
-  const response = await fetch(url, { method: request.method, headers: signed.headers, ...(request.body !== undefined ? { body: request.body } : {}) });
-  return { status: response.status, ok: response.ok, headers: response.headers, text: await response.text() };
+  return send(url, request.method, signed.headers, request.body, request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
+/**
+ * node:http(s) rather than fetch: fetch stops waiting for an answer's headers after 300 s, which
+ * a RequestResponse invocation of a function with a longer timeout exceeds; and its errors read
+ * "fetch failed" without the cause.
+ */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<{ status: number; ok: boolean; headers: Headers; text: string }> {
+  return new Promise((resolve, reject) => {
+    const requester = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const sized = body !== undefined ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers;
+    const outgoing = requester(url, { method, headers: sized, timeout: timeoutMs }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const status = incoming.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`${url.host} sent nothing for ${Math.round(timeoutMs / 1000)} s`)));
+    outgoing.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`${method} ${url.host}${url.pathname}: ${error.code ? `${error.code} ` : ''}${error.message}`, { cause: error })));
+    if (body !== undefined) outgoing.write(body);
+    outgoing.end();
+  });
 }

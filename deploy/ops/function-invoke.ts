@@ -9,6 +9,9 @@
  */
 import { signedRequest, type SignedServiceOptions } from '../signed-request.ts';
 
+/** Lambda's longest function timeout, and a minute for the answer to arrive. */
+const INVOKE_TIMEOUT_MS = 16 * 60 * 1000;
+
 export type InvokeAnswer = { delivered: true; payload: unknown } | { delivered: false; reason: string };
 
 export type FunctionInvoker = (functionName: string, input: unknown) => Promise<InvokeAnswer>;
@@ -22,6 +25,8 @@ export function functionInvoker(options: SignedServiceOptions, env: NodeJS.Proce
       path: `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
       headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' },
       body: JSON.stringify(input),
+      // A function may run up to 15 minutes; the answer comes when it ends.
+      timeoutMs: INVOKE_TIMEOUT_MS,
       ...(endpoint ? { endpoint } : {}),
     });
     if (!response.ok) return { delivered: false, reason: `Lambda refused to invoke ${functionName} (HTTP ${response.status}): ${serviceError(response.text)}` };

@@ -29,7 +29,8 @@ import { deleteDeadLetter, receiveDeadLetters, releaseDeadLetter, type DeadLette
 import { eventDeadLetterQueues, type Deployment, type DeployedStack } from './deployment.ts';
 import { readFailureRecords, type StoredFailure } from './failure-records.ts';
 import type { FunctionInvoker } from './function-invoke.ts';
-import { functionsByRoute } from './route-functions.ts';
+import { notDeliveredBy } from './invoke-outcome.ts';
+import { functionsByRoute, type RouteFunctions } from './route-functions.ts';
 
 export interface ReplaySelection {
   route?: string;
@@ -101,19 +102,23 @@ function redriverFor(deployment: Deployment, selection: ReplaySelection, deps: R
     return async (input) => withAccessHint(failureOf(await runSafely(pipeline, input)));
   }
   // Read once, on the first re-drive: a dry run reads no bundle.
-  let functions: Promise<Map<string, string>> | undefined;
+  let functions: Promise<RouteFunctions> | undefined;
   return async (input, routes) => {
     functions ??= functionsByRoute(deps.s3, deployment);
-    const byRoute = await functions;
+    const { functions: byRoute, unreadable } = await functions;
     const missing = routes.filter((route) => !byRoute.has(route));
     if (routes.length === 0) return 'no deployed route matches it: nothing to invoke';
-    if (missing.length > 0) return `no function of the deployment runs ${missing.join(', ')}: deploy the route first, or replay without --through-function`;
+    if (missing.length > 0) {
+      const unread = unreadable.length > 0 ? ` (the routes of some stacks could not be read: ${unreadable.join('; ')})` : '';
+      return `no function of the deployment is known to run ${missing.join(', ')}${unread}: deploy the route first, or replay without --through-function`;
+    }
     const [functionName, ...others] = [...new Set(routes.map((route) => byRoute.get(route) ?? ''))];
     if (functionName === undefined || others.length > 0) return `its routes ${routes.join(', ')} run in different functions: replay them one at a time with --route`;
     const answer = await invoke(functionName, input).catch((error: unknown) => ({ delivered: false as const, reason: `could not invoke ${functionName}: ${errorMessage(error)}` }));
-    return answer.delivered ? undefined : answer.reason;
+    return answer.delivered ? notDeliveredBy(functionName, answer.payload, routes) : answer.reason;
   };
 }
+
 
 /** In this process the operator's credentials act; a destination that refuses them may well accept the function's role. */
 function withAccessHint(reason: string | undefined): string | undefined {

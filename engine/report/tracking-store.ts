@@ -16,14 +16,28 @@ const CONTENDED_ROUNDS = 3;
 /** Stores `next` merged into the stored record; returns what was written. Throws an ActionError when the storage fails or stays contended. */
 export async function writeTrackingRecord(storage: StoragePort, bucket: string, key: string, next: TrackingRecord): Promise<TrackingRecord> {
   for (let round = 1; round <= CONTENDED_ROUNDS; round++) {
-    if (await storage.putIfAbsent(bucket, key, text(next))) return next;
+    if (await wins(() => storage.putIfAbsent(bucket, key, text(next)))) return next;
     const stored = await readStored(storage, bucket, key);
     // Deleted between the two calls (a lifecycle expiry): create it again.
     if (!stored) continue;
     const merged = mergeTracking(parseTrackingRecord(stored.body.toString('utf8')), next);
-    if (await storage.putIfMatch(bucket, key, text(merged), stored.eTag)) return merged;
+    if (await wins(() => storage.putIfMatch(bucket, key, text(merged), stored.eTag))) return merged;
   }
   throw new ActionError('TrackingRecordContended', `s3://${bucket}/${key} changed under each of ${CONTENDED_ROUNDS} merges: another run of the same file keeps writing it`, 'conflict', { bucket, key });
+}
+
+/**
+ * A conditional write's outcome: false when another writer got there first, which S3 says with
+ * 412 (the port's false) or, for two conditional writes at once, 409 ConditionalRequestConflict
+ * (class conflict): either way, read again and merge.
+ */
+async function wins(write: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof ActionError && error.failureClass === 'conflict') return false;
+    throw error;
+  }
 }
 
 async function readStored(storage: StoragePort, bucket: string, key: string): Promise<{ body: Buffer; eTag: string } | undefined> {

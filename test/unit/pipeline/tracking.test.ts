@@ -199,6 +199,12 @@ describe('dry-run', () => {
       read.push(`${ref.bucket}/${ref.key}`);
       return getBody(ref);
     };
+    // The tracking store reads through getBodyAndETag: watched too, so the "reads" half can fail.
+    const getBodyAndETag = ports.storage.getBodyAndETag.bind(ports.storage);
+    ports.storage.getBodyAndETag = async (ref) => {
+      read.push(`${ref.bucket}/${ref.key}`);
+      return getBodyAndETag(ref);
+    };
 
     await new Pipeline({ routes, ports, explain: true }).processInput(s3Created('global-builds', KEY));
 

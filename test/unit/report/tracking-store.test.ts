@@ -73,4 +73,23 @@ describe('writeTrackingRecord', () => {
     expect(error).toBeInstanceOf(ActionError);
     expect(error).toMatchObject({ code: 'TrackingRecordContended', failureClass: 'conflict' });
   });
+
+  it('a 409 ConditionalRequestConflict (two conditional writes at once) is a lost race: it reads and merges, it does not drop the record', async () => {
+    const world = fakeWorld();
+    await writeTrackingRecord(world.ports.storage, 'state', KEY, started);
+    const storage = world.ports.storage;
+    let conflicts = 1;
+    const conflicting = {
+      ...storage,
+      async putIfMatch(bucket: string, key: string, body: string, eTag: string) {
+        if (conflicts-- > 0) throw new ActionError('ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress', 'conflict', { bucket, key });
+        return storage.putIfMatch(bucket, key, body, eTag);
+      },
+    };
+
+    const written = await writeTrackingRecord(conflicting, 'state', KEY, finished);
+
+    expect(written).toMatchObject({ status: 'SUCCEEDED', startedAt: started.startedAt });
+    expect(stored(world)).toEqual(written);
+  });
 });
