@@ -1,6 +1,7 @@
 /** `switchyard backfill --route NAME`: copy what already exists under the route's source prefix (seed 003), in-process. */
 import { runBackfill, type BackfillSummary } from '../../engine/batch/run-backfill.ts';
 import { createProgress, formatBytes, type ProgressSink } from '../../engine/batch/progress.ts';
+import { earlierCoverage } from '../../engine/batch/report.ts';
 import { ActionError, UsageError } from '../../engine/errors.ts';
 import { nearestName } from '../../engine/load/nearest-name.ts';
 import { AccessResolver, createAwsPorts } from '../../engine/ports/aws/index.ts';
@@ -129,7 +130,7 @@ export function summaryText(summary: BackfillSummary): string[] {
       `${formatBytes(summary.bytes)} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.retries > 0 ? `, ${summary.retries} retries` : ''}`,
   );
   const v = summary.validation;
-  if (v) lines.push(`  validation ${v.status}: ${v.foundCopies}/${v.expectedCopies} copies found, ${v.sampled} sampled, ${v.mismatches.length} differ${v.error ? ` (${v.error})` : ''}`);
+  if (v) lines.push(`  validation ${v.status}: ${v.foundCopies}/${v.expectedCopies} copies found, ${v.sampled} sampled, ${v.mismatches.length} differ${earlierCoverage(v)}${v.error ? ` (${v.error})` : ''}`);
   for (const problem of summary.problems) lines.push(`  problem: ${problem}`);
   lines.push(`  manifest: ${summary.manifest}`);
   if (summary.report) lines.push(`  report:   ${summary.report}`);
