@@ -84,7 +84,7 @@ describe('the bundled handler', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     const result = run.stdout.split('\n').find((l) => l.startsWith('RESULT '))?.slice('RESULT '.length);
-    expect(JSON.parse(result ?? 'null')).toEqual({ records: [{ recordId: expect.any(String) as string, status: 'processed' }] });
+    expect(JSON.parse(result ?? 'null')).toEqual({ records: [{ recordId: expect.any(String) as string, status: 'processed', routes: ['queue-from-ssm'] }] });
     const messages = await env.receiveAll(queue.url);
     expect(messages.map((m) => JSON.parse(m.Body ?? 'null') as unknown)).toEqual([{ order: '4711.json', size: 42 }]);
   }, 90_000);
