@@ -39,6 +39,9 @@ export interface TrackingRecord {
   eventId: string;
   sourceBucket: string;
   fileKey: string;
+  /** When the change happened (the event's time), and S3's sequencer where it gave one: which of two uploads is the later. */
+  eventTime?: string;
+  sequencer?: string;
   status: TrackingStatus;
   /** When the first run of this event started. */
   startedAt: string;
@@ -91,14 +94,16 @@ export function trackingRecord(route: string, event: ObjectEvent, results: Actio
  * destination delivered now leaves the failed list, and counts and status cover them all.
  */
 export function mergeTracking(stored: TrackingRecord | undefined, next: TrackingRecord): TrackingRecord {
-  if (!stored || stored.eventId !== next.eventId) return next;
+  if (!stored) return next;
+  // A late redelivery or replay of an older upload must not replace the newer upload's record.
+  if (stored.eventId !== next.eventId) return isLaterChange(stored, next) ? stored : next;
   const starting = next.status === 'IN_PROGRESS';
   const ok = distinct([...stored.successfulDestinations, ...next.successfulDestinations]);
   const failed = addFailures(stored.failedDestinations, next.failedDestinations).filter((f) => !ok.some((delivered) => delivers(delivered, f.destination)));
   // Until this run ends, the last run's error still stands.
   const error = starting ? stored.error : next.error;
   return {
-    ...identity(next.route, { id: next.eventId, bucket: next.sourceBucket, key: next.fileKey }),
+    ...identity(next.route, { id: next.eventId, bucket: next.sourceBucket, key: next.fileKey, ...(next.eventTime !== undefined ? { eventTime: next.eventTime } : {}), ...(next.sequencer !== undefined ? { sequencer: next.sequencer } : {}) }),
     status: starting ? 'IN_PROGRESS' : statusOf(ok.length, failed.length, error),
     startedAt: stored.startedAt,
     ...(next.completedAt ? { completedAt: next.completedAt } : {}),
@@ -137,8 +142,30 @@ function statusOf(ok: number, failed: number, error: string | undefined): Tracki
   return failed > 0 ? 'PARTIALLY_FAILED' : 'SUCCEEDED';
 }
 
-function identity(route: string, event: Pick<ObjectEvent, 'id' | 'bucket' | 'key'>): Pick<TrackingRecord, 'route' | 'eventId' | 'sourceBucket' | 'fileKey'> {
-  return { route, eventId: event.id, sourceBucket: event.bucket, fileKey: event.key };
+function identity(route: string, event: Pick<ObjectEvent, 'id' | 'bucket' | 'key'> & Partial<Pick<ObjectEvent, 'eventTime' | 'sequencer'>>): Pick<TrackingRecord, 'route' | 'eventId' | 'sourceBucket' | 'fileKey' | 'eventTime' | 'sequencer'> {
+  return {
+    route,
+    eventId: event.id,
+    sourceBucket: event.bucket,
+    fileKey: event.key,
+    ...(event.eventTime !== undefined ? { eventTime: event.eventTime } : {}),
+    ...(event.sequencer !== undefined ? { sequencer: event.sequencer } : {}),
+  };
+}
+
+/**
+ * Whether `stored` records a later change of the key than `next`. S3's sequencers order the
+ * changes of one key (hex, compared at equal length); without both, the event times do. A record
+ * from before either was kept counts as older.
+ */
+function isLaterChange(stored: TrackingRecord, next: TrackingRecord): boolean {
+  if (stored.sequencer !== undefined && next.sequencer !== undefined) {
+    const width = Math.max(stored.sequencer.length, next.sequencer.length);
+    return stored.sequencer.padEnd(width, '0').toUpperCase() > next.sequencer.padEnd(width, '0').toUpperCase();
+  }
+  const storedAt = stored.eventTime !== undefined ? Date.parse(stored.eventTime) : NaN;
+  const nextAt = next.eventTime !== undefined ? Date.parse(next.eventTime) : NaN;
+  return Number.isFinite(storedAt) && Number.isFinite(nextAt) && storedAt > nextAt;
 }
 
 function settled(destinations: string[], ok: string[], failed: TrackedFailure[]): Pick<TrackingRecord, 'destinations' | 'totalDestinations' | 'successfulCopies' | 'failedCopies' | 'successfulDestinations' | 'failedDestinations'> {

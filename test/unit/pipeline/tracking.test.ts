@@ -64,6 +64,8 @@ describe('the start record (LogWorkflowStart)', () => {
       eventId,
       sourceBucket: 'global-builds',
       fileKey: KEY,
+      eventTime: report.records[0]?.events[0]?.event.eventTime,
+      sequencer: report.records[0]?.events[0]?.event.sequencer,
       status: 'IN_PROGRESS',
       startedAt: started,
       runs: 1,

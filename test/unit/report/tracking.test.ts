@@ -27,6 +27,7 @@ describe('the start record', () => {
       eventId: 'ev-1',
       sourceBucket: 'global-builds',
       fileKey: 'builds/app.zip',
+      eventTime: event.eventTime,
       status: 'IN_PROGRESS',
       startedAt: T0.toISOString(),
       runs: 1,
@@ -115,5 +116,34 @@ describe('a stored record read back', () => {
 
   it.each(['not json', '[]', '{"eventId": "ev-1"}', JSON.stringify({ ...run([], T0, T1), status: 'DONE' })])('%s is not a record: it is replaced', (text) => {
     expect(parseTrackingRecord(text)).toBeUndefined();
+  });
+});
+
+describe('a late run of an older upload', () => {
+  const newer = { ...event, id: 'ev-2', eventTime: '2026-11-20T11:00:00.000Z' };
+  const older = { ...event, id: 'ev-1', eventTime: '2026-11-20T09:00:00.000Z' };
+  const ok: ActionResult[] = [{ actionId: 'replicate', type: 'copy', destination: A, outcome: 'succeeded', attempts: 1, durationMs: 5 }];
+
+  it("does not replace the newer upload's record (a redelivery or replay arriving after it)", () => {
+    const stored = trackingRecord('global-builds', newer, ok, [], T0, T0);
+    expect(mergeTracking(stored, trackingRecord('global-builds', older, ok, [], T0, T0))).toBe(stored);
+  });
+
+  it('a newer upload replaces the older one', () => {
+    const next = trackingRecord('global-builds', newer, ok, [], T0, T0);
+    expect(mergeTracking(trackingRecord('global-builds', older, ok, [], T0, T0), next)).toBe(next);
+  });
+
+  it("S3's sequencers decide over the times where both have one (same second, two uploads)", () => {
+    const first = { ...older, eventTime: newer.eventTime, sequencer: '0055AED6DCD90281E5' };
+    const second = { ...newer, sequencer: '0055AED6DCD90281F0' };
+    const stored = trackingRecord('global-builds', second, ok, [], T0, T0);
+    expect(mergeTracking(stored, trackingRecord('global-builds', first, ok, [], T0, T0))).toBe(stored);
+  });
+
+  it('a record written before event times were kept counts as older', () => {
+    const { eventTime: _dropped, ...legacy } = trackingRecord('global-builds', newer, ok, [], T0, T0);
+    const next = trackingRecord('global-builds', older, ok, [], T0, T0);
+    expect(mergeTracking(legacy, next)).toBe(next);
   });
 });
