@@ -119,7 +119,6 @@ function redriverFor(deployment: Deployment, selection: ReplaySelection, deps: R
   };
 }
 
-
 /** In this process the operator's credentials act; a destination that refuses them may well accept the function's role. */
 function withAccessHint(reason: string | undefined): string | undefined {
   if (reason === undefined || !/AccessDenied|Forbidden|not authorized/i.test(reason)) return reason;
