@@ -8,7 +8,6 @@
  *   c: s2 → s3), s2 is held for c, so s1 stays held for b even after c is applied;
  * - the bucket notifies it: read from the bucket's notification configuration, which wins over
  *   anything the operator says. Only a bucket deploy cannot read (AccessDenied, another account)
- *   or whose events reach the queue some way deploy cannot see (no queue entry of either stack)
  *   is taken on the operator's word: `--moved-buckets-applied` (every bucket) or
  *   `--moved-buckets-applied b,c` (those).
  *
@@ -93,10 +92,10 @@ function verdict(move: BucketMove, inputs: MoveHoldInputs): Verdict {
     }
     if (newQueue === undefined) return { release: true, why: `${bucket} no longer notifies ${from}'s intake queue` };
     if (targets.queues.includes(newQueue)) return { release: true, why: `${bucket} notifies ${destination}` };
-    if (vouched) return { release: true, why: `${bucket} reaches ${destination} another way, as --moved-buckets-applied says` };
+    if (vouched) return { release: true, why: `${bucket} notifies neither queue, and --moved-buckets-applied releases it: until ${apply}, its events reach no Switchyard queue` };
     return {
       release: false,
-      why: `${bucket} moved to ${to} but its notifications name neither ${from}'s intake queue nor ${newQueue}: run ${apply}, then deploy again; if its events reach ${newQueue} another way (an SNS topic), deploy again with --moved-buckets-applied ${bucket}`,
+      why: `${bucket} moved to ${to} but its notifications name neither ${from}'s intake queue nor ${newQueue}: run ${apply}, then deploy again (the intake queue takes S3 notifications from the bucket only); --moved-buckets-applied ${bucket} releases the stack without it`,
     };
   }
   if (vouched) return { release: true, why: `${bucket} notifies ${destination}, as --moved-buckets-applied says (deploy cannot read its configuration: ${targets.reason})` };

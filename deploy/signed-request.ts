@@ -26,7 +26,7 @@ export interface SignedRequest {
   path?: string;
   headers?: Record<string, string>;
   body?: string;
-  /** How long to wait for the whole answer; default 60 s. A Lambda invocation may take 15 minutes. */
+  /** How long the connection may stay silent (an idle timeout, not a total); default 60 s. A Lambda invocation may take 15 minutes. */
   timeoutMs?: number;
 }
 
@@ -63,7 +63,7 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
     const outgoing = requester(url, { method, headers: sized, timeout: timeoutMs }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('error', reject);
+      incoming.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`${method} ${url.host}${url.pathname}: the answer broke off: ${error.code ? `${error.code} ` : ''}${error.message}`, { cause: error })));
       incoming.on('end', () => {
         const answerHeaders = new Headers();
         for (const [name, value] of Object.entries(incoming.headers)) {

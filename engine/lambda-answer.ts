@@ -4,6 +4,7 @@ import { undeliveredReasons } from './report/undelivered.ts';
 
 /** The answer to a direct (non-SQS) invocation that did not fail: per record what ran, and what was still not delivered. */
 export interface InvocationSummary {
+  /** `routes`: the routes the record's events reached (they acted, or declined by `when`, tags or the loop guard). */
   records: Array<{ recordId: string; status: string; reason?: string; routes: string[] }>;
   /**
    * Destinations that failed although the record did not (a route's `failWhen: all` allows a
@@ -33,7 +34,8 @@ export function lambdaAnswer(report: InputReport): { batchItemFailures: InputRep
       recordId: r.recordId,
       status: r.status,
       ...(r.reason ? { reason: r.reason } : {}),
-      routes: [...new Set(r.events.flatMap((e) => e.routes.filter((route) => route.matched).map((route) => route.name)))],
+      // The function does not explain, so every route listed is one the event reached structurally.
+      routes: [...new Set(r.events.flatMap((e) => e.routes.map((route) => route.name)))],
     })),
     ...(reasons.length > 0 ? { undelivered: reasons } : {}),
   };

@@ -72,6 +72,7 @@ export function generateDeployment(routes: CompiledRoute[], options: DeploymentO
   const base = contextFor(routes, options);
   const core = coreStack(base, options.extraParts ?? []);
   const placed = shardStacks(base);
+  oneStackPerOperatorQueue(routes, placed.stacks);
   const rules = countRules(placed.stacks);
   if (rules <= QUOTAS.rules) return { name: base.deploymentName, stacks: [core, ...placed.stacks], rules, patternDetail: 'keys' };
   // Coarser patterns need fewer rules and resources and leave IAM as it is, so the same placement still fits.
@@ -93,6 +94,34 @@ export function generateDeployment(routes: CompiledRoute[], options: DeploymentO
 }
 
 const COARSER: PatternDetail[] = ['shared-prefix', 'buckets'];
+
+/**
+ * Routes that read one operator queue (`trigger: sqs`, same `queueArn`) must share a stack. Each
+ * stack maps the queue to its own function, SQS hands a message to either one, and a function
+ * without the message's bucket would delete it unrouted. Placement goes by source bucket, so
+ * routes of several buckets reading one queue can land apart: refused here, not lost there.
+ */
+function oneStackPerOperatorQueue(routes: CompiledRoute[], stacks: StackTemplate[]): void {
+  const stackOfRoute = new Map(stacks.flatMap((stack) => stack.routes.map((route) => [route, stack.name] as const)));
+  const readers = new Map<string, CompiledRoute[]>();
+  for (const route of routes) {
+    const { trigger, queueArn } = route.definition.source;
+    if (trigger === 'sqs' && queueArn !== undefined) readers.set(queueArn, [...(readers.get(queueArn) ?? []), route]);
+  }
+  for (const [queue, readingRoutes] of readers) {
+    const placedIn = [...new Set(readingRoutes.map((r) => stackOfRoute.get(r.name) ?? ''))];
+    if (placedIn.length < 2) continue;
+    throw new GeneratorError(
+      'OperatorQueueSplit',
+      `${readingRoutes.length} routes read queue ${queue} (${named(readingRoutes.map((r) => `${r.name} on ${r.definition.source.bucket}`))}), but their buckets are placed in different stacks (${placedIn.join(', ')}): each stack's function would take some of the queue's messages and drop those of buckets it does not hold. Give each bucket its own queue, or read the queue from routes of one bucket`,
+    );
+  }
+}
+
+/** The first few of a long list, and how many more. */
+function named(items: string[], shown = 5): string {
+  return items.length <= shown ? items.join(', ') : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
 
 function countRules(stacks: StackTemplate[]): number {
   return stacks.reduce((n, s) => n + s.measure.rules, 0);

@@ -75,7 +75,8 @@ export async function routeTestCorpus(testsDir: string, now: () => Date, shownAs
  * kind, same fixtures): a route removed together with its tests still shows what its objects lose.
  */
 export function combineCorpora(head: TestCorpus, base: TestCorpus): TestCorpus {
-  const identity = (o: TestObject): string => JSON.stringify([o.event.bucket, o.event.key, o.event.kind, o.event.eventName, o.event.destinationBuckets ?? null, o.fixtures]);
+  // How the event arrived decides which routes take it (an sqs route hears only its queue): part of the identity.
+  const identity = (o: TestObject): string => JSON.stringify([o.event.bucket, o.event.key, o.event.kind, o.event.eventName, o.event.origin, o.event.queueArn ?? null, o.event.destinationBuckets ?? null, o.fixtures]);
   const seen = new Set(head.objects.map(identity));
   return {
     objects: [...head.objects, ...base.objects.filter((o) => !seen.has(identity(o)))],

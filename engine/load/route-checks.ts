@@ -33,14 +33,15 @@ function uniqueQueueOwners(loaded: LoadedRoute[]): Diagnostic[] {
         owners.set(queue.name, { l, index });
         return;
       }
-      if (earlier.l === l) return;
       const at = earlier.l.parsed.positionOf(['queues', earlier.index, 'name']);
       out.push(
         diagnostic(
           'SY033',
           l.parsed.file,
           l.parsed.positionOf(['queues', index, 'name']),
-          `queue '${queue.name}' is already created by route '${earlier.l.route.name}' (${earlier.l.parsed.file}:${at.line + 1}:${at.col + 1}): a queue has one owner`,
+          earlier.l === l
+            ? `queue '${queue.name}' is listed twice in this route's queues (first at line ${at.line + 1}): one queue, one entry`
+            : `queue '${queue.name}' is already created by route '${earlier.l.route.name}' (${earlier.l.parsed.file}:${at.line + 1}:${at.col + 1}): a queue has one owner`,
           `keep it in one route's queues; the other route sends to it by name (queue: ${queue.name}) without declaring it`,
         ),
       );

@@ -20,7 +20,10 @@ export async function writeTrackingRecord(storage: StoragePort, bucket: string, 
     const stored = await readStored(storage, bucket, key);
     // Deleted between the two calls (a lifecycle expiry): create it again.
     if (!stored) continue;
-    const merged = mergeTracking(parseTrackingRecord(stored.body.toString('utf8')), next);
+    const previous = parseTrackingRecord(stored.body.toString('utf8'));
+    const merged = mergeTracking(previous, next);
+    // The stored record is a later upload's: nothing to write.
+    if (previous !== undefined && merged === previous) return previous;
     if (await wins(() => storage.putIfMatch(bucket, key, text(merged), stored.eTag))) return merged;
   }
   throw new ActionError('TrackingRecordContended', `s3://${bucket}/${key} changed under each of ${CONTENDED_ROUNDS} merges: another run of the same file keeps writing it`, 'conflict', { bucket, key });

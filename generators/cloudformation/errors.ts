@@ -10,7 +10,8 @@ export type GeneratorErrorCode =
   | 'TemplateTooLarge' // over 500 resources or 1 MB
   | 'PolicyTooLarge' // the function's role needs more than 10 managed policies
   | 'ShardTooLarge' // one source bucket's routes do not fit in one stack
-  | 'TooManyRules'; // the deployment needs more EventBridge rules than a bus takes
+  | 'TooManyRules' // the deployment needs more EventBridge rules than a bus takes
+  | 'OperatorQueueSplit'; // routes reading one operator queue placed in different stacks
 
 export class GeneratorError extends SwitchyardError {
   override readonly name = 'GeneratorError';

@@ -9,7 +9,8 @@ import type { CfnResource, GeneratorContext, PartOutput } from './types.ts';
 
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
-const DEFAULT_RETENTION_SECONDS = 4 * 24 * 3600;
+/** The schema's default `queues[].retention` (route.schema.json OwnedQueue.retention.default). */
+export const DEFAULT_OWNED_QUEUE_RETENTION = '14d';
 const CONSUMER_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 
 /** Explicit: a queue goes with the stack (its name is fixed, so a retained one would block the next deploy). */
@@ -57,8 +58,7 @@ export function queuesPart(context: GeneratorContext): PartOutput {
           QueueName: queue.name,
           ...fifo(queue.name),
           SqsManagedSseEnabled: true,
-          // SQS's own default (4 days), said explicitly so nobody has to know it.
-          MessageRetentionPeriod: queue.retention !== undefined ? Math.round(parseDuration(queue.retention) / 1000) : DEFAULT_RETENTION_SECONDS,
+          MessageRetentionPeriod: Math.round(parseDuration(queue.retention ?? DEFAULT_OWNED_QUEUE_RETENTION) / 1000),
           RedrivePolicy: {
             deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
             maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextFor } from '../../../generators/cloudformation/defaults.ts';
 import { routeStatements, sharedStatements } from '../../../generators/cloudformation/iam.ts';
+import { DEFAULT_OWNED_QUEUE_RETENTION } from '../../../generators/cloudformation/queues.ts';
 import { lifecycleRules } from '../../../generators/cloudformation/state.ts';
 import { generatePolicyFiles } from '../../../generators/policies/index.ts';
 import { DEFAULT_TRACKING_RETENTION } from '../../../engine/report/tracking.ts';
@@ -66,5 +67,11 @@ describe('tracking is on wherever the runtime writes it', () => {
     expect(sidsOf(routeStatements(routes[0]!)).includes('AbWriteTracking')).toBe(on);
     const rule = lifecycleRules(contextFor(routes)).find((r) => (r as { Id: string }).Id === 'ExpireTrackingAb') as { ExpirationInDays?: number } | undefined;
     expect(rule?.ExpirationInDays).toBe(days);
+  });
+});
+
+describe("an owned queue's retention", () => {
+  it("defaults to the schema's (14 days: the generator used SQS's 4 and lost what the docs promised to keep)", () => {
+    expect(schema.definitions.OwnedQueue.properties.retention.default).toBe(DEFAULT_OWNED_QUEUE_RETENTION);
   });
 });

@@ -45,4 +45,18 @@ describe('what a function answer says was delivered', () => {
       'router answered without running fan-out for it: its deployed routes no longer match it (compare them with yours: switchyard status)',
     );
   });
+
+  it('an answer from a function deployed before answers named their routes counts as delivered when nothing failed', () => {
+    expect(notDeliveredBy('router', { records: [{ recordId: 'x', status: 'processed' }] }, ['fan-out'])).toBeUndefined();
+  });
+
+  it("a route declined by when or tags was reached: not 'no longer match'", () => {
+    expect(notDeliveredBy('router', { records: [{ recordId: 'x', status: 'processed', routes: ['fan-out'] }] }, ['fan-out'])).toBeUndefined();
+  });
+
+  it("re-driven for one route, another route's failure does not count against it; a rejected record's reason does", () => {
+    const answer = { records: [{ recordId: 'x', status: 'processed', routes: ['fan-out', 'archive'] }], undelivered: ['archive → s3://cold/doc.pdf: AccessDenied: no'] };
+    expect(notDeliveredBy('router', answer, ['fan-out'])).toBeUndefined();
+    expect(notDeliveredBy('router', { ...answer, undelivered: ['SQS message m1 has no body'] }, ['fan-out'])).toBe('router ran it, but did not deliver: SQS message m1 has no body');
+  });
 });
