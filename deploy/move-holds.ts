@@ -18,6 +18,7 @@
  */
 import { queueName } from '../generators/cloudformation/names.ts';
 import { sourceBuckets, type BucketMove } from './bucket-moves.ts';
+import { namedResources } from './name-moves.ts';
 import type { BucketTargets } from './notified-queues.ts';
 import type { QueueDepth } from './queue-depths.ts';
 
@@ -84,7 +85,7 @@ function verdict(move: BucketMove, inputs: MoveHoldInputs): Verdict {
       : { release: false, why: `${bucket} moves to ${to} (EventBridge), which is not deployed with it yet: once it is, run ${apply}, then deploy again${flag}` };
   }
   if (targets.kind === 'read') {
-    const doomed = queueNames(inputs.deployed.get(from)).filter((q) => !queueNames(inputs.desired.get(from)).includes(q));
+    const doomed = deletedQueues(from, inputs);
     const stale = targets.queues.filter((q) => doomed.includes(q));
     if (stale.length > 0) {
       const flag = vouched ? ` (--moved-buckets-applied names ${bucket}, but its notification configuration says otherwise)` : '';
@@ -109,9 +110,14 @@ function verdict(move: BucketMove, inputs: MoveHoldInputs): Verdict {
 
 /** The queues updating `move.from` deletes with the move: the bucket's intake queue there and its dead-letter queue. */
 export function doomedQueues(move: BucketMove, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
-  const kept = queueNames(inputs.desired.get(move.from));
-  const there = queueNames(inputs.deployed.get(move.from));
-  return [queueName(move.from, move.bucket, 'events'), queueName(move.from, move.bucket, 'events-dlq')].filter((q) => there.includes(q) && !kept.includes(q));
+  const deleted = deletedQueues(move.from, inputs);
+  return [queueName(move.from, move.bucket, 'events'), queueName(move.from, move.bucket, 'events-dlq')].filter((q) => deleted.includes(q));
+}
+
+/** The queue names updating `stack` deletes: in its deployed template, not in the one this run sends. */
+function deletedQueues(stack: string, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
+  const kept = queueNames(inputs.desired.get(stack));
+  return queueNames(inputs.deployed.get(stack)).filter((q) => !kept.includes(q));
 }
 
 /** Why the doomed queues of these moves may not be deleted yet, or undefined when they are empty. */
@@ -129,15 +135,10 @@ function notDrained(moves: readonly BucketMove[], inputs: MoveHoldInputs): strin
   return `${problems.join('; ')}: the update deletes ${problems.length === 1 ? 'that queue' : 'those queues'}, and every message in ${problems.length === 1 ? 'it' : 'them'} with ${problems.length === 1 ? 'it' : 'them'}. Let the function drain the intake queue and replay what is dead-lettered (switchyard replay), then deploy again`;
 }
 
-/** The queue names a template declares (Switchyard writes them as literals). */
+const QUEUE_NAME = 'AWS::SQS::Queue QueueName=';
+
+/** The queue names a template declares (Switchyard writes them as literals; name-moves.ts reads them). */
 function queueNames(body: string | undefined): string[] {
   if (body === undefined) return [];
-  try {
-    const resources = (JSON.parse(body) as { Resources?: Record<string, { Type?: string; Properties?: { QueueName?: unknown } }> }).Resources ?? {};
-    return Object.values(resources)
-      .filter((r) => r.Type === 'AWS::SQS::Queue' && typeof r.Properties?.QueueName === 'string')
-      .map((r) => r.Properties?.QueueName as string);
-  } catch {
-    return [];
-  }
+  return [...namedResources(body)].filter((name) => name.startsWith(QUEUE_NAME)).map((name) => name.slice(QUEUE_NAME.length));
 }
