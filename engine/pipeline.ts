@@ -7,7 +7,7 @@ import { LOOP_MARKER } from './actions/copy.ts';
 import type { MarkerStore } from './actions/idempotency.ts';
 import { destinationOf, type PlannedStep, type Refusal } from './actions/planned-action.ts';
 import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
-import { isReplayRequest, isRequested, isRequestedRefusal, replayRequestProblems, type ReplayRequest } from './actions/replay-request.ts';
+import { isReplayRequest, isRequested, isRequestedRefusal, notCarriedOut, replayRequestProblems, type NotReplayed, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage } from './errors.ts';
 import { missingDirectSource } from './events/direct-invocation.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
@@ -64,6 +64,11 @@ export interface RouteReport {
   failed: boolean;
   /** Where the failure record of each failed destination was written (`s3://…`). */
   failureRecords: string[];
+  /**
+   * Destinations a replay request named that the route did not carry out this time (it declines
+   * the event now, or no longer resolves to them): their failure records stay.
+   */
+  notReplayed?: NotReplayed[];
 }
 
 export interface EventReport {
@@ -231,6 +236,11 @@ export class Pipeline {
     const event = wanted.event;
     this.log.write('info', 'replaying a recorded event', { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key, destinations: wanted.destinations?.map((d) => d.destination.id) ?? 'all' });
     const report = await this.processRoute(route, event, new ObjectFacts(event, this.options.ports.storage), 'replay', context, wanted);
+    const notReplayed = notCarriedOut(wanted, report);
+    if (notReplayed.length > 0) {
+      report.notReplayed = notReplayed;
+      for (const n of notReplayed) this.log.write('warn', `replay did not re-drive ${n.destination}: ${n.reason}; its failure record stays`, { route: route.name, eventId: event.id, action: n.actionId, destination: n.destination });
+    }
     await this.reporter.resolveDelivered(route, event, report, 'replay', context, wanted);
     const status = report.failed ? 'failed' : 'processed';
     return { viaSqs: false, records: [{ recordId, status, events: [{ event, routes: [report], failed: report.failed }] }], batchItemFailures: [] };

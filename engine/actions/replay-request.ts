@@ -64,3 +64,43 @@ function sameDestination(wanted: ReplayDestination, action: PlannedAction): bool
   if (action.type === 'sqs') return wanted.queue === action.queue;
   return false;
 }
+
+/** A destination a replay request named that the route did not carry out, and why. */
+export interface NotReplayed {
+  actionId: string;
+  destination: string;
+  reason: string;
+}
+
+/** What a route did with a replay request: the parts of its report that say which destinations it took up. */
+interface RouteOutcome {
+  matched: boolean;
+  reason: string;
+  steps: Array<{ action: PlannedAction }>;
+  refused: Array<{ actionId: string; destination: string }>;
+  skipped: Array<{ actionId: string; reason: string }>;
+  error?: unknown;
+}
+
+/**
+ * The requested destinations the route neither carried out nor refused: it declines the event now
+ * (`when`, tags, the object is gone), or resolves to other places. Without this a replay that did
+ * nothing would read as delivered while the failure record stays. A route that failed before its
+ * actions reports its own error instead.
+ */
+export function notCarriedOut(request: ReplayRequest, outcome: RouteOutcome): NotReplayed[] {
+  if (request.destinations === undefined || outcome.error !== undefined) return [];
+  const declined = !outcome.matched ? `the route declines the event now (${outcome.reason})` : outcome.skipped.find((s) => s.actionId === '*')?.reason;
+  return request.destinations
+    .filter((wanted) => {
+      const one = { ...request, destinations: [wanted] };
+      return !outcome.steps.some((step) => isRequested(one, step.action)) && !outcome.refused.some((r) => isRequestedRefusal(one, r.actionId, r.destination));
+    })
+    .map(({ actionId, destination }) => {
+      const skipped = outcome.skipped.find((s) => s.actionId === actionId);
+      const reason =
+        declined ??
+        (skipped ? `action ${actionId} is skipped now (${skipped.reason})` : `action ${actionId} of route ${request.route} no longer sends this event to ${destination.id}; if that is intended, the failure record can be deleted`);
+      return { actionId, destination: destination.id, reason };
+    });
+}

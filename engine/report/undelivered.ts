@@ -15,6 +15,7 @@ export function undeliveredReasons(report: InputReport): string[] {
         if (route.error) reasons.push(`${route.name}: ${route.error.code}: ${route.error.message}`);
         for (const r of route.results) if (r.outcome === 'failed') reasons.push(`${route.name} → ${r.destination}: ${r.error?.code ?? ''}: ${r.error?.message ?? 'failed'}`);
         for (const r of route.refused) reasons.push(`${route.name} → ${r.destination}: refused: ${r.reason}`);
+        for (const r of route.notReplayed ?? []) reasons.push(`${route.name} → ${r.destination}: not re-driven: ${r.reason}`);
       }
     }
   }

@@ -46,6 +46,15 @@ describe('what a function answer says was delivered', () => {
     );
   });
 
+  it('a replay request for a destination the deployed route no longer resolves to is not delivered', async () => {
+    const event = { id: 'e1', kind: 'created', origin: 'direct', eventName: 'ObjectCreated:Put', bucket: 'inbox', key: 'doc.pdf', eventTime: '2026-12-01T00:00:00.000Z', destinationBuckets: ['out-a'] };
+    const request = { switchyard: 'replay', route: 'fan-out', event, destinations: [{ actionId: 'fan', destination: { kind: 's3', id: 's3://out-gone/doc.pdf', bucket: 'out-gone', key: 'doc.pdf' } }] };
+    const answer = await answerFor([], request);
+    expect(notDeliveredBy('router', answer, ['fan-out'])).toBe(
+      'router ran it, but did not deliver: fan-out → s3://out-gone/doc.pdf: not re-driven: action fan of route fan-out no longer sends this event to s3://out-gone/doc.pdf; if that is intended, the failure record can be deleted',
+    );
+  });
+
   it('an answer from a function deployed before answers named their routes counts as delivered when nothing failed', () => {
     expect(notDeliveredBy('router', { records: [{ recordId: 'x', status: 'processed' }] }, ['fan-out'])).toBeUndefined();
   });

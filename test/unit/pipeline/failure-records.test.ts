@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../engine/pipeline.ts';
 import { failureRecordKey, FailureRecordError, parseFailureRecord, type FailureRecord } from '../../../engine/report/failure-record.ts';
 import { listFailureRecords } from '../../../engine/report/failure-listing.ts';
+import { undeliveredReasons } from '../../../engine/report/undelivered.ts';
 import { compileRoutes, fakeWorld, s3Created, sqsBatch, type FakeWorld } from './fake-world.ts';
 
 const routes = compileRoutes({
@@ -155,6 +156,53 @@ failWhen: all
 
     expect(world.object('elsewhere', 'doc.pdf')).toBeDefined();
     expect(recordsIn(world).map((r) => r.record.resolvedBy)).toEqual(['replay']);
+  });
+
+  it('a destination the route no longer resolves to is not re-driven: the replay says so and the record stays', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-b']);
+    await new Pipeline({ routes, ports: world.ports, stateBucket: STATE }).processInput(request);
+    const [recorded] = recordsIn(world);
+    world.faults.length = 0;
+    world.copies.length = 0;
+    const moved = compileRoutes({ 'routes/fan-out.yaml': `
+name: fan-out
+source: { bucket: inbox, trigger: s3-notification }
+allow: { buckets: ["out-*"] }
+actions:
+  - copy: { id: fan, to: out-elsewhere, key: $key }
+` });
+    const pipeline = new Pipeline({ routes: moved, ports: world.ports, stateBucket: STATE });
+
+    const report = await pipeline.processInput({ switchyard: 'replay', route: 'fan-out', event: recorded?.record.event, destinations: [{ actionId: 'fan', destination: recorded?.record.destination }] });
+
+    expect(world.copies).toEqual([]);
+    expect(undeliveredReasons(report)).toEqual(['fan-out → s3://out-b/doc.pdf: not re-driven: action fan of route fan-out no longer sends this event to s3://out-b/doc.pdf; if that is intended, the failure record can be deleted']);
+    expect(recordsIn(world).map((r) => r.record.resolvedAt)).toEqual([undefined]);
+  });
+
+  it('a route that declines the event now (match.when) re-drives nothing and names why', async () => {
+    const world = fakeWorld();
+    world.putObject('inbox', 'doc.pdf', 'pdf bytes');
+    brokenCopies(world, ['out-a']);
+    await new Pipeline({ routes, ports: world.ports, stateBucket: STATE }).processInput(request);
+    const [recorded] = recordsIn(world);
+    world.faults.length = 0;
+    const narrowed = compileRoutes({ 'routes/fan-out.yaml': `
+name: fan-out
+source: { bucket: inbox, trigger: s3-notification }
+match: { when: "$size > 1000000" }
+allow: { buckets: ["out-*"] }
+actions:
+  - copy: { id: fan, to: $destinationBuckets, key: $key }
+` });
+
+    const report = await new Pipeline({ routes: narrowed, ports: world.ports, stateBucket: STATE }).processInput({ switchyard: 'replay', route: 'fan-out', event: recorded?.record.event, destinations: [{ actionId: 'fan', destination: recorded?.record.destination }] });
+
+    expect(undeliveredReasons(report)).toEqual(['fan-out → s3://out-a/doc.pdf: not re-driven: the route declines the event now (match.when is false)']);
+    expect(report.records[0]?.status).toBe('processed');
+    expect(recordsIn(world).map((r) => r.record.resolvedAt)).toEqual([undefined]);
   });
 
   it('a request naming an unknown route, or without an event, is rejected with the reason', async () => {
