@@ -62,3 +62,16 @@ export function nameReleases(desired: ReadonlyArray<{ name: string; body: string
   }
   return releases;
 }
+
+/**
+ * SQS refuses a queue name for a while after the queue that had it was deleted
+ * (`QueueDeletedRecently`: "you must wait 60 seconds"). The deletion itself can take part of that
+ * minute to settle, so the wait is a little longer; Terraform's provider retries for 70 s too.
+ */
+export const QUEUE_NAME_COOLDOWN_MS = 70_000;
+
+/** The queue names among the names one stack takes over from another (`AWS::SQS::Queue QueueName=…`). */
+export function queueNames(names: readonly string[]): string[] {
+  const prefix = 'AWS::SQS::Queue QueueName=';
+  return names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+}

@@ -6,6 +6,7 @@
  * Stacks of the deployment whose routes are all gone are deleted last, and only when every
  * other stack succeeded and the person confirmed (or passed --yes).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mapLimit } from '../engine/limiter.ts';
 import type { DesiredStack } from './desired-stack.ts';
 import { DeployError, reasonOf } from './errors.ts';
@@ -19,7 +20,7 @@ import { bucketMoves, describeMoves, type BucketMove } from './bucket-moves.ts';
 import { doomedQueues, moveHolds } from './move-holds.ts';
 import { depthsOf, type QueueDepths } from './queue-depths.ts';
 import { targetsOf, type NotifiedQueues } from './notified-queues.ts';
-import { nameReleases } from './name-moves.ts';
+import { nameReleases, QUEUE_NAME_COOLDOWN_MS, queueNames } from './name-moves.ts';
 import { deploymentWaves } from './waves.ts';
 
 export interface Rollout {
@@ -43,7 +44,16 @@ export interface Rollout {
   queueDepths?: QueueDepths;
   /** Asks a yes/no question; undefined when there is nobody to ask. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
+  /** Time and waiting (the queue-name cooldown); the real clock when absent. */
+  clock?: RolloutClock;
 }
+
+export interface RolloutClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: RolloutClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 type Changes = Extract<Proposal, { kind: 'changes' }>;
 
@@ -52,7 +62,8 @@ const SUCCEEDED = new Set(['create', 'update', 'unchanged']);
 /** Deploys every stack and deletes the orphaned ones; one outcome per stack, in deployment order then deletions. */
 export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const outcomes = new Map<string, StackOutcome>();
-  const { stacks, heldByOrphans, waitsForOrphans, held } = await orderedByNameReleases(rollout);
+  const { stacks, heldByOrphans, waitsForOrphans, held, releases } = await orderedByNameReleases(rollout);
+  const cooldown = queueCooldown(rollout, releases);
   // An orphan holding a name another stack takes over must go first (a shard merged back).
   const early = orphansOf(rollout).filter((o) => heldByOrphans.has(o.name) && !held.has(o.name));
   for (const o of orphansOf(rollout).filter((o) => heldByOrphans.has(o.name) && held.has(o.name))) {
@@ -60,7 +71,10 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   }
   if (early.length > 0) {
     rollout.work.out.stderr(`${listNames(early)} hold${early.length === 1 ? 's' : ''} names (${[...new Set(early.flatMap((o) => heldByOrphans.get(o.name) ?? []))].join(', ')}) that other stacks take over, so ${early.length === 1 ? 'it is' : 'they are'} deleted first.`);
-    for (const o of await deleteOrphans(rollout, early, undefined)) outcomes.set(o.stack, o);
+    for (const o of await deleteOrphans(rollout, early, undefined)) {
+      outcomes.set(o.stack, o);
+      cooldown.finished(o);
+    }
   }
   let declined = false;
   for (const wave of deploymentWaves(stacks)) {
@@ -86,7 +100,11 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
       rollout.work.out.stderr('Not executed: the change sets were deleted; nothing more is deployed.');
       continue;
     }
-    for (const outcome of await mapLimit(changes, rollout.concurrency, (p) => execute(rollout.work, p))) outcomes.set(outcome.stack, outcome);
+    const executed = await mapLimit(changes, rollout.concurrency, async (p) => {
+      await cooldown.before(p.stack.name);
+      return cooldown.finished(await execute(rollout.work, p));
+    });
+    for (const outcome of executed) outcomes.set(outcome.stack, outcome);
   }
   const deployed = rollout.stacks.map((s) => outcomes.get(s.name)).filter((o): o is StackOutcome => o !== undefined);
   const earlyOutcomes = orphansOf(rollout)
@@ -111,7 +129,9 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
  * before the waves) and which stacks wait for them; the stacks held because a moving bucket
  * may still notify them (move-holds.ts, after reading what each moving bucket notifies).
  */
-async function orderedByNameReleases(rollout: Rollout): Promise<{ stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string> }> {
+async function orderedByNameReleases(
+  rollout: Rollout,
+): Promise<{ stacks: DesiredStack[]; heldByOrphans: Map<string, string[]>; waitsForOrphans: Map<string, string[]>; held: Map<string, string>; releases: ReturnType<typeof nameReleases> }> {
   const desired = new Set(rollout.stacks.map((s) => s.name));
   const deployed = deployedTemplates(rollout);
   const releases = nameReleases(rollout.stacks, deployed);
@@ -134,7 +154,39 @@ async function orderedByNameReleases(rollout: Rollout): Promise<{ stacks: Desire
   const depths = rollout.queueDepths === undefined ? undefined : await depthsOf(rollout.queueDepths, doomed, rollout.concurrency);
   const holds = moveHolds({ moves: notified, desired: desiredBodies, deployed, targets, applied: rollout.movedBucketsApplied ?? false, ...(depths ? { depths } : {}) });
   for (const line of [...moves.lines, ...holds.lines]) rollout.work.out.stderr(line);
-  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: holds.held };
+  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: holds.held, releases };
+}
+
+/**
+ * A queue that moves to another stack is deleted by the stack giving it up and created by the
+ * stack taking it over, and SQS refuses the name for a minute after the deletion
+ * (`QueueDeletedRecently`): CloudFormation would fail the new stack and roll it back. So the stack
+ * taking a queue name over waits until the cooldown has passed since the stack giving it up
+ * finished, and says so.
+ */
+function queueCooldown(rollout: Rollout, releases: ReturnType<typeof nameReleases>): { finished(outcome: StackOutcome): StackOutcome; before(stack: string): Promise<void> } {
+  const clock = rollout.clock ?? REAL_CLOCK;
+  const finishedAt = new Map<string, number>();
+  return {
+    finished(outcome) {
+      if (outcome.action === 'update' || outcome.action === 'delete') finishedAt.set(outcome.stack, clock.now());
+      return outcome;
+    },
+    async before(stack) {
+      const released = [...(releases.get(stack) ?? new Map<string, string[]>())].flatMap(([holder, names]) => {
+        const at = finishedAt.get(holder);
+        const queues = queueNames(names);
+        return at !== undefined && queues.length > 0 ? [{ holder, at, queues }] : [];
+      });
+      if (released.length === 0) return;
+      const until = Math.max(...released.map((r) => r.at)) + QUEUE_NAME_COOLDOWN_MS;
+      const waitMs = until - clock.now();
+      if (waitMs <= 0) return;
+      const what = released.map((r) => `${r.queues.join(', ')} (deleted by ${r.holder})`).join('; ');
+      prefixedOutput(rollout.work.out, stack).stderr(`Waiting ${Math.ceil(waitMs / 1000)} s before creating ${what}: SQS refuses a queue's name for 60 s after the queue is deleted (QueueDeletedRecently).`);
+      await clock.sleep(waitMs);
+    },
+  };
 }
 
 function deployedTemplates(rollout: Rollout): Map<string, string> {

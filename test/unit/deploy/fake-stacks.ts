@@ -43,6 +43,10 @@ export class FakeStacks {
   readonly calls: Array<{ command: string; stack: string }> = [];
   /** The most stack operations (executions, deletions) in progress at one time. */
   maxInProgress = 0;
+  /** The fake clock (ms): SQS's queue-name cooldown is counted on it; a rollout's clock advances it. */
+  now = 0;
+  /** Queue name → when a stack's update or deletion deleted it. */
+  readonly #deletedQueues = new Map<string, number>();
   #sequence = 0;
 
   readonly client = { send: (command: { constructor: { name: string }; input: Input }) => this.#send(command.constructor.name.replace(/Command$/, ''), command.input) } as unknown as CloudFormationClient;
@@ -144,12 +148,15 @@ export class FakeStacks {
     stack.pending = undefined;
     const reason = this.failing.get(stack.name) ?? (pending.template !== undefined ? this.#queueNameTaken(stack, pending.template) : undefined);
     if (pending.kind === 'DELETE') {
+      for (const name of queueNamesOf(stack.template)) this.#deletedQueues.set(name, this.now);
       stack.status = 'DELETE_COMPLETE';
     } else if (reason !== undefined) {
       this.#event(stack, 'Broken', `${pending.kind}_FAILED`, reason);
       this.#event(stack, 'Other', `${pending.kind}_FAILED`, 'Resource creation cancelled');
       stack.status = pending.kind === 'CREATE' ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE';
     } else {
+      const kept = queueNamesOf(pending.template ?? stack.template);
+      for (const name of queueNamesOf(stack.template)) if (!kept.includes(name)) this.#deletedQueues.set(name, this.now);
       stack.template = pending.template ?? stack.template;
       stack.parameters = pending.parameters ?? stack.parameters;
       stack.status = `${pending.kind}_COMPLETE`;
@@ -157,15 +164,20 @@ export class FakeStacks {
     this.#event(stack, stack.name, stack.status);
   }
 
-  /** As CloudFormation refuses to create a queue whose name another stack's queue has. */
+  /**
+   * As CloudFormation refuses to create a queue whose name another stack's queue has, or whose
+   * name a deleted queue had less than 60 s ago (SQS's QueueDeletedRecently).
+   */
   #queueNameTaken(stack: Stack, template: string): string | undefined {
-    const names = (body: string): string[] => Object.values(resourcesOf(body)).map((r) => (r as { Properties?: { QueueName?: string } }).Properties?.QueueName ?? '').filter(Boolean);
-    const wanted = names(template);
+    const wanted = queueNamesOf(template);
     for (const other of this.stacks.values()) {
       if (other === stack || other.status === 'DELETE_COMPLETE') continue;
-      const taken = names(other.template).find((n) => wanted.includes(n));
+      const taken = queueNamesOf(other.template).find((n) => wanted.includes(n));
       if (taken) return `${taken} already exists in stack ${other.id}`;
     }
+    const had = queueNamesOf(stack.template);
+    const recent = wanted.find((n) => !had.includes(n) && this.now - (this.#deletedQueues.get(n) ?? -Infinity) < 60_000);
+    if (recent) return `${recent}: QueueDeletedRecently: You must wait 60 seconds after deleting a queue before you can create another with the same name.`;
     return undefined;
   }
 
@@ -196,6 +208,12 @@ export class FakeStacks {
     if (!cs) throw serviceError('ChangeSetNotFound', `ChangeSet [${String(input.ChangeSetName)}] does not exist`);
     return cs;
   }
+}
+
+function queueNamesOf(body: string): string[] {
+  return Object.values(resourcesOf(body))
+    .map((r) => (r as { Properties?: { QueueName?: string } }).Properties?.QueueName ?? '')
+    .filter(Boolean);
 }
 
 function described(stack: Stack): unknown {

@@ -41,6 +41,7 @@ async function rollout(cfn: FakeStacks, stacks: DesiredStack[], io: Output, extr
     concurrency: 2,
     yes: true,
     confirm: undefined,
+    clock: { now: () => cfn.now, sleep: async (ms) => void (cfn.now += ms) },
     ...extra,
   };
 }
@@ -223,6 +224,21 @@ describe('deployStacks: a queue name that moves to another stack', () => {
     expect(index('CreateChangeSet', 'router-s2')).toBeGreaterThan(index('ExecuteChangeSet', 'router-s1'));
   });
 
+  it("waits out SQS's one-minute cooldown on the name before creating the queue again in the stack taking it over", async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2, template('Queue2', 'orders-q'))], io));
+    expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
+    expect(io.err).toContain('[router-s2] Waiting 70 s before creating orders-q (deleted by router-s1): SQS refuses a queue\'s name for 60 s after the queue is deleted (QueueDeletedRecently).');
+    expect(cfn.now).toBe(70_000);
+  });
+
+  it('without that wait, creating the queue again fails as SQS fails it (what the wait avoids)', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2, template('Queue2', 'orders-q'))], capture(), { clock: { now: () => cfn.now, sleep: async () => undefined } }));
+    expect(outcomes.find((o) => o.stack === 'router-s2')).toMatchObject({ action: 'failed', reason: expect.stringContaining('QueueDeletedRecently') });
+  });
+
   it('a shard merged back takes over a name its retired half holds: that half is deleted first', async () => {
     const cfn = await deployed([core(), shard(1), shard(2, template('Queue2', 'orders-q'))]);
     const io = capture();
@@ -233,6 +249,7 @@ describe('deployStacks: a queue name that moves to another stack', () => {
       ['router-s1', 'update'],
     ]);
     expect(io.err).toContain('Stack router-s2 holds names (AWS::SQS::Queue QueueName=orders-q) that other stacks take over, so it is deleted first.');
+    expect(io.err).toContainEqual(expect.stringMatching(/^\[router-s1\] Waiting 70 s before creating orders-q \(deleted by router-s2\)/));
   });
 
   it('when that deletion is declined, the stack taking the name over is skipped and says why', async () => {
