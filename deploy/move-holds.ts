@@ -18,7 +18,7 @@
  */
 import { queueName } from '../generators/cloudformation/names.ts';
 import { sourceBuckets, type BucketMove } from './bucket-moves.ts';
-import { namedResources } from './name-moves.ts';
+import { namedResources, queueNames } from './name-moves.ts';
 import type { BucketTargets } from './notified-queues.ts';
 import type { QueueDepth } from './queue-depths.ts';
 
@@ -116,8 +116,8 @@ export function doomedQueues(move: BucketMove, inputs: Pick<MoveHoldInputs, 'des
 
 /** The queue names updating `stack` deletes: in its deployed template, not in the one this run sends. */
 function deletedQueues(stack: string, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
-  const kept = queueNames(inputs.desired.get(stack));
-  return queueNames(inputs.deployed.get(stack)).filter((q) => !kept.includes(q));
+  const kept = queuesOf(inputs.desired.get(stack));
+  return queuesOf(inputs.deployed.get(stack)).filter((q) => !kept.includes(q));
 }
 
 /** Why the doomed queues of these moves may not be deleted yet, or undefined when they are empty. */
@@ -135,10 +135,7 @@ function notDrained(moves: readonly BucketMove[], inputs: MoveHoldInputs): strin
   return `${problems.join('; ')}: the update deletes ${problems.length === 1 ? 'that queue' : 'those queues'}, and every message in ${problems.length === 1 ? 'it' : 'them'} with ${problems.length === 1 ? 'it' : 'them'}. Let the function drain the intake queue and replay what is dead-lettered (switchyard replay), then deploy again`;
 }
 
-const QUEUE_NAME = 'AWS::SQS::Queue QueueName=';
-
 /** The queue names a template declares (Switchyard writes them as literals; name-moves.ts reads them). */
-function queueNames(body: string | undefined): string[] {
-  if (body === undefined) return [];
-  return [...namedResources(body)].filter((name) => name.startsWith(QUEUE_NAME)).map((name) => name.slice(QUEUE_NAME.length));
+function queuesOf(body: string | undefined): string[] {
+  return body === undefined ? [] : queueNames(namedResources(body));
 }

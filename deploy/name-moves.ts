@@ -70,8 +70,9 @@ export function nameReleases(desired: ReadonlyArray<{ name: string; body: string
  */
 export const QUEUE_NAME_COOLDOWN_MS = 70_000;
 
-/** The queue names among the names one stack takes over from another (`AWS::SQS::Queue QueueName=…`). */
-export function queueNames(names: readonly string[]): string[] {
-  const prefix = 'AWS::SQS::Queue QueueName=';
-  return names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+const QUEUE_NAME = 'AWS::SQS::Queue QueueName=';
+
+/** The queue names among names as namedResources gives them (`AWS::SQS::Queue QueueName=…`). */
+export function queueNames(names: Iterable<string>): string[] {
+  return [...names].filter((n) => n.startsWith(QUEUE_NAME)).map((n) => n.slice(QUEUE_NAME.length));
 }
