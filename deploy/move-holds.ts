@@ -18,9 +18,9 @@
  */
 import { queueName } from '../generators/cloudformation/names.ts';
 import { sourceBuckets, type BucketMove } from './bucket-moves.ts';
-import { namedResources, queueNames } from './name-moves.ts';
+import { queuesDeclared } from './name-moves.ts';
 import type { BucketTargets } from './notified-queues.ts';
-import type { QueueDepth } from './queue-depths.ts';
+import { undrainedQueues, type QueueDepth } from './queue-depths.ts';
 
 export interface MoveHoldInputs {
   /** The moves deployed in the safe order (the stack a bucket moves to goes first). */
@@ -116,26 +116,16 @@ export function doomedQueues(move: BucketMove, inputs: Pick<MoveHoldInputs, 'des
 
 /** The queue names updating `stack` deletes: in its deployed template, not in the one this run sends. */
 function deletedQueues(stack: string, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
-  const kept = queuesOf(inputs.desired.get(stack));
-  return queuesOf(inputs.deployed.get(stack)).filter((q) => !kept.includes(q));
+  const kept = queuesDeclared(inputs.desired.get(stack));
+  return queuesDeclared(inputs.deployed.get(stack)).filter((q) => !kept.includes(q));
 }
 
 /** Why the doomed queues of these moves may not be deleted yet, or undefined when they are empty. */
 function notDrained(moves: readonly BucketMove[], inputs: MoveHoldInputs): string | undefined {
   if (inputs.depths === undefined) return undefined;
-  const problems = moves.flatMap((move) =>
-    doomedQueues(move, inputs).flatMap((queue) => {
-      const depth = inputs.depths?.get(queue) ?? { kind: 'unreadable' as const, reason: 'not read' };
-      if (depth.kind === 'counted' && depth.messages > 0) return [`${queue} still holds ${depth.messages} message(s)`];
-      if (depth.kind === 'unreadable') return [`the messages left in ${queue} could not be counted (${depth.reason}; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it)`];
-      return [];
-    }),
-  );
+  const depths = inputs.depths;
+  const problems = moves.flatMap((move) => undrainedQueues(doomedQueues(move, inputs), depths));
   if (problems.length === 0) return undefined;
   return `${problems.join('; ')}: the update deletes ${problems.length === 1 ? 'that queue' : 'those queues'}, and every message in ${problems.length === 1 ? 'it' : 'them'} with ${problems.length === 1 ? 'it' : 'them'}. Let the function drain the intake queue and replay what is dead-lettered (switchyard replay), then deploy again`;
 }
 
-/** The queue names a template declares (Switchyard writes them as literals; name-moves.ts reads them). */
-function queuesOf(body: string | undefined): string[] {
-  return body === undefined ? [] : queueNames(namedResources(body));
-}

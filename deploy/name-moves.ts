@@ -76,3 +76,8 @@ const QUEUE_NAME = 'AWS::SQS::Queue QueueName=';
 export function queueNames(names: Iterable<string>): string[] {
   return [...names].filter((n) => n.startsWith(QUEUE_NAME)).map((n) => n.slice(QUEUE_NAME.length));
 }
+
+/** The queue names a template declares (Switchyard writes them as literals). */
+export function queuesDeclared(body: string | undefined): string[] {
+  return body === undefined ? [] : queueNames(namedResources(body));
+}

@@ -18,9 +18,9 @@ import { discardProposal, printProposal, proposeStack, type Proposal, type Stack
 import { stackState } from './stack-state.ts';
 import { bucketMoves, describeMoves, type BucketMove } from './bucket-moves.ts';
 import { doomedQueues, moveHolds } from './move-holds.ts';
-import { depthsOf, type QueueDepths } from './queue-depths.ts';
+import { depthsOf, undrainedQueues, type QueueDepths } from './queue-depths.ts';
 import { targetsOf, type NotifiedQueues } from './notified-queues.ts';
-import { nameReleases, QUEUE_NAME_COOLDOWN_MS, queueNames } from './name-moves.ts';
+import { nameReleases, QUEUE_NAME_COOLDOWN_MS, queueNames, queuesDeclared } from './name-moves.ts';
 import { deploymentWaves } from './waves.ts';
 
 export interface Rollout {
@@ -295,11 +295,44 @@ async function execute(work: StackWork, p: Changes): Promise<StackOutcome> {
   }
 }
 
-async function deleteOrphans(rollout: Rollout, orphans: ExistingStack[], keptBecause: string | undefined): Promise<StackOutcome[]> {
-  if (orphans.length === 0) return [];
+async function deleteOrphans(rollout: Rollout, all: ExistingStack[], keptBecause: string | undefined): Promise<StackOutcome[]> {
+  if (all.length === 0) return [];
   const row = (stack: ExistingStack): Omit<StackOutcome, 'action' | 'reason'> => ({ stack: stack.name, resourcesChanged: 0, status: stack.status });
   const { out } = rollout.work;
-  if (keptBecause !== undefined) return orphans.map((s) => ({ ...row(s), action: 'skipped', reason: keptBecause }));
+  if (keptBecause !== undefined) return all.map((s) => ({ ...row(s), action: 'skipped', reason: keptBecause }));
+  const undrained = await undrainedOrphans(rollout, all);
+  const kept = all.filter((s) => undrained.has(s.name)).map((s): StackOutcome => ({ ...row(s), action: 'skipped', reason: undrained.get(s.name) ?? '' }));
+  for (const k of kept) out.stderr(`Stack ${k.stack} is ${k.reason}`);
+  const orphans = all.filter((s) => !undrained.has(s.name));
+  if (orphans.length === 0) return kept;
+  return [...kept, ...(await deleteConfirmed(rollout, orphans, row))];
+}
+
+/**
+ * Orphans whose queues still hold messages (or could not be counted), with why they are kept:
+ * deleting a stack deletes its intake and dead-letter queues and every message in them, and
+ * `--yes` must not do that silently. Not checked where the run reads no queue depths.
+ */
+async function undrainedOrphans(rollout: Rollout, orphans: ExistingStack[]): Promise<Map<string, string>> {
+  if (rollout.queueDepths === undefined) return new Map();
+  const queues = new Map(orphans.map((o) => [o.name, queuesDeclared(o.template)]));
+  const depths = await depthsOf(rollout.queueDepths, [...queues.values()].flat(), rollout.concurrency);
+  const reasons = new Map<string, string>();
+  for (const [stack, names] of queues) {
+    const problems = undrainedQueues(names, depths);
+    if (problems.length === 0) continue;
+    const them = problems.length === 1 ? 'that queue' : 'those queues';
+    reasons.set(
+      stack,
+      `kept: ${problems.join('; ')}, and deleting the stack deletes ${them} with every message in ${problems.length === 1 ? 'it' : 'them'}. ` +
+        'Let its function drain the intake queues (re-point any bucket still notifying them: switchyard notifications apply --bucket B) and replay what is dead-lettered (switchyard replay), then deploy again',
+    );
+  }
+  return reasons;
+}
+
+async function deleteConfirmed(rollout: Rollout, orphans: ExistingStack[], row: (stack: ExistingStack) => Omit<StackOutcome, 'action' | 'reason'>): Promise<StackOutcome[]> {
+  const { out } = rollout.work;
 
   const these = orphans.length === 1 ? `stack ${orphans[0]?.name}` : `these ${orphans.length} stacks`;
   out.stdout('');

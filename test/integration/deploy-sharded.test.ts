@@ -3,7 +3,7 @@
  * source buckets go out with one `deploy`; after one route is edited the next `deploy` changes
  * its stack alone (plus the core stack, where one holds it); and an event for a route of the
  * last stack goes through the code that stack deployed; once that stack's routes are all
- * removed, deploy asks and deletes it.
+ * removed, deploy keeps it while one of its queues holds a message, then asks and deletes it.
  *
  * moto cannot run Lambda functions, so the event is driven by hand, the way Lambda would:
  * the zip the stack's LambdaCodeKey names is fetched from the code bucket, unpacked with
@@ -22,6 +22,7 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../cli/output.ts';
 import { HANDLER_FILE, ROUTES_FILE } from '../../deploy/bundle.ts';
@@ -220,6 +221,19 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     expect(remaining.stacks.map((s) => s.name)).not.toContain(retired.name);
     const before = await deployedStacks();
 
+    // A message left in one of its queues keeps it: deleting the stack would delete the message.
+    const queues = ((await cfn.send(new ListStackResourcesCommand({ StackName: retired.name }))).StackResourceSummaries ?? []).filter((r) => r.ResourceType === 'AWS::SQS::Queue');
+    const dlq = queues.find((q) => /dlq/i.test(q.LogicalResourceId ?? '')) ?? queues[0];
+    const dlqUrl = (await aws.sqs.send(new GetQueueUrlCommand({ QueueName: queueNameOf(dlq?.PhysicalResourceId ?? '') }))).QueueUrl ?? '';
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"dead":"letter"}' }));
+    const held = capture();
+    const keptCode = await deployCommand({ ...options(held), yes: false, confirm: async () => true });
+    expect(keptCode).toBe(1);
+    expect(outcomeRows(held.out).get(retired.name)?.action).toBe('skipped');
+    expect(held.err).toContainEqual(expect.stringMatching(new RegExp(`^Stack ${retired.name} is kept: \\S+ still holds 1 message\\(s\\)`)));
+    expect((await deployedStacks()).has(retired.name)).toBe(true);
+    expect(await aws.receiveAll(dlqUrl)).toHaveLength(1);
+
     const questions: string[] = [];
     const io = capture();
     const code = await deployCommand({ ...options(io), yes: false, confirm: async (question) => (questions.push(question), true) });
@@ -235,6 +249,11 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     }
   }, 120_000);
 });
+
+/** A queue's name from what CloudFormation lists as its physical id (its URL, or its name). */
+function queueNameOf(physicalId: string): string {
+  return physicalId.split('/').at(-1) ?? physicalId;
+}
 
 /** Loads the bundled handler (an ES module) as Lambda's nodejs runtime would and hands it one event. */
 const RUN_HANDLER = `

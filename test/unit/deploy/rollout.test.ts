@@ -5,6 +5,7 @@ import { existingStacks, stackTags, withTemplates } from '../../../deploy/existi
 import { allSucceeded, type StackOutcome } from '../../../deploy/outcome-table.ts';
 import { deployStacks, diffStacks, type Rollout } from '../../../deploy/rollout.ts';
 import type { BucketTargets, NotifiedQueues } from '../../../deploy/notified-queues.ts';
+import type { QueueDepth } from '../../../deploy/queue-depths.ts';
 import { FakeStacks } from './fake-stacks.ts';
 import { capture } from '../../support/captured-output.ts';
 
@@ -203,6 +204,20 @@ describe('deployStacks: stacks whose routes are all gone', () => {
     const cfn = await deployed([core(), ...FIVE_SHARDS]);
     await expect(deployStacks(await rollout(cfn, remaining, capture(), { yes: false }))).rejects.toMatchObject({ code: 'ConfirmationRequired', message: expect.stringContaining('these 3 stacks') });
     expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+
+  it('are kept while their queues hold messages, or the messages cannot be counted; the empty ones are deleted', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    const depths: Record<string, QueueDepth> = { Queue3: { kind: 'counted', messages: 2 }, Queue4: { kind: 'unreadable', reason: 'AccessDenied: not authorized' }, Queue5: { kind: 'counted', messages: 0 } };
+    const asked: string[] = [];
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, remaining, io, { queueDepths: { of: async (queue) => (asked.push(queue), depths[queue] ?? { kind: 'gone' }) } }));
+    expect(asked.sort()).toEqual(['Queue3', 'Queue4', 'Queue5']);
+    expect(actions(outcomes)).toMatchObject({ 'router-s3': 'skipped', 'router-s4': 'skipped', 'router-s5': 'delete' });
+    expect(outcomes.find((o) => o.stack === 'router-s3')?.reason).toMatch(/^kept: Queue3 still holds 2 message\(s\), and deleting the stack deletes that queue with every message in it\. Let its function drain/);
+    expect(outcomes.find((o) => o.stack === 'router-s4')?.reason).toContain('the messages left in Queue4 could not be counted (AccessDenied: not authorized; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it)');
+    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s3 is kept: Queue3 still holds 2 message/));
+    expect(cfn.commands('DeleteStack')).toEqual(['router-s5']);
   });
 
   it('are kept while another stack of the deployment failed (their routes may be on their way to it)', async () => {
