@@ -115,7 +115,7 @@ export function doomedQueues(move: BucketMove, inputs: Pick<MoveHoldInputs, 'des
 }
 
 /** The queue names updating `stack` deletes: in its deployed template, not in the one this run sends. */
-function deletedQueues(stack: string, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
+export function deletedQueues(stack: string, inputs: Pick<MoveHoldInputs, 'desired' | 'deployed'>): string[] {
   const kept = queuesDeclared(inputs.desired.get(stack));
   return queuesDeclared(inputs.deployed.get(stack)).filter((q) => !kept.includes(q));
 }

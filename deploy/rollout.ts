@@ -21,6 +21,7 @@ import { doomedQueues, moveHolds } from './move-holds.ts';
 import { depthsOf, undrainedQueues, type QueueDepths } from './queue-depths.ts';
 import { targetsOf, type NotifiedQueues } from './notified-queues.ts';
 import { nameReleases, QUEUE_NAME_COOLDOWN_MS, queueNames, queuesDeclared } from './name-moves.ts';
+import { retiredQueueHolds, retiredQueues } from './retired-queues.ts';
 import { deploymentWaves } from './waves.ts';
 
 export interface Rollout {
@@ -116,7 +117,7 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
   const keptBecause = allSucceeded(deployed)
     ? undefined
     : onlyHeld
-      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held while buckets move; the held stacks' reasons say what to do before deploying again`
+      ? `kept: ${[...held.keys()].join(', ')} ${held.size === 1 ? 'is' : 'are'} held; the held stacks' reasons say what to do before deploying again`
       : 'kept: another stack of the deployment did not deploy; deploy again once it does';
   const kept = await Promise.all(rest.filter((o) => held.has(o.name)).map((o) => deleteOrphans(rollout, [o], held.get(o.name))));
   return [...earlyOutcomes, ...deployed, ...kept.flat(), ...(await deleteOrphans(rollout, rest.filter((o) => !held.has(o.name)), keptBecause))];
@@ -151,10 +152,13 @@ async function orderedByNameReleases(
   const targets = await targetsOf(rollout.notifiedQueues, notified.map((m) => m.bucket), rollout.concurrency);
   const desiredBodies = new Map(rollout.stacks.map((s) => [s.name, s.body]));
   const doomed = notified.flatMap((m) => doomedQueues(m, { desired: desiredBodies, deployed }));
-  const depths = rollout.queueDepths === undefined ? undefined : await depthsOf(rollout.queueDepths, doomed, rollout.concurrency);
+  const retired = retiredQueues({ desired: desiredBodies, deployed });
+  const depths = rollout.queueDepths === undefined ? undefined : await depthsOf(rollout.queueDepths, [...doomed, ...[...retired.values()].flat()], rollout.concurrency);
   const holds = moveHolds({ moves: notified, desired: desiredBodies, deployed, targets, applied: rollout.movedBucketsApplied ?? false, ...(depths ? { depths } : {}) });
   for (const line of [...moves.lines, ...holds.lines]) rollout.work.out.stderr(line);
-  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held: holds.held, releases };
+  const held = new Map(holds.held);
+  for (const [stack, why] of depths === undefined ? [] : retiredQueueHolds(retired, depths)) held.set(stack, held.has(stack) ? `${held.get(stack) ?? ''}; and ${why.replace(/^held: /, '')}` : why);
+  return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held, releases };
 }
 
 /**
@@ -325,7 +329,7 @@ async function undrainedOrphans(rollout: Rollout, orphans: ExistingStack[]): Pro
     reasons.set(
       stack,
       `kept: ${problems.join('; ')}, and deleting the stack deletes ${them} with every message in ${problems.length === 1 ? 'it' : 'them'}. ` +
-        'Let its function drain the intake queues (re-point any bucket still notifying them: switchyard notifications apply --bucket B) and replay what is dead-lettered (switchyard replay), then deploy again',
+        'Let its function drain the intake queues (re-point any bucket still notifying them: switchyard notifications apply --bucket B), replay what is dead-lettered (switchyard replay) or purge what is not wanted (aws sqs purge-queue), then deploy again',
     );
   }
   return reasons;

@@ -281,6 +281,22 @@ describe('deployStacks: a queue name that moves to another stack', () => {
   });
 });
 
+describe('deployStacks: a queue no route uses any more', () => {
+  it('holds the update that would delete it while it holds messages, and lets it through once it is empty', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
+    let messages = 2;
+    const queueDepths = { of: async (queue: string): Promise<QueueDepth> => (queue === 'orders-q' ? { kind: 'counted', messages } : { kind: 'gone' }) };
+
+    const first = await deployStacks(await rollout(cfn, [core(), shard(1)], capture(), { queueDepths }));
+    expect(first.find((o) => o.stack === 'router-s1')).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/^held: orders-q still holds 2 message\(s\), and this update deletes that queue/) });
+    expect(cfn.commands('ExecuteChangeSet')).toEqual([]);
+
+    messages = 0;
+    const second = await deployStacks(await rollout(cfn, [core(), shard(1)], capture(), { queueDepths }));
+    expect(actions(second)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update' });
+  });
+});
+
 describe('diffStacks', () => {
   it('shows the change set of every stack that differs, deletes each again, and lists the stacks deploy would delete', async () => {
     const cfn = await deployed([core(), ...FIVE_SHARDS]);
