@@ -91,10 +91,19 @@ program
   .option('--account <id>', 'account the stack is deployed to (fills the policy snippets for other accounts)')
   .option('--region <region>', 'region the stack is deployed to (fills the notification snippets)', process.env.AWS_REGION)
   .addOption(reservedConcurrencyOption())
-  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: number }) => {
+  .option('--deployed <dir>', "the deployed stacks' templates (<stack>.json, as generate writes them or get-template prints them): keep their logical ids, as deploy does")
+  .action(async (options: { routes: string; out: string; stack: string; account?: string; region?: string; reservedConcurrency?: number; deployed?: string }) => {
     const { generateCommand } = await import('./commands/generate.ts');
     process.exitCode = generateCommand(
-      { routes: options.routes, out: options.out, stackName: options.stack, ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}), ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}) },
+      {
+        routes: options.routes,
+        out: options.out,
+        stackName: options.stack,
+        ...(options.account ? { account: options.account } : {}),
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.reservedConcurrency !== undefined ? { reservedConcurrency: options.reservedConcurrency } : {}),
+        ...(options.deployed !== undefined ? { deployed: options.deployed } : {}),
+      },
       processOutput,
     );
   });

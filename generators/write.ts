@@ -89,6 +89,11 @@ function staleAccountPolicies(outDir: string): string[] {
 
 function staleTemplates(deployment: Deployment, outDir: string): string[] {
   const current = new Set(deployment.stacks.map((s) => `${s.name}.json`));
-  const ours = (file: string): boolean => file === `${deployment.name}.json` || file === 'template.json' || file === `${deployment.name}-core.json` || (file.startsWith(`${deployment.name}-shard-`) && file.endsWith('.json'));
+  const ours = (file: string): boolean => file === 'template.json' || isStackTemplateFile(deployment.name, file);
   return readdirSync(outDir).filter((file) => ours(file) && !current.has(file)).sort();
+}
+
+/** A template file of one of the deployment's stacks, named after it: `<name>.json` (one stack, before sharding), `<name>-core.json`, `<name>-shard-….json`. */
+export function isStackTemplateFile(deployment: string, file: string): boolean {
+  return file === `${deployment}.json` || file === `${deployment}-core.json` || (file.startsWith(`${deployment}-shard-`) && file.endsWith('.json'));
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SwitchyardError } from '../../engine/errors.ts';
-import { DEPLOY_ACCOUNT_PLACEHOLDER } from '../../generators/cloudformation/defaults.ts';
+import { DEFAULT_STACK_NAME, DEPLOY_ACCOUNT_PLACEHOLDER } from '../../generators/cloudformation/defaults.ts';
 import { generateDeployment, type Deployment } from '../../generators/deployment.ts';
 import { QUOTAS, reservedExecutions } from '../../generators/quotas.ts';
 import { writeDeployment } from '../../generators/write.ts';
 import type { Output } from '../output.ts';
+import { readDeployedTemplates } from './deployed-templates.ts';
 import { loadValidRoutes } from './load-valid-routes.ts';
 
 /** Lambda's concurrent executions an account starts with, per region. */
@@ -19,6 +20,8 @@ export interface GenerateCommandOptions {
   region?: string;
   /** Per stack's function, 0 for none (parsed by generate-options.ts, as deploy's and diff's). */
   reservedConcurrency?: number;
+  /** A directory of the deployed stacks' templates (deployed-templates.ts): keeps their logical ids, as deploy does. */
+  deployed?: string;
 }
 
 /** Writes one CloudFormation template per stack and the snippets other accounts must apply. */
@@ -26,13 +29,15 @@ export function generateCommand(options: GenerateCommandOptions, out: Output): n
   const routes = loadValidRoutes(options.routes, out);
   if (!routes) return 1;
   try {
+    const deployedTemplates = options.deployed !== undefined ? readDeployedTemplates(options.deployed, options.stackName ?? DEFAULT_STACK_NAME) : undefined;
+    if (deployedTemplates) out.stderr(`switchyard generate: keeping the logical ids of ${deployedTemplates.size} deployed template${deployedTemplates.size === 1 ? '' : 's'} from ${options.deployed} (${[...deployedTemplates.keys()].join(', ')})`);
     const generateOptions = {
       ...(options.stackName ? { stackName: options.stackName } : {}),
       ...(options.account ? { deployAccount: options.account } : {}),
       ...(options.region ? { region: options.region } : {}),
       ...(options.reservedConcurrency !== undefined ? { function: { reservedConcurrency: options.reservedConcurrency } } : {}),
     };
-    const deployment = generateDeployment(routes, generateOptions);
+    const deployment = generateDeployment(routes, { ...generateOptions, ...(deployedTemplates ? { deployedTemplates } : {}) });
     const files = writeDeployment(deployment, routes, options.out, generateOptions);
     for (const f of files) {
       out.stdout(`${f.description.startsWith('removed') ? 'removed' : 'wrote'} ${path.join(options.out, f.path)}  — ${f.description}`);
