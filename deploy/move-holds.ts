@@ -124,7 +124,7 @@ export function deletedQueues(stack: string, inputs: Pick<MoveHoldInputs, 'desir
 function notDrained(moves: readonly BucketMove[], inputs: MoveHoldInputs): string | undefined {
   if (inputs.depths === undefined) return undefined;
   const depths = inputs.depths;
-  const problems = moves.flatMap((move) => undrainedQueues(doomedQueues(move, inputs), depths));
+  const problems = moves.flatMap((move) => undrainedQueues(doomedQueues(move, inputs), depths).map((u) => u.problem));
   if (problems.length === 0) return undefined;
   return `${problems.join('; ')}: the update deletes ${problems.length === 1 ? 'that queue' : 'those queues'}, and every message in ${problems.length === 1 ? 'it' : 'them'} with ${problems.length === 1 ? 'it' : 'them'}. Let the function drain the intake queue and replay what is dead-lettered (switchyard replay), then deploy again`;
 }

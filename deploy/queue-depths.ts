@@ -45,12 +45,13 @@ export async function depthsOf(depths: QueueDepths | undefined, queues: readonly
 
 const NOT_READ: QueueDepth = { kind: 'unreadable', reason: 'this run does not read queue depths' };
 
-/** What stops these queues from being deleted: each that still holds messages or could not be counted. */
-export function undrainedQueues(queues: readonly string[], depths: ReadonlyMap<string, QueueDepth>): string[] {
+/** What stops these queues from being deleted: each that still holds messages or could not be counted, with why. */
+export function undrainedQueues(queues: readonly string[], depths: ReadonlyMap<string, QueueDepth>): Array<{ queue: string; problem: string }> {
   return queues.flatMap((queue) => {
-    const depth = depths.get(queue) ?? { kind: 'unreadable' as const, reason: 'not read' };
-    if (depth.kind === 'counted' && depth.messages > 0) return [`${queue} still holds ${depth.messages} message(s)`];
-    if (depth.kind === 'unreadable') return [`the messages left in ${queue} could not be counted (${depth.reason}; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it)`];
+    const depth = depths.get(queue);
+    if (depth === undefined) return [{ queue, problem: `the messages left in ${queue} were not counted by this run` }];
+    if (depth.kind === 'counted' && depth.messages > 0) return [{ queue, problem: `${queue} still holds ${depth.messages} message(s)` }];
+    if (depth.kind === 'unreadable') return [{ queue, problem: `the messages left in ${queue} could not be counted (${depth.reason}; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it)` }];
     return [];
   });
 }

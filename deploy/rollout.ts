@@ -18,9 +18,9 @@ import { discardProposal, printProposal, proposeStack, type Proposal, type Stack
 import { stackState } from './stack-state.ts';
 import { bucketMoves, describeMoves, type BucketMove } from './bucket-moves.ts';
 import { doomedQueues, moveHolds } from './move-holds.ts';
-import { depthsOf, undrainedQueues, type QueueDepths } from './queue-depths.ts';
+import { depthsOf, type QueueDepths } from './queue-depths.ts';
 import { targetsOf, type NotifiedQueues } from './notified-queues.ts';
-import { nameReleases, QUEUE_NAME_COOLDOWN_MS, queueNames, queuesDeclared } from './name-moves.ts';
+import { nameReleases, QUEUE_NAME_COOLDOWN_MS, queueNames } from './name-moves.ts';
 import { retiredQueueHolds, retiredQueues } from './retired-queues.ts';
 import { deploymentWaves } from './waves.ts';
 
@@ -101,7 +101,9 @@ export async function deployStacks(rollout: Rollout): Promise<StackOutcome[]> {
       rollout.work.out.stderr('Not executed: the change sets were deleted; nothing more is deployed.');
       continue;
     }
-    const executed = await mapLimit(changes, rollout.concurrency, async (p) => {
+    // Stacks that must wait out a queue name's cooldown go last, so they hold no slot others could use.
+    const byReadiness = [...changes].sort((a, b) => cooldown.readyAt(a.stack.name) - cooldown.readyAt(b.stack.name));
+    const executed = await mapLimit(byReadiness, rollout.concurrency, async (p) => {
       await cooldown.before(p.stack.name);
       return cooldown.finished(await execute(rollout.work, p));
     });
@@ -152,13 +154,34 @@ async function orderedByNameReleases(
   const targets = await targetsOf(rollout.notifiedQueues, notified.map((m) => m.bucket), rollout.concurrency);
   const desiredBodies = new Map(rollout.stacks.map((s) => [s.name, s.body]));
   const doomed = notified.flatMap((m) => doomedQueues(m, { desired: desiredBodies, deployed }));
-  const retired = retiredQueues({ desired: desiredBodies, deployed });
-  const depths = rollout.queueDepths === undefined ? undefined : await depthsOf(rollout.queueDepths, [...doomed, ...[...retired.values()].flat()], rollout.concurrency);
+  const orphans = new Set(orphansOf(rollout).map((o) => o.name));
+  const retired = retiredQueues({ desired: desiredBodies, deployed }, [...desired, ...orphans]);
+  const depths = rollout.queueDepths === undefined ? undefined : await depthsOf(rollout.queueDepths, [...doomed, ...[...retired.values()].flat().map((q) => q.name)], rollout.concurrency);
   const holds = moveHolds({ moves: notified, desired: desiredBodies, deployed, targets, applied: rollout.movedBucketsApplied ?? false, ...(depths ? { depths } : {}) });
   for (const line of [...moves.lines, ...holds.lines]) rollout.work.out.stderr(line);
   const held = new Map(holds.held);
-  for (const [stack, why] of depths === undefined ? [] : retiredQueueHolds(retired, depths)) held.set(stack, held.has(stack) ? `${held.get(stack) ?? ''}; and ${why.replace(/^held: /, '')}` : why);
+  for (const [stack, why] of depths === undefined ? [] : retiredQueueHolds(retired, depths, orphans)) held.set(stack, held.has(stack) ? `${held.get(stack) ?? ''}; and ${why.replace(/^(held|kept): /, '')}` : why);
+  holdNameHolders(held, releases, orphans);
   return { stacks: moves.stacks, heldByOrphans, waitsForOrphans, held, releases };
+}
+
+/**
+ * A stack that gives names up to a held stack is held too (an orphan is kept): giving them up now
+ * would leave them in no stack until the held one deploys — an owned queue gone, a route's
+ * resources nowhere. Repeated until nothing more is held, since a holder may take names itself.
+ */
+function holdNameHolders(held: Map<string, string>, releases: ReturnType<typeof nameReleases>, orphans: ReadonlySet<string>): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [taker, byHolder] of releases) {
+      if (!held.has(taker)) continue;
+      for (const [holder, names] of byHolder) {
+        if (held.has(holder)) continue;
+        held.set(holder, `${orphans.has(holder) ? 'kept' : 'held'}: ${taker} takes over ${names.join(', ')} from it and is held itself (see its reason); giving ${names.length === 1 ? 'it' : 'them'} up before ${taker} deploys would leave ${names.length === 1 ? 'it' : 'them'} in no stack`);
+        changed = true;
+      }
+    }
+  }
 }
 
 /**
@@ -168,25 +191,26 @@ async function orderedByNameReleases(
  * taking a queue name over waits until the cooldown has passed since the stack giving it up
  * finished, and says so.
  */
-function queueCooldown(rollout: Rollout, releases: ReturnType<typeof nameReleases>): { finished(outcome: StackOutcome): StackOutcome; before(stack: string): Promise<void> } {
+function queueCooldown(rollout: Rollout, releases: ReturnType<typeof nameReleases>): { finished(outcome: StackOutcome): StackOutcome; readyAt(stack: string): number; before(stack: string): Promise<void> } {
   const clock = rollout.clock ?? REAL_CLOCK;
   const finishedAt = new Map<string, number>();
+  const released = (stack: string): Array<{ holder: string; at: number; queues: string[] }> =>
+    [...(releases.get(stack) ?? new Map<string, string[]>())].flatMap(([holder, names]) => {
+      const at = finishedAt.get(holder);
+      const queues = queueNames(names);
+      return at !== undefined && queues.length > 0 ? [{ holder, at, queues }] : [];
+    });
+  const readyAt = (stack: string): number => Math.max(0, ...released(stack).map((r) => r.at + QUEUE_NAME_COOLDOWN_MS));
   return {
     finished(outcome) {
       if (outcome.action === 'update' || outcome.action === 'delete') finishedAt.set(outcome.stack, clock.now());
       return outcome;
     },
+    readyAt,
     async before(stack) {
-      const released = [...(releases.get(stack) ?? new Map<string, string[]>())].flatMap(([holder, names]) => {
-        const at = finishedAt.get(holder);
-        const queues = queueNames(names);
-        return at !== undefined && queues.length > 0 ? [{ holder, at, queues }] : [];
-      });
-      if (released.length === 0) return;
-      const until = Math.max(...released.map((r) => r.at)) + QUEUE_NAME_COOLDOWN_MS;
-      const waitMs = until - clock.now();
+      const waitMs = readyAt(stack) - clock.now();
       if (waitMs <= 0) return;
-      const what = released.map((r) => `${r.queues.join(', ')} (deleted by ${r.holder})`).join('; ');
+      const what = released(stack).map((r) => `${r.queues.join(', ')} (deleted by ${r.holder})`).join('; ');
       prefixedOutput(rollout.work.out, stack).stderr(`Waiting ${Math.ceil(waitMs / 1000)} s before creating ${what}: SQS refuses a queue's name for 60 s after the queue is deleted (QueueDeletedRecently).`);
       await clock.sleep(waitMs);
     },
@@ -255,9 +279,15 @@ export async function diffStacks(rollout: Rollout): Promise<StackOutcome[]> {
     outcomes.push(...proposals.map(proposalOutcome));
   }
   const orphans = orphansOf(rollout);
-  for (const stack of orphans) rollout.work.out.stdout(`\nStack ${stack.name} (delete): its routes are all gone; deploy would delete it and its resources.`);
-  const counted = await mapLimit(orphans, rollout.concurrency, async (stack) => ({ stack, resources: await countResources(rollout.work.cfn, stack.stackId) }));
-  return [...outcomes, ...counted.map(({ stack, resources }) => ({ stack: stack.name, action: 'delete' as const, resourcesChanged: resources, status: stack.status, reason: '' }))];
+  const kept = orphans.filter((o) => held.has(o.name));
+  const doomed = orphans.filter((o) => !held.has(o.name));
+  for (const stack of doomed) rollout.work.out.stdout(`\nStack ${stack.name} (delete): its routes are all gone; deploy would delete it and its resources.`);
+  const counted = await mapLimit(doomed, rollout.concurrency, async (stack) => ({ stack, resources: await countResources(rollout.work.cfn, stack.stackId) }));
+  return [
+    ...outcomes,
+    ...kept.map((stack) => ({ stack: stack.name, action: 'skipped' as const, resourcesChanged: 0, status: stack.status, reason: held.get(stack.name) ?? '' })),
+    ...counted.map(({ stack, resources }) => ({ stack: stack.name, action: 'delete' as const, resourcesChanged: resources, status: stack.status, reason: '' })),
+  ];
 }
 
 /** Change sets for a wave, under the bound; the tables are printed in deployment order once all are in. */
@@ -299,40 +329,14 @@ async function execute(work: StackWork, p: Changes): Promise<StackOutcome> {
   }
 }
 
-async function deleteOrphans(rollout: Rollout, all: ExistingStack[], keptBecause: string | undefined): Promise<StackOutcome[]> {
-  if (all.length === 0) return [];
+async function deleteOrphans(rollout: Rollout, orphans: ExistingStack[], keptBecause: string | undefined): Promise<StackOutcome[]> {
+  if (orphans.length === 0) return [];
   const row = (stack: ExistingStack): Omit<StackOutcome, 'action' | 'reason'> => ({ stack: stack.name, resourcesChanged: 0, status: stack.status });
-  const { out } = rollout.work;
-  if (keptBecause !== undefined) return all.map((s) => ({ ...row(s), action: 'skipped', reason: keptBecause }));
-  const undrained = await undrainedOrphans(rollout, all);
-  const kept = all.filter((s) => undrained.has(s.name)).map((s): StackOutcome => ({ ...row(s), action: 'skipped', reason: undrained.get(s.name) ?? '' }));
-  for (const k of kept) out.stderr(`Stack ${k.stack} is ${k.reason}`);
-  const orphans = all.filter((s) => !undrained.has(s.name));
-  if (orphans.length === 0) return kept;
-  return [...kept, ...(await deleteConfirmed(rollout, orphans, row))];
-}
-
-/**
- * Orphans whose queues still hold messages (or could not be counted), with why they are kept:
- * deleting a stack deletes its intake and dead-letter queues and every message in them, and
- * `--yes` must not do that silently. Not checked where the run reads no queue depths.
- */
-async function undrainedOrphans(rollout: Rollout, orphans: ExistingStack[]): Promise<Map<string, string>> {
-  if (rollout.queueDepths === undefined) return new Map();
-  const queues = new Map(orphans.map((o) => [o.name, queuesDeclared(o.template)]));
-  const depths = await depthsOf(rollout.queueDepths, [...queues.values()].flat(), rollout.concurrency);
-  const reasons = new Map<string, string>();
-  for (const [stack, names] of queues) {
-    const problems = undrainedQueues(names, depths);
-    if (problems.length === 0) continue;
-    const them = problems.length === 1 ? 'that queue' : 'those queues';
-    reasons.set(
-      stack,
-      `kept: ${problems.join('; ')}, and deleting the stack deletes ${them} with every message in ${problems.length === 1 ? 'it' : 'them'}. ` +
-        'Let its function drain the intake queues (re-point any bucket still notifying them: switchyard notifications apply --bucket B), replay what is dead-lettered (switchyard replay) or purge what is not wanted (aws sqs purge-queue), then deploy again',
-    );
+  if (keptBecause !== undefined) {
+    for (const s of orphans) rollout.work.out.stderr(`Stack ${s.name} is not deleted: ${keptBecause.replace(/^kept: /, '')}`);
+    return orphans.map((s) => ({ ...row(s), action: 'skipped', reason: keptBecause }));
   }
-  return reasons;
+  return deleteConfirmed(rollout, orphans, row);
 }
 
 async function deleteConfirmed(rollout: Rollout, orphans: ExistingStack[], row: (stack: ExistingStack) => Omit<StackOutcome, 'action' | 'reason'>): Promise<StackOutcome[]> {

@@ -7,8 +7,10 @@ export interface InvocationSummary {
   /** `routes`: the routes the record's events reached (they acted, or declined by `when`, tags or the loop guard). */
   records: Array<{ recordId: string; status: string; reason?: string; routes: string[] }>;
   /**
-   * Destinations that failed although the record did not (a route's `failWhen: all` allows a
-   * partial failure): a caller such as `replay --through-function` counts them as not delivered.
+   * What was not delivered although the record did not fail: destinations that failed where a
+   * route's `failWhen: all` allows a partial failure, and destinations a replay request named that
+   * the route no longer carries out. A caller such as `replay --through-function` counts them as
+   * not delivered.
    */
   undelivered?: string[];
 }

@@ -79,7 +79,7 @@ interface RouteOutcome {
   steps: Array<{ action: PlannedAction }>;
   refused: Array<{ actionId: string; destination: string }>;
   skipped: Array<{ actionId: string; reason: string }>;
-  error?: unknown;
+  error?: { code: string; message: string };
 }
 
 /**

@@ -230,7 +230,7 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     const keptCode = await deployCommand({ ...options(held), yes: false, confirm: async () => true });
     expect(keptCode).toBe(1);
     expect(outcomeRows(held.out).get(retired.name)?.action).toBe('skipped');
-    expect(held.err).toContainEqual(expect.stringMatching(new RegExp(`^Stack ${retired.name} is kept: \\S+ still holds 1 message\\(s\\)`)));
+    expect(held.err).toContainEqual(expect.stringMatching(new RegExp(`^Stack ${retired.name} is not deleted: deleting the stack deletes its queues, with every message in them: \\S+ still holds 1 message\\(s\\)`)));
     expect((await deployedStacks()).has(retired.name)).toBe(true);
     expect(await aws.receiveAll(dlqUrl)).toHaveLength(1);
 

@@ -143,6 +143,8 @@ export class FakeStacks {
   }
 
   #advance(stack: Stack): void {
+    // Every poll takes a second of the fake clock, so a wait measured from a stack's end is measured honestly.
+    this.now += 1000;
     const pending = stack.pending;
     if (!pending || --stack.pollsLeft > 0) return;
     stack.pending = undefined;

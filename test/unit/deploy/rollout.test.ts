@@ -214,9 +214,9 @@ describe('deployStacks: stacks whose routes are all gone', () => {
     const outcomes = await deployStacks(await rollout(cfn, remaining, io, { queueDepths: { of: async (queue) => (asked.push(queue), depths[queue] ?? { kind: 'gone' }) } }));
     expect(asked.sort()).toEqual(['Queue3', 'Queue4', 'Queue5']);
     expect(actions(outcomes)).toMatchObject({ 'router-s3': 'skipped', 'router-s4': 'skipped', 'router-s5': 'delete' });
-    expect(outcomes.find((o) => o.stack === 'router-s3')?.reason).toMatch(/^kept: Queue3 still holds 2 message\(s\), and deleting the stack deletes that queue with every message in it\. Let its function drain/);
+    expect(outcomes.find((o) => o.stack === 'router-s3')?.reason).toMatch(/^kept: deleting the stack deletes its queues, with every message in them: Queue3 still holds 2 message\(s\)\. let the consumers drain/);
     expect(outcomes.find((o) => o.stack === 'router-s4')?.reason).toContain('the messages left in Queue4 could not be counted (AccessDenied: not authorized; the deployer needs sqs:GetQueueUrl and sqs:GetQueueAttributes on it)');
-    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s3 is kept: Queue3 still holds 2 message/));
+    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s3 is not deleted: deleting the stack deletes its queues, with every message in them: Queue3 still holds 2 message/));
     expect(cfn.commands('DeleteStack')).toEqual(['router-s5']);
   });
 
@@ -244,8 +244,7 @@ describe('deployStacks: a queue name that moves to another stack', () => {
     const io = capture();
     const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1), shard(2, template('Queue2', 'orders-q'))], io));
     expect(actions(outcomes)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'create' });
-    expect(io.err).toContain('[router-s2] Waiting 70 s before creating orders-q (deleted by router-s1): SQS refuses a queue\'s name for 60 s after the queue is deleted (QueueDeletedRecently).');
-    expect(cfn.now).toBe(70_000);
+    expect(io.err).toContainEqual(expect.stringMatching(/^\[router-s2\] Waiting (69|70) s before creating orders-q \(deleted by router-s1\): SQS refuses a queue's name for 60 s after the queue is deleted \(QueueDeletedRecently\)\.$/));
   });
 
   it('without that wait, creating the queue again fails as SQS fails it (what the wait avoids)', async () => {
@@ -281,6 +280,35 @@ describe('deployStacks: a queue name that moves to another stack', () => {
   });
 });
 
+describe('deployStacks: a held stack keeps the names it takes over where they are', () => {
+  it('the stack giving a name up to a held stack is held too, so the name is never in no stack; once the hold lifts both go', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'old-q')), shard(2, template('Queue2', 'orders-q'))]);
+    let messages = 3;
+    const queueDepths = { of: async (queue: string): Promise<QueueDepth> => (queue === 'old-q' ? { kind: 'counted', messages } : { kind: 'gone' }) };
+    const desired = [core(), shard(1, template('Queue1', 'orders-q')), shard(2)];
+
+    const first = await deployStacks(await rollout(cfn, desired, capture(), { queueDepths }));
+    expect(first.find((o) => o.stack === 'router-s1')?.reason).toMatch(/^held: this update deletes queues no route uses any more, with every message in them: old-q still holds 3 message/);
+    expect(first.find((o) => o.stack === 'router-s2')).toMatchObject({ action: 'skipped', reason: 'held: router-s1 takes over AWS::SQS::Queue QueueName=orders-q from it and is held itself (see its reason); giving it up before router-s1 deploys would leave it in no stack' });
+    expect(cfn.commands('ExecuteChangeSet')).toEqual([]);
+
+    messages = 0;
+    const second = await deployStacks(await rollout(cfn, desired, capture(), { queueDepths }));
+    expect(actions(second)).toEqual({ 'router-core': 'unchanged', 'router-s1': 'update', 'router-s2': 'update' });
+  });
+
+  it('an orphan giving a name up to a held stack is kept, not deleted first', async () => {
+    const cfn = await deployed([core(), shard(1, template('Queue1', 'old-q')), shard(2, template('Queue2', 'orders-q'))]);
+    const queueDepths = { of: async (queue: string): Promise<QueueDepth> => (queue === 'old-q' ? { kind: 'counted', messages: 1 } : { kind: 'gone' }) };
+    const io = capture();
+    const outcomes = await deployStacks(await rollout(cfn, [core(), shard(1, template('Queue1', 'orders-q'))], io, { queueDepths }));
+    expect(actions(outcomes)).toMatchObject({ 'router-s1': 'skipped', 'router-s2': 'skipped' });
+    expect(outcomes.find((o) => o.stack === 'router-s2')?.reason).toMatch(/^kept: router-s1 takes over AWS::SQS::Queue QueueName=orders-q from it and is held itself/);
+    expect(io.err.filter((l) => l.includes('deleted first'))).toEqual([]);
+    expect(cfn.commands('DeleteStack')).toEqual([]);
+  });
+});
+
 describe('deployStacks: a queue no route uses any more', () => {
   it('holds the update that would delete it while it holds messages, and lets it through once it is empty', async () => {
     const cfn = await deployed([core(), shard(1, template('Queue1', 'orders-q'))]);
@@ -288,7 +316,7 @@ describe('deployStacks: a queue no route uses any more', () => {
     const queueDepths = { of: async (queue: string): Promise<QueueDepth> => (queue === 'orders-q' ? { kind: 'counted', messages } : { kind: 'gone' }) };
 
     const first = await deployStacks(await rollout(cfn, [core(), shard(1)], capture(), { queueDepths }));
-    expect(first.find((o) => o.stack === 'router-s1')).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/^held: orders-q still holds 2 message\(s\), and this update deletes that queue/) });
+    expect(first.find((o) => o.stack === 'router-s1')).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/^held: this update deletes queues no route uses any more, with every message in them: orders-q still holds 2 message\(s\)\./) });
     expect(cfn.commands('ExecuteChangeSet')).toEqual([]);
 
     messages = 0;
@@ -317,6 +345,18 @@ describe('diffStacks', () => {
     expect(cfn.commands('ExecuteChangeSet')).toEqual([]);
     expect(cfn.commands('DeleteStack')).toEqual(['router-s6']); // the empty stack a CREATE change set makes
     expect(cfn.changeSets.size).toBe(0);
+  });
+
+  it('says a stack deploy would keep because its queues hold messages is kept, not deleted', async () => {
+    const cfn = await deployed([core(), ...FIVE_SHARDS]);
+    const io = capture();
+    const queueDepths = { of: async (queue: string): Promise<QueueDepth> => (queue === 'Queue4' ? { kind: 'counted', messages: 5 } : { kind: 'gone' }) };
+    const outcomes = await diffStacks(await rollout(cfn, [core(), shard(1), shard(2), shard(3)], io, { yes: false, queueDepths }));
+    expect(outcomes.filter((o) => o.stack === 'router-s4' || o.stack === 'router-s5').map((o) => [o.stack, o.action])).toEqual([
+      ['router-s4', 'skipped'],
+      ['router-s5', 'delete'],
+    ]);
+    expect(io.err).toContainEqual(expect.stringMatching(/^Stack router-s4 would be kept: deleting the stack deletes its queues, with every message in them: Queue4 still holds 5 message/));
   });
 });
 
