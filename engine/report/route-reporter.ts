@@ -23,6 +23,9 @@ export interface RouteReporterOptions extends ReportDeps {
 }
 
 export class RouteReporter {
+  /** Tracking records this reporter's start write stored, until the final write of the same event reads them. */
+  private readonly startedRecords = new Set<string>();
+
   constructor(private readonly deps: RouteReporterOptions) {}
 
   /** One route's report. Its writes retry only while the invocation has time. */
@@ -50,7 +53,7 @@ export class RouteReporter {
   async recordStart(route: CompiledRoute, event: ObjectEvent, steps: PlannedStep[], refused: Refusal[], started: Date, context: ReportContext): Promise<void> {
     const destinations = [...steps.map((s) => destinationOf(s.action)), ...refused.map((r) => r.destination)];
     const where = { route: route.name, eventId: event.id, bucket: event.bucket, key: event.key };
-    await this.writeTracking(route, event, startedTrackingRecord(route.name, event, destinations, started), 'tracking start record', where, context, 'The actions run all the same; the final tracking record is written after them');
+    await this.writeTracking(route, event, startedTrackingRecord(route.name, event, destinations, started), 'start', where, context);
   }
 
   /** Each destination a replay or a redelivery delivered gets its failure record (if any) marked resolved. */
@@ -120,15 +123,21 @@ export class RouteReporter {
   /** The tracking record's `s3://` address, when the route tracks and there is a state bucket. */
   private async track(route: CompiledRoute, event: ObjectEvent, report: RouteReport, started: Date, where: Record<string, unknown>, context: ReportContext): Promise<string | undefined> {
     const record = trackingRecord(route.name, event, report.results, report.refused, started, this.deps.ports.clock.now(), report.error?.message);
-    return this.writeTracking(route, event, record, 'tracking record', where, context);
+    return this.writeTracking(route, event, record, 'final', where, context);
   }
 
-  private async writeTracking(route: CompiledRoute, event: ObjectEvent, record: TrackingRecord, what: string, where: Record<string, unknown>, context: ReportContext, ifLost?: string): Promise<string | undefined> {
+  private async writeTracking(route: CompiledRoute, event: ObjectEvent, record: TrackingRecord, phase: 'start' | 'final', where: Record<string, unknown>, context: ReportContext): Promise<string | undefined> {
     const tracking = trackingOf(route.definition);
     const bucket = this.deps.stateBucket;
     if (!tracking || !bucket) return undefined;
     const key = trackingKey(route.name, event);
-    await writeUnderPolicy(this.deps, tracking.retry, () => writeTrackingRecord(this.deps.ports.storage, bucket, key, record), what, where, context, ifLost);
+    const exists = phase === 'final' && this.startedRecords.delete(key);
+    const write = (): Promise<TrackingRecord> => writeTrackingRecord(this.deps.ports.storage, bucket, key, record, { exists });
+    const written =
+      phase === 'start'
+        ? await writeUnderPolicy(this.deps, tracking.retry, write, 'tracking start record', where, context, 'The actions run all the same; the final tracking record is written after them')
+        : await writeUnderPolicy(this.deps, tracking.retry, write, 'tracking record', where, context);
+    if (phase === 'start' && written) this.startedRecords.add(key);
     return `s3://${bucket}/${key}`;
   }
 }

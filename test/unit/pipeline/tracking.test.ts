@@ -79,6 +79,24 @@ describe('the start record (LogWorkflowStart)', () => {
     expect(tracking(world)).toMatchObject({ status: 'SUCCEEDED', eventId, startedAt: started, runs: 1, successfulDestinations: [A, B] });
   });
 
+  it('costs three requests per event: the start record created, then read and replaced while unchanged', async () => {
+    const world = worldWithBuild();
+    const requests: string[] = [];
+    const storage = world.ports.storage;
+    const counted = <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+      if (args.some((a) => a === TRACKING || (typeof a === 'object' && a !== null && (a as { key?: unknown }).key === TRACKING))) requests.push(name);
+      return call(...args);
+    };
+    storage.putIfAbsent = counted('putIfAbsent', storage.putIfAbsent.bind(storage));
+    storage.getBodyAndETag = counted('getBodyAndETag', storage.getBodyAndETag.bind(storage));
+    storage.putIfMatch = counted('putIfMatch', storage.putIfMatch.bind(storage));
+
+    await new Pipeline({ routes, ports: world.ports, stateBucket: STATE }).processInput(s3Created('global-builds', KEY));
+
+    expect(requests).toEqual(['putIfAbsent', 'getBodyAndETag', 'putIfMatch']);
+    expect(tracking(world)).toMatchObject({ status: 'SUCCEEDED', runs: 1, successfulDestinations: [A, B] });
+  });
+
   it('lists a destination the allow-list refused among the resolved ones', async () => {
     const world = worldWithBuild();
     const atCopy = trackingAtFirstCopy(world);
