@@ -509,6 +509,10 @@ export interface Batch {
     sample?: number;
   };
   /**
+   * Also start runs over HTTPS (seed 003): a regional API Gateway REST API for the route, IAM (SigV4) auth only, whose `POST /runs` starts the state machine with the request body as the run's input (`{}`, or `{"prefix": "exports/2026/"}` as `switchyard backfill --on aws --prefix` gives) and answers with the execution's ARN. Callers need `execute-api:Invoke` on it; the stack's outputs give its URL.
+   */
+  api?: boolean;
+  /**
    * EventBridge schedule expression for recurring runs on AWS.
    */
   schedule?: string;

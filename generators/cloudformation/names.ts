@@ -79,7 +79,7 @@ function readsBack(name: string): boolean {
   return pascal(name).replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase() === name;
 }
 
-function shortHash(text: string): string {
+export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 

@@ -143,3 +143,18 @@ function resourcesThatFit(statement: PolicyStatement, resources: string[], space
 function tooLargeStatement(statement: PolicyStatement): GeneratorError {
   return new GeneratorError('PolicyTooLarge', `the statement ${statement.Sid} does not fit in a managed policy of ${MANAGED_POLICY_CHARS} characters even with one resource: shorten its resource names`);
 }
+
+/** A role's trust policy for an AWS service, confined to this account (confused-deputy guard). */
+export function trustedBy(service: string): { [key: string]: CfnValue } {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ],
+  };
+}

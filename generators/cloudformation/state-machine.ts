@@ -3,21 +3,23 @@
  * running list → Distributed Map transfer → validate → report on the generic function. Each
  * has its own role (invoke the function, read the run's items file, start and follow its own
  * Map children, deliver its logs, write traces), a log group at level ALL with execution data,
- * X-Ray tracing, an alarm on failed executions and, with `batch.schedule`, a schedule.
+ * X-Ray tracing, an alarm on failed executions and, with `batch.schedule`, a schedule; with
+ * `batch.api`, an HTTPS API that starts runs (batch-api.ts).
  */
 import { stateMachineName } from '../../engine/batch/step-payloads.ts';
 import type { CompiledRoute } from '../../engine/load/compiled-route.ts';
 import type { Batch } from '../../schema/route.ts';
 import { alarm } from './alarms.ts';
+import { batchApiResources } from './batch-api.ts';
 import { getAtt, HERE, logGroupArn, PARTITION, s3BucketArn, s3ObjectsArn } from './arn.ts';
 import { addOutput, addResource } from './id-owners.ts';
 import { FUNCTION_ID, pascal, queueName } from './names.ts';
 import { deadLetterQueue } from './queues.ts';
 import { alarmsTopic } from './shared-names.ts';
-import { renderStatement } from './role.ts';
+import { renderStatement, trustedBy } from './role.ts';
 import { stateMachineDefinition } from './state-machine-definition.ts';
 import { EVENTBRIDGE_RETRY } from './triggers.ts';
-import type { CfnResource, CfnValue, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
+import type { CfnResource, GeneratorContext, PartOutput, PolicyStatement } from './types.ts';
 
 /**
  * Step Functions configures vended log delivery with these CloudWatch Logs calls, which take
@@ -129,6 +131,11 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
   if (batch.schedule !== undefined) {
     for (const [id, resource] of Object.entries(scheduleResources(context, route.name, batch.schedule, ids.machine))) addResource(part, id, resource, `the backfill schedule of route ${route.name}`);
   }
+  if (batch.api === true) {
+    const api = batchApiResources(context.stackName, route.name, ids.machine);
+    for (const [id, resource] of Object.entries(api.resources)) addResource(part, id, resource, `the backfill API of route ${route.name}`);
+    for (const [id, output] of Object.entries(api.outputs)) addOutput(part, id, output, `the backfill API URL of route ${route.name}`);
+  }
 }
 
 /** `batch.inventory` as bucket and prefix. */
@@ -209,19 +216,5 @@ function scheduleResources(context: GeneratorContext, route: string, schedule: s
         },
       },
     },
-  };
-}
-
-function trustedBy(service: string): { [key: string]: CfnValue } {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-      },
-    ],
   };
 }

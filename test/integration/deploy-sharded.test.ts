@@ -34,6 +34,7 @@ import { generateDeployment, type Deployment, type StackTemplate } from '../../g
 import { routeYaml, syntheticRoutes, type SyntheticRoute } from '../unit/generators/synthetic-routes.ts';
 import { TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { serviceHeaders } from './support/moto-rest.ts';
 import { createAwsTestEnv } from './support/aws-env.ts';
 import { capture } from '../support/captured-output.ts';
 
@@ -184,7 +185,7 @@ describe(`switchyard deploy of ${ROUTES} routes over ${BUCKETS} buckets against 
     // The function's environment as the stack created it.
     const resources = (await cfn.send(new ListStackResourcesCommand({ StackName: last?.name }))).StackResourceSummaries ?? [];
     const functionName = resources.find((r) => r.ResourceType === 'AWS::Lambda::Function')?.PhysicalResourceId ?? '';
-    const configuration = (await (await fetch(`${moto.endpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/configuration`, { headers: lambdaHeaders() })).json()) as { Environment?: { Variables?: Record<string, string> } };
+    const configuration = (await (await fetch(`${moto.endpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/configuration`, { headers: serviceHeaders('lambda') })).json()) as { Environment?: { Variables?: Record<string, string> } };
     const environment = configuration.Environment?.Variables ?? {};
 
     await aws.createBucket(route.bucket);
@@ -283,10 +284,4 @@ function eventBridgeObjectCreated(bucket: string, key: string, size: number): un
       reason: 'PutObject',
     },
   };
-}
-
-/** moto routes REST calls by the service in the Authorization header; it does not check the signature. */
-function lambdaHeaders(): Record<string, string> {
-  const date = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-  return { Authorization: `AWS4-HMAC-SHA256 Credential=testing/${date}/${TEST_REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0` };
 }

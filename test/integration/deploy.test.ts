@@ -34,6 +34,7 @@ import type { CfnTemplate } from '../../generators/cloudformation/types.ts';
 import { generateDeployment, type StackTemplate } from '../../generators/deployment.ts';
 import { createAwsTestEnv, TEST_ACCOUNT, TEST_REGION, type AwsTestEnv } from './support/aws-env.ts';
 import { startMoto, type MotoServer } from './support/moto.ts';
+import { motoGet } from './support/moto-rest.ts';
 import { capture } from '../support/captured-output.ts';
 
 const SEED_ROUTES = path.resolve('routes');
@@ -155,7 +156,7 @@ describe('switchyard deploy against moto', () => {
     expect(await liveStacks()).toEqual([]);
   }, 60_000);
 
-  it('deploys the seed routes: the core, then the shard with the function, its role, the rules and the queues', async () => {
+  it('deploys the seed routes: the core, then the shard with the function, its role, the rules, the queues and the backfill API', async () => {
     const io = capture();
     const code = await deployCommand(options(SEED_ROUTES, io));
     expect({ code, err: io.err }).toMatchObject({ code: 0 });
@@ -197,6 +198,16 @@ describe('switchyard deploy against moto', () => {
       const found = await aws.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
       expect(found.QueueUrl, `queue ${name}`).toContain(name);
     }
+
+    // Seed 003's runs also start over HTTPS: POST /runs, IAM auth, straight to StartExecution of its state machine.
+    const apis = await motoGet<{ item?: Array<{ id: string; name: string }> }>(moto.endpoint, 'apigateway', '/restapis');
+    const api = apis.item?.find((a) => a.name === `${shard.name}-cross-account-batch`);
+    expect(api, 'the backfill API of cross-account-batch').toBeDefined();
+    const apiResources = await motoGet<{ item?: Array<{ id: string; path: string; resourceMethods?: Record<string, unknown> }> }>(moto.endpoint, 'apigateway', `/restapis/${api?.id ?? ''}/resources`);
+    const runs = apiResources.item?.find((r) => r.path === '/runs');
+    expect(Object.keys(runs?.resourceMethods ?? {})).toEqual(['POST']);
+    const method = await motoGet<{ authorizationType?: string; methodIntegration?: { type?: string; uri?: string; httpMethod?: string } }>(moto.endpoint, 'apigateway', `/restapis/${api?.id ?? ''}/resources/${runs?.id ?? ''}/methods/POST`);
+    expect(method).toMatchObject({ authorizationType: 'AWS_IAM', methodIntegration: { type: 'AWS', httpMethod: 'POST', uri: `arn:aws:apigateway:${TEST_REGION}:states:action/StartExecution` } });
 
     // The function's code parameters name the uploaded bundle.
     const parameters = Object.fromEntries(((await stack(shard.name))?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));

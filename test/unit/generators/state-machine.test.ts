@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { stateMachineName } from '../../../engine/batch/step-payloads.ts';
 import { generateTemplate } from '../../../generators/cloudformation/template.ts';
-import type { CfnResource, CfnTemplate, CfnValue } from '../../../generators/cloudformation/types.ts';
+import type { CfnTemplate, CfnValue } from '../../../generators/cloudformation/types.ts';
 import { walk, type TaskAnswer } from './asl-walker.ts';
 import { loadRouteSet } from './load-fixture-routes.ts';
+import { resource } from './template-resource.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
 
 const seeds = generateTemplate(loadRouteSet('routes'));
 const scheduled = generateTemplate(loadRouteSet('test/fixtures/generators/scheduled-batch'), { stackName: 'ops' });
-
-function resource(template: CfnTemplate, id: string): CfnResource {
-  const found = template.Resources[id];
-  if (found === undefined) throw new Error(`no resource ${id}`);
-  return found;
-}
 
 function definitionOf(template: CfnTemplate, id: string): Obj {
   return resource(template, id).Properties?.Definition as Obj;
