@@ -7,9 +7,11 @@ import { LOOP_MARKER } from './actions/copy.ts';
 import type { MarkerStore } from './actions/idempotency.ts';
 import { destinationOf, type PlannedStep, type Refusal } from './actions/planned-action.ts';
 import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missing-object.ts';
+import { apiRequestProblems, isApiRequest, type ApiRequest } from './actions/api-request.ts';
 import { isReplayRequest, isRequested, isRequestedRefusal, notCarriedOut, replayRequestProblems, type NotReplayed, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage } from './errors.ts';
-import { missingDirectSource } from './events/direct-invocation.ts';
+import { isDirectInvocation, missingDirectSource } from './events/direct-invocation.ts';
+import { isJsonObject } from './events/shape.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
 import type { InputRecord, ObjectEvent } from './events/object-event.ts';
 import { createLimiter, forEachLimit } from './limiter.ts';
@@ -141,6 +143,7 @@ export class Pipeline {
 
   async processInput(input: unknown, context: InvocationContext = {}): Promise<InputReport> {
     if (isReplayRequest(input)) return this.replay(input, context);
+    if (isApiRequest(input)) return this.apiRequest(input, context);
     const normalised = normaliseInput(input, () => this.options.ports.clock.now(), this.options.normalise, context.requestId);
     const reports: RecordReport[] = [];
     await forEachLimit(normalised.records, this.options.eventConcurrency ?? 4, async (record) => {
@@ -244,6 +247,37 @@ export class Pipeline {
     await this.reporter.resolveDelivered(route, event, report, 'replay', context, wanted);
     const status = report.failed ? 'failed' : 'processed';
     return { viaSqs: false, records: [{ recordId, status, events: [{ event, routes: [report], failed: report.failed }] }], batchItemFailures: [] };
+  }
+
+  /**
+   * A manual invocation through a route's API (engine/actions/api-request.ts): that route alone
+   * runs for the object, and only when it has `api: true` and takes the object (bucket, prefix,
+   * suffix). Anything else is rejected with the reason, and so fails the invocation.
+   */
+  async apiRequest(input: unknown, context: InvocationContext = {}): Promise<InputReport> {
+    const recordId = 'api';
+    const rejected = (reason: string): InputReport => {
+      this.log.write('error', `API request refused: ${reason}`, { recordId });
+      return { viaSqs: false, records: [{ recordId, status: 'rejected', reason: `API request refused: ${reason}`, events: [] }], batchItemFailures: [] };
+    };
+    const problems = apiRequestProblems(input);
+    if (problems.length > 0) return rejected(problems.join('; '));
+    const wanted = input as ApiRequest;
+    const route = this.options.routes.find((r) => r.name === wanted.route);
+    if (!route) return rejected(`no route named '${wanted.route}' is loaded here: deploy the route again`);
+    if (route.definition.api !== true) return rejected(`route ${route.name} takes no requests over an API (api is not true)`);
+    if (!isJsonObject(wanted.request) || !isDirectInvocation(wanted.request)) return rejected('post {"sourceBucket", "sourceKey", "destinationBuckets"?}, a direct invocation');
+    const [record] = normaliseInput(wanted.request, () => this.options.ports.clock.now(), this.options.normalise, context.requestId).records;
+    if (record?.status !== 'events') return rejected(record?.reason ?? 'nothing to run');
+    const events: EventReport[] = [];
+    for (const event of record.events) {
+      const verdict = this.matcher.explain(event).find((v) => v.route === route);
+      if (!verdict?.matched) return rejected(`route ${route.name} does not take s3://${event.bucket}/${event.key}: ${verdict?.reason ?? 'not this route'}`);
+      const report = await this.processRoute(route, event, new ObjectFacts(event, this.options.ports.storage), verdict.reason, context);
+      events.push({ event, routes: [report], failed: report.failed });
+    }
+    const status = events.some((e) => e.failed) ? 'failed' : 'processed';
+    return { viaSqs: false, records: [{ recordId, status, events }], batchItemFailures: [] };
   }
 
   async processEvent(event: ObjectEvent, context: InvocationContext = {}): Promise<EventReport> {

@@ -107,6 +107,10 @@ export interface Route {
    * When the event counts as failed: `any` — any planned destination failed; `all` — no destination succeeded (seed 000's success threshold). A failed event is retried by its trigger and ends in the dead-letter queue; the failure notification is sent.
    */
   failWhen?: 'any' | 'all';
+  /**
+   * Also take manual invocations over HTTPS (seed 002's API Gateway): a regional API Gateway REST API for the route, IAM (SigV4) auth only, whose `POST /invocations` with `{"sourceBucket", "sourceKey", "destinationBuckets"?}` runs this route alone for that object, asynchronously (202; a failure goes to the function's asynchronous dead-letter queue, as a direct invocation's does). The object must be one the route takes (its bucket, prefix and suffix). Callers need `execute-api:Invoke` on it; the stack's outputs give its URL.
+   */
+  api?: boolean;
   notify?: Notify;
   tracking?: Tracking;
   /**

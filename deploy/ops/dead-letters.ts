@@ -12,6 +12,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { apiRequestProblems, isApiRequest, type ApiRequest } from '../../engine/actions/api-request.ts';
 import { normaliseInput } from '../../engine/events/normalise.ts';
 import type { ObjectEvent } from '../../engine/events/object-event.ts';
 import type { DeadLetterQueue } from './deployment.ts';
@@ -26,6 +27,8 @@ export interface DeadLetteredEvent {
   events: ObjectEvent[];
   /** Why it could not be read as events, when `events` is empty. */
   unreadable?: string;
+  /** The route an API request (a route's `api`) named: it alone runs the events again. */
+  route?: string;
   /** The error recorded with the message (async invocations and EventBridge record one; SQS redrive does not). */
   error?: string;
   receiveCount?: number;
@@ -99,7 +102,9 @@ export function decodeDeadLetter(queue: DeadLetterQueue, message: Message): Dead
     const message = [response.errorType, response.errorMessage].filter((v) => typeof v === 'string').join(': ');
     error = message || (typeof context.condition === 'string' ? `invocation ended with ${context.condition}` : error);
   }
-  const normalised = normaliseInput(payload);
+  // A request through a route's API carries the direct invocation inside, for that route only.
+  const api = isApiRequest(payload) && apiRequestProblems(payload).length === 0 ? (payload as ApiRequest) : undefined;
+  const normalised = normaliseInput(api !== undefined ? api.request : payload);
   const events = normalised.records.flatMap((r) => (r.status === 'events' ? r.events : []));
   const reasons = normalised.records.flatMap((r) => (r.status !== 'events' ? [r.reason] : []));
   return {
@@ -107,6 +112,7 @@ export function decodeDeadLetter(queue: DeadLetterQueue, message: Message): Dead
     payload,
     events,
     ...(events.length === 0 ? { unreadable: reasons.join('; ') || 'no object event in the message' } : {}),
+    ...(api !== undefined ? { route: api.route } : {}),
     ...(error ? { error } : {}),
   };
 }

@@ -139,7 +139,7 @@ async function replayDeadLetters(stack: DeployedStack, selection: ReplaySelectio
   const matcher = new RouteMatcher(deps.routes);
   for (const queue of eventDeadLetterQueues(stack)) {
     for (const entry of await receiveDeadLetters(deps.sqs, queue)) {
-      const routes = [...new Set(entry.events.flatMap((e) => matcher.candidates(e).map((r) => r.name)))].sort();
+      const routes = entry.route !== undefined ? [entry.route] : [...new Set(entry.events.flatMap((e) => matcher.candidates(e).map((r) => r.name)))].sort();
       const item: ReplayItem = {
         source: 'dead-letter',
         stack: stack.name,

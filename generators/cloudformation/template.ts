@@ -11,6 +11,7 @@ import { GeneratorError } from './errors.ts';
 import { mergeInto } from './id-owners.ts';
 import { CODE_PARAMETERS, functionPart } from './function.ts';
 import { routeStatements, sharedStatements } from './iam.ts';
+import { invocationApiPart } from './invocation-api.ts';
 import { notificationsPart } from './notifications.ts';
 import { LOG_GROUP_ID } from './names.ts';
 import { roleOutputs, withExports } from './outputs.ts';
@@ -23,11 +24,11 @@ import { triggersPart } from './triggers.ts';
 import type { CfnResource, CfnTemplate, CfnValue, GenerateOptions, GeneratorContext, PartOutput, PolicyStatement, SourceBucketsMetadata, TemplatePart } from './types.ts';
 
 /** The parts of a standalone stack (the state machine part adds nothing without batch routes); more can be passed in `extraParts`. */
-export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart];
+export const TEMPLATE_PARTS: readonly TemplatePart[] = [functionPart, statePart, triggersPart, queuesPart, notificationsPart, stateMachinePart, invocationApiPart];
 /** What the core stack of a sharded deployment holds for every shard. */
 const CORE_PARTS: readonly TemplatePart[] = [statePart, notificationsPart];
 /** What a shard holds for its own source buckets. */
-const SHARD_PARTS: readonly TemplatePart[] = [functionPart, triggersPart, queuesPart, stateMachinePart];
+const SHARD_PARTS: readonly TemplatePart[] = [functionPart, triggersPart, queuesPart, stateMachinePart, invocationApiPart];
 
 /** Everything in one stack: the layout before sharding, and what small tests look at. */
 export function generateTemplate(routes: CompiledRoute[], options: GenerateOptions = {}, extraParts: readonly TemplatePart[] = []): CfnTemplate {

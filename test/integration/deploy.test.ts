@@ -156,7 +156,7 @@ describe('switchyard deploy against moto', () => {
     expect(await liveStacks()).toEqual([]);
   }, 60_000);
 
-  it('deploys the seed routes: the core, then the shard with the function, its role, the rules, the queues and the backfill API', async () => {
+  it('deploys the seed routes: the core, then the shard with the function, its role, the rules, the queues and the two APIs', async () => {
     const io = capture();
     const code = await deployCommand(options(SEED_ROUTES, io));
     expect({ code, err: io.err }).toMatchObject({ code: 0 });
@@ -208,6 +208,13 @@ describe('switchyard deploy against moto', () => {
     expect(Object.keys(runs?.resourceMethods ?? {})).toEqual(['POST']);
     const method = await motoGet<{ authorizationType?: string; methodIntegration?: { type?: string; uri?: string; httpMethod?: string } }>(moto.endpoint, 'apigateway', `/restapis/${api?.id ?? ''}/resources/${runs?.id ?? ''}/methods/POST`);
     expect(method).toMatchObject({ authorizationType: 'AWS_IAM', methodIntegration: { type: 'AWS', httpMethod: 'POST', uri: `arn:aws:apigateway:${TEST_REGION}:states:action/StartExecution` } });
+    // Seed 002's manual invocations over HTTPS: POST /invocations, IAM auth, an asynchronous Invoke of the shard's function.
+    const invocations = apis.item?.find((a) => a.name === `${shard.name}-global-builds-invocations`);
+    const invocationPaths = await motoGet<{ item?: Array<{ id: string; path: string }> }>(moto.endpoint, 'apigateway', `/restapis/${invocations?.id ?? ''}/resources`);
+    const post = invocationPaths.item?.find((r) => r.path === '/invocations');
+    const invoke = await motoGet<{ authorizationType?: string; methodIntegration?: { uri?: string } }>(moto.endpoint, 'apigateway', `/restapis/${invocations?.id ?? ''}/resources/${post?.id ?? ''}/methods/POST`);
+    expect(invoke.authorizationType).toBe('AWS_IAM');
+    expect(invoke.methodIntegration?.uri).toMatch(new RegExp(`^arn:aws:apigateway:${TEST_REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:[^/]+/invocations$`));
 
     // The function's code parameters name the uploaded bundle.
     const parameters = Object.fromEntries(((await stack(shard.name))?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));

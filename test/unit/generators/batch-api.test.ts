@@ -11,7 +11,7 @@ const scheduled = generateTemplate(loadRouteSet('test/fixtures/generators/schedu
 const apiIds = (template: CfnTemplate): string[] => Object.keys(template.Resources).filter((id) => id.startsWith('CrossAccountBatchApi'));
 
 describe('the backfill API of seed 003 (cross-account-batch, batch.api: true)', () => {
-  const method = resource(seeds, 'CrossAccountBatchApiStartRun').Properties ?? {};
+  const method = resource(seeds, 'CrossAccountBatchApiPost').Properties ?? {};
   const integration = method.Integration as Record<string, unknown>;
 
   it('is a regional REST API with POST /runs under IAM auth, deployed to stage v1, its URL an output', () => {
@@ -53,7 +53,7 @@ describe('the backfill API of seed 003 (cross-account-batch, batch.api: true)', 
   it('is deployed again when the method changes: the deployment’s id carries a hash of the method', () => {
     const deployments = Object.keys(seeds.Resources).filter((id) => /^CrossAccountBatchApiDeployment[0-9a-f]{8}$/.test(id));
     expect(deployments).toHaveLength(1);
-    expect(JSON.stringify(resource(seeds, deployments[0] ?? '').Properties)).toContain('"Ref":"CrossAccountBatchApiStartRun"');
+    expect(JSON.stringify(resource(seeds, deployments[0] ?? '').Properties)).toContain('"Ref":"CrossAccountBatchApiPost"');
     expect(resource(seeds, 'CrossAccountBatchApiStage').Properties?.DeploymentId).toEqual({ Ref: deployments[0] });
   });
 

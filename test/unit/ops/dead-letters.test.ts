@@ -47,6 +47,15 @@ describe('decodeDeadLetter', () => {
     expect(decoded).toMatchObject({ messageId: message.MessageId, receiptHandle: message.ReceiptHandle, ...extra });
   });
 
+  it("a request through a route's API: the object inside, and the route it named, which alone runs it again", () => {
+    const request = { switchyard: 'api', route: 'global-builds', request: { sourceBucket: 'global-builds', sourceKey: 'builds/app.zip' } };
+    const body = JSON.stringify({ requestContext: { condition: 'RetriesExhausted' }, requestPayload: request, responsePayload: { errorType: 'SwitchyardError', errorMessage: '1 record(s) failed' } });
+    const decoded = decodeDeadLetter(queue('async-invocation'), { MessageId: 'm4', ReceiptHandle: 'r4', Body: body });
+    expect(decoded).toMatchObject({ route: 'global-builds', payload: request, error: 'SwitchyardError: 1 record(s) failed' });
+    expect(decoded.events.map((e) => `${e.bucket}/${e.key}`)).toEqual(['global-builds/builds/app.zip']);
+    expect(decoded.unreadable).toBeUndefined();
+  });
+
   it('a body that is not an event is kept with the reason, never run', () => {
     expect(decodeDeadLetter(queue('s3-notification'), { MessageId: 'm', ReceiptHandle: 'r', Body: 'not json' })).toMatchObject({ events: [], unreadable: 'the message body is not JSON' });
     expect(decodeDeadLetter(queue('s3-notification'), { MessageId: 'm', ReceiptHandle: 'r', Body: '{"hello":1}' }).unreadable).toMatch(/./);
