@@ -28,5 +28,6 @@ export function apiRequestProblems(input: unknown): string[] {
 
 /** The API Gateway request template that builds an ApiRequest from the posted body (VTL). */
 export function apiRequestTemplate(route: string): string {
-  return `{"switchyard": "${API_MARK}", "route": "${route}", "request": $input.json('$')}`;
+  // `request` first: even a parser that let a later duplicate key win would keep the route's own fields.
+  return `{"request": $input.json('$'), "switchyard": "${API_MARK}", "route": "${route}"}`;
 }

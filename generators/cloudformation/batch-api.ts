@@ -31,6 +31,8 @@ export function batchApiResources(stackName: string, route: string, machineId: s
       IntegrationResponses: [{ StatusCode: '200' }, { StatusCode: '400', SelectionPattern: '4\\d{2}' }, { StatusCode: '500', SelectionPattern: '5\\d{2}' }],
     },
     statusCodes: ['200', '400', '500'],
+    // What `backfill --on aws` sends: nothing, or the prefix to narrow the route's to.
+    bodySchema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', additionalProperties: false, properties: { prefix: { type: 'string' } } },
     statement: { Sid: 'StartBackfill', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [`\${${machineId}}`] },
   });
 }

@@ -32,6 +32,14 @@ export function invocationApiPart(context: GeneratorContext): PartOutput {
         IntegrationResponses: [{ StatusCode: '202', ResponseTemplates: { 'application/json': `{"accepted": true, "route": "${route.name}", "requestId": "$context.requestId"}` } }],
       },
       statusCodes: ['202'],
+      // A direct invocation, refused with 400 before the function is invoked when it is not one.
+      bodySchema: {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        type: 'object',
+        additionalProperties: false,
+        required: ['sourceBucket', 'sourceKey'],
+        properties: { sourceBucket: { type: 'string', minLength: 1 }, sourceKey: { type: 'string', minLength: 1 }, destinationBuckets: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+      },
       statement: { Sid: 'InvokeRouter', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [getAtt(FUNCTION_ID, 'Arn')] },
     });
     for (const [id, resource] of Object.entries(api.resources)) addResource(part, id, resource, `the invocation API of route ${route.name}`);

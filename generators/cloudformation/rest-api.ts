@@ -23,10 +23,12 @@ export interface RestApiSpec {
   statusCodes: string[];
   /** What the role may do: the integration's one call. */
   statement: PolicyStatement;
+  /** JSON Schema (draft 4) of the body: API Gateway answers 400 to anything else before calling. */
+  bodySchema: { [key: string]: CfnValue };
 }
 
-export function restApiIds(idPrefix: string, path: string): { api: string; path: string; method: string; role: string; stage: string; url: string } {
-  return { api: idPrefix, path: `${idPrefix}${pascal(path)}`, method: `${idPrefix}Post`, role: `${idPrefix}Role`, stage: `${idPrefix}Stage`, url: `${idPrefix}Url` };
+export function restApiIds(idPrefix: string, path: string): { api: string; path: string; method: string; model: string; validator: string; role: string; stage: string; url: string } {
+  return { api: idPrefix, path: `${idPrefix}${pascal(path)}`, method: `${idPrefix}Post`, model: `${idPrefix}Body`, validator: `${idPrefix}Validator`, role: `${idPrefix}Role`, stage: `${idPrefix}Stage`, url: `${idPrefix}Url` };
 }
 
 export function restApiResources(spec: RestApiSpec): { resources: Record<string, CfnResource>; outputs: Record<string, CfnOutput> } {
@@ -38,6 +40,8 @@ export function restApiResources(spec: RestApiSpec): { resources: Record<string,
       ResourceId: { Ref: ids.path },
       HttpMethod: 'POST',
       AuthorizationType: 'AWS_IAM',
+      RequestValidatorId: { Ref: ids.validator },
+      RequestModels: { 'application/json': { Ref: ids.model } },
       Integration: { ...spec.integration, Credentials: { 'Fn::GetAtt': [ids.role, 'Arn'] } },
       MethodResponses: spec.statusCodes.map((StatusCode) => ({ StatusCode })),
     },
@@ -48,6 +52,8 @@ export function restApiResources(spec: RestApiSpec): { resources: Record<string,
       [ids.api]: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: spec.name, Description: `${spec.purpose} (POST /${spec.path}, IAM auth)`, EndpointConfiguration: { Types: ['REGIONAL'] } } },
       [ids.path]: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: ids.api }, ParentId: { 'Fn::GetAtt': [ids.api, 'RootResourceId'] }, PathPart: spec.path } },
       [ids.method]: method,
+      [ids.model]: { Type: 'AWS::ApiGateway::Model', Properties: { RestApiId: { Ref: ids.api }, ContentType: 'application/json', Description: `The body of POST /${spec.path}`, Schema: spec.bodySchema } },
+      [ids.validator]: { Type: 'AWS::ApiGateway::RequestValidator', Properties: { RestApiId: { Ref: ids.api }, ValidateRequestBody: true, ValidateRequestParameters: false } },
       [ids.role]: {
         Type: 'AWS::IAM::Role',
         Properties: {

@@ -144,17 +144,13 @@ function tooLargeStatement(statement: PolicyStatement): GeneratorError {
   return new GeneratorError('PolicyTooLarge', `the statement ${statement.Sid} does not fit in a managed policy of ${MANAGED_POLICY_CHARS} characters even with one resource: shorten its resource names`);
 }
 
-/** A role's trust policy for an AWS service, confined to this account (confused-deputy guard). */
+/**
+ * A role's trust policy for an AWS service, confined to this account (confused-deputy guard).
+ * API Gateway sends no aws:SourceAccount when it assumes an integration's credentials role, so
+ * for it the condition would refuse every call: its role is trusted without one.
+ */
 export function trustedBy(service: string): { [key: string]: CfnValue } {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-      },
-    ],
-  };
+  const statement: { [key: string]: CfnValue } = { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' };
+  if (service !== 'apigateway.amazonaws.com') statement.Condition = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
+  return { Version: '2012-10-17', Statement: [statement] };
 }

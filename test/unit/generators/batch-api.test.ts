@@ -1,4 +1,5 @@
 /** `batch.api` (seed 003's API Gateway, AWS_IAM auth): POST /runs starts the route's state machine, and nothing else can. */
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { generateTemplate } from '../../../generators/cloudformation/template.ts';
 import type { CfnTemplate } from '../../../generators/cloudformation/types.ts';
@@ -40,7 +41,7 @@ describe('the backfill API of seed 003 (cross-account-batch, batch.api: true)', 
   it('passes the request body, as a JSON string, as the run’s input', () => {
     const [template, values] = ((integration.RequestTemplates as Record<string, { 'Fn::Sub': [string, Record<string, unknown>] }>)['application/json'] ?? { 'Fn::Sub': ['', {}] })['Fn::Sub'];
     expect(values).toEqual({ Machine: { Ref: 'CrossAccountBatchStateMachine' } });
-    // What API Gateway makes of it for the body {"prefix": "exports/2026/"}: escapeJavaScript, with its \' undone.
+    // For a body with a quote: escapeJavaScript then its \' undone leave the JSON escapes of the body, as JSON.stringify makes them.
     const body = JSON.stringify({ prefix: "exports/o'brien/" });
     const rendered = template
       .replace('${Machine}', 'arn:aws:states:eu-west-1:111122223333:stateMachine:switchyard-cross-account-batch')
@@ -57,8 +58,15 @@ describe('the backfill API of seed 003 (cross-account-batch, batch.api: true)', 
     expect(resource(seeds, 'CrossAccountBatchApiStage').Properties?.DeploymentId).toEqual({ Ref: deployments[0] });
   });
 
+  it("takes {} or {prefix} and nothing else (validated before Step Functions is called)", () => {
+    const { $schema: _draft, ...schema } = resource(seeds, 'CrossAccountBatchApiBody').Properties?.Schema as Record<string, unknown>;
+    const valid = new Ajv({ strict: false }).compile(schema);
+    expect([{}, { prefix: 'exports/2026/' }].map((body) => valid(body))).toEqual([true, true]);
+    expect([{ prefx: 'exports/' }, { prefix: 3 }, []].map((body) => valid(body))).toEqual([false, false, false]);
+  });
+
   it('a batch route without batch.api has none of it', () => {
     expect(Object.keys(scheduled.Resources).filter((id) => id.includes('Api'))).toEqual([]);
-    expect(apiIds(seeds).length).toBe(6);
+    expect(apiIds(seeds).length).toBe(8);
   });
 });

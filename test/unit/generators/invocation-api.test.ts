@@ -1,4 +1,5 @@
 /** A route's `api` (seed 002's API Gateway, AWS_IAM auth): POST /invocations invokes the function asynchronously with the body wrapped for that route. */
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { isApiRequest } from '../../../engine/actions/api-request.ts';
 import { generateTemplate } from '../../../generators/cloudformation/template.ts';
@@ -34,6 +35,27 @@ describe('the invocation API of seed 002 (global-builds, api: true)', () => {
     const handed = JSON.parse(template.replace(`$input.json('$')`, JSON.stringify(body))) as unknown;
     expect(isApiRequest(handed)).toBe(true);
     expect(handed).toEqual({ switchyard: 'api', route: 'global-builds', request: body });
+  });
+
+  it('refuses a body that is not a direct invocation with 400 before invoking anything (request validator and model)', () => {
+    const method = resource(seeds, 'GlobalBuildsInvocationApiPost').Properties ?? {};
+    expect(method).toMatchObject({ RequestValidatorId: { Ref: 'GlobalBuildsInvocationApiValidator' }, RequestModels: { 'application/json': { Ref: 'GlobalBuildsInvocationApiBody' } } });
+    expect(resource(seeds, 'GlobalBuildsInvocationApiValidator').Properties).toMatchObject({ ValidateRequestBody: true });
+    const { $schema: draft, ...schema } = resource(seeds, 'GlobalBuildsInvocationApiBody').Properties?.Schema as Record<string, unknown>;
+    expect(draft).toBe('http://json-schema.org/draft-04/schema#');
+    const valid = new Ajv({ strict: false }).compile(schema);
+    expect(valid({ sourceBucket: 'global-builds', sourceKey: 'builds/app.zip' })).toBe(true);
+    expect(valid({ sourceBucket: 'global-builds', sourceKey: 'builds/app.zip', destinationBuckets: ['region-a-builds'] })).toBe(true);
+    for (const bad of [{}, { sourceBucket: 'global-builds' }, { sourceBucket: 'global-builds', sourceKey: 'k', destinationBucket: ['x'] }, { sourceBucket: 'global-builds', sourceKey: 'k', destinationBuckets: [] }, { sourceBucket: '', sourceKey: 'k' }]) {
+      expect(valid(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it("trusts API Gateway without aws:SourceAccount (it sends none when it assumes an integration's role)", () => {
+    expect(resource(seeds, 'GlobalBuildsInvocationApiRole').Properties?.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
   });
 
   it('only routes with api: true get one', () => {
