@@ -10,8 +10,7 @@ import { isNotFound, sourceGoneReason, sourceStillExists } from './actions/missi
 import { apiRequestProblems, isApiRequest, type ApiRequest } from './actions/api-request.ts';
 import { isReplayRequest, isRequested, isRequestedRefusal, notCarriedOut, replayRequestProblems, type NotReplayed, type ReplayRequest } from './actions/replay-request.ts';
 import { ActionError, errorMessage } from './errors.ts';
-import { isDirectInvocation, missingDirectSource } from './events/direct-invocation.ts';
-import { isJsonObject } from './events/shape.ts';
+import { missingDirectSource } from './events/direct-invocation.ts';
 import { normaliseInput, type NormaliseOptions } from './events/normalise.ts';
 import type { InputRecord, ObjectEvent } from './events/object-event.ts';
 import { createLimiter, forEachLimit } from './limiter.ts';
@@ -266,7 +265,6 @@ export class Pipeline {
     const route = this.options.routes.find((r) => r.name === wanted.route);
     if (!route) return rejected(`no route named '${wanted.route}' is loaded here: deploy the route again`);
     if (route.definition.api !== true) return rejected(`route ${route.name} takes no requests over an API (api is not true)`);
-    if (!isJsonObject(wanted.request) || !isDirectInvocation(wanted.request)) return rejected('post {"sourceBucket", "sourceKey", "destinationBuckets"?}, a direct invocation');
     const [record] = normaliseInput(wanted.request, () => this.options.ports.clock.now(), this.options.normalise, context.requestId).records;
     if (record?.status !== 'events') return rejected(record?.reason ?? 'nothing to run');
     const events: EventReport[] = [];

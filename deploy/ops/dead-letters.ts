@@ -13,9 +13,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { apiRequestProblems, isApiRequest, type ApiRequest } from '../../engine/actions/api-request.ts';
-import { isDirectInvocation } from '../../engine/events/direct-invocation.ts';
 import { normaliseInput } from '../../engine/events/normalise.ts';
-import type { JsonObject } from '../../engine/events/shape.ts';
 import type { ObjectEvent } from '../../engine/events/object-event.ts';
 import type { DeadLetterQueue } from './deployment.ts';
 
@@ -105,7 +103,7 @@ export function decodeDeadLetter(queue: DeadLetterQueue, message: Message): Dead
     error = message || (typeof context.condition === 'string' ? `invocation ended with ${context.condition}` : error);
   }
   // A request through a route's API carries the direct invocation inside, for that route only.
-  const api = isApiRequest(payload) && apiRequestProblems(payload).length === 0 && isDirectInvocation((payload as ApiRequest).request as JsonObject) ? (payload as ApiRequest) : undefined;
+  const api = isApiRequest(payload) && apiRequestProblems(payload).length === 0 ? (payload as ApiRequest) : undefined;
   const normalised = normaliseInput(api !== undefined ? api.request : payload);
   const events = normalised.records.flatMap((r) => (r.status === 'events' ? r.events : []));
   const reasons = normalised.records.flatMap((r) => (r.status !== 'events' ? [r.reason] : []));

@@ -5,6 +5,9 @@
  * template wraps it so, naming the route whose API was called: the pipeline runs that route alone,
  * where a plain direct invocation runs every route that takes the object.
  */
+import { isDirectInvocation } from '../events/direct-invocation.ts';
+import { isJsonObject } from '../events/shape.ts';
+
 export const API_MARK = 'api';
 
 export interface ApiRequest {
@@ -17,12 +20,12 @@ export function isApiRequest(input: unknown): boolean {
   return typeof input === 'object' && input !== null && (input as { switchyard?: unknown }).switchyard === API_MARK;
 }
 
-/** What is wrong with an API request's envelope, or an empty list (the request itself is checked as a direct invocation). */
+/** What is wrong with an API request's envelope, or an empty list: a route's name, and a request shaped as a direct invocation (whose fields normalising checks). */
 export function apiRequestProblems(input: unknown): string[] {
   const value = input as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof value.route !== 'string' || value.route === '') problems.push('route must be a route name');
-  if (typeof value.request !== 'object' || value.request === null || Array.isArray(value.request)) problems.push('request must be the posted JSON object {sourceBucket, sourceKey, destinationBuckets?}');
+  if (!isJsonObject(value.request) || !isDirectInvocation(value.request)) problems.push('post {"sourceBucket", "sourceKey", "destinationBuckets"?}, a direct invocation');
   return problems;
 }
 

@@ -133,10 +133,8 @@ export class RouteReporter {
     const key = trackingKey(route.name, event);
     const exists = phase === 'final' && this.startedRecords.delete(key);
     const write = (): Promise<TrackingRecord> => writeTrackingRecord(this.deps.ports.storage, bucket, key, record, { exists });
-    const written =
-      phase === 'start'
-        ? await writeUnderPolicy(this.deps, tracking.retry, write, 'tracking start record', where, context, 'The actions run all the same; the final tracking record is written after them')
-        : await writeUnderPolicy(this.deps, tracking.retry, write, 'tracking record', where, context);
+    const [what, ifLost] = phase === 'start' ? ['tracking start record', 'The actions run all the same; the final tracking record is written after them'] : ['tracking record', undefined];
+    const written = await writeUnderPolicy(this.deps, tracking.retry, write, what, where, context, ifLost);
     if (phase === 'start' && written) this.startedRecords.add(key);
     return `s3://${bucket}/${key}`;
   }

@@ -7,7 +7,7 @@ import { pascal } from './names.ts';
 import { restApiResources } from './rest-api.ts';
 import type { CfnOutput, CfnResource } from './types.ts';
 
-export const RUNS_PATH = 'runs';
+const RUNS_PATH = 'runs';
 
 /**
  * The StartExecution request: the body, as a JSON string, is the input. escapeJavaScript also

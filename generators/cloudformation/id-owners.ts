@@ -22,6 +22,12 @@ export function addOutput(part: PartOutput, id: string, output: CfnOutput, owner
   part.outputs[id] = output;
 }
 
+/** Adds a group of resources and outputs that all belong to one owner (an API, a schedule). */
+export function addOwned(part: PartOutput, group: { resources: Record<string, CfnResource>; outputs?: Record<string, CfnOutput> }, owner: string): void {
+  for (const [id, resource] of Object.entries(group.resources)) addResource(part, id, resource, owner);
+  for (const [id, output] of Object.entries(group.outputs ?? {})) addOutput(part, id, output, `${owner}: its output`);
+}
+
 /** Adds `from`'s resources, outputs and statements to `into`, each id checked against those already there. */
 export function mergeInto(into: PartOutput, from: PartOutput): void {
   for (const [id, resource] of Object.entries(from.resources)) {

@@ -7,12 +7,12 @@
  */
 import { apiRequestTemplate } from '../../engine/actions/api-request.ts';
 import { getAtt } from './arn.ts';
-import { addOutput, addResource } from './id-owners.ts';
+import { addOwned } from './id-owners.ts';
 import { FUNCTION_ID, pascal } from './names.ts';
 import { restApiResources } from './rest-api.ts';
 import type { GeneratorContext, PartOutput } from './types.ts';
 
-export const INVOCATIONS_PATH = 'invocations';
+const INVOCATIONS_PATH = 'invocations';
 
 export function invocationApiPart(context: GeneratorContext): PartOutput {
   const part: PartOutput = { resources: {}, outputs: {}, statements: [] };
@@ -42,8 +42,7 @@ export function invocationApiPart(context: GeneratorContext): PartOutput {
       },
       statement: { Sid: 'InvokeRouter', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [getAtt(FUNCTION_ID, 'Arn')] },
     });
-    for (const [id, resource] of Object.entries(api.resources)) addResource(part, id, resource, `the invocation API of route ${route.name}`);
-    for (const [id, output] of Object.entries(api.outputs)) addOutput(part, id, output, `the invocation API URL of route ${route.name}`);
+    addOwned(part, api, `the invocation API of route ${route.name}`);
   }
   return part;
 }

@@ -27,7 +27,7 @@ export interface RestApiSpec {
   bodySchema: { [key: string]: CfnValue };
 }
 
-export function restApiIds(idPrefix: string, path: string): { api: string; path: string; method: string; model: string; validator: string; role: string; stage: string; url: string } {
+function restApiIds(idPrefix: string, path: string): { api: string; path: string; method: string; model: string; validator: string; role: string; stage: string; url: string } {
   return { api: idPrefix, path: `${idPrefix}${pascal(path)}`, method: `${idPrefix}Post`, model: `${idPrefix}Body`, validator: `${idPrefix}Validator`, role: `${idPrefix}Role`, stage: `${idPrefix}Stage`, url: `${idPrefix}Url` };
 }
 

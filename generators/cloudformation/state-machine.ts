@@ -12,7 +12,7 @@ import type { Batch } from '../../schema/route.ts';
 import { alarm } from './alarms.ts';
 import { batchApiResources } from './batch-api.ts';
 import { getAtt, HERE, logGroupArn, PARTITION, s3BucketArn, s3ObjectsArn } from './arn.ts';
-import { addOutput, addResource } from './id-owners.ts';
+import { addOutput, addOwned, addResource } from './id-owners.ts';
 import { FUNCTION_ID, pascal, queueName } from './names.ts';
 import { deadLetterQueue } from './queues.ts';
 import { alarmsTopic } from './shared-names.ts';
@@ -129,13 +129,9 @@ function addStateMachine(context: GeneratorContext, route: CompiledRoute, batch:
     );
   }
   if (batch.schedule !== undefined) {
-    for (const [id, resource] of Object.entries(scheduleResources(context, route.name, batch.schedule, ids.machine))) addResource(part, id, resource, `the backfill schedule of route ${route.name}`);
+    addOwned(part, { resources: scheduleResources(context, route.name, batch.schedule, ids.machine) }, `the backfill schedule of route ${route.name}`);
   }
-  if (batch.api === true) {
-    const api = batchApiResources(context.stackName, route.name, ids.machine);
-    for (const [id, resource] of Object.entries(api.resources)) addResource(part, id, resource, `the backfill API of route ${route.name}`);
-    for (const [id, output] of Object.entries(api.outputs)) addOutput(part, id, output, `the backfill API URL of route ${route.name}`);
-  }
+  if (batch.api === true) addOwned(part, batchApiResources(context.stackName, route.name, ids.machine), `the backfill API of route ${route.name}`);
 }
 
 /** `batch.inventory` as bucket and prefix. */
